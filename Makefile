@@ -1,0 +1,63 @@
+# The two commands a new user needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+PYTEST_WORKERS ?= auto
+
+.PHONY: demo test install dev lint typecheck check pytest bench messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "medtek needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev
+
+## demo: set up the SQLite database under var/ with demo data (once) and serve it
+demo: install
+	@mkdir -p var
+	$(BIN)/medtek migrate --no-input
+	$(BIN)/medtek demo-data --if-empty
+	@echo
+	@echo "  medtek runs at http://$(HOST):$(PORT)/"
+	@echo "  Demo logins (password: demo): mt-admin, mt-tech, auditor, finance, hmc,"
+	@echo "    berg, bracke, harjedalen, krokom, ragunda, stromsund, are, ostersund, mth"
+	@echo
+	$(BIN)/medtek runserver $(HOST):$(PORT)
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: dev
+	$(BIN)/mypy src
+
+check: dev
+	DJANGO_SETTINGS_MODULE=medtek.config.settings.test $(BIN)/medtek check
+	DJANGO_SETTINGS_MODULE=medtek.config.settings.test $(BIN)/medtek makemigrations --check --dry-run
+
+pytest: dev
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+## test: lint, types, Django checks and the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
+test: lint typecheck check pytest
+
+## bench: the benchmark (see docs/benchmarks.md); BENCH_ARGS="--devices 200000"
+bench: dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+messages: dev
+	cd src/medtek && ../../$(BIN)/medtek compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

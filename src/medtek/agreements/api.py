@@ -1,0 +1,293 @@
+"""API: agreements (terms, current end, notice deadline, termination), rate schedules and index figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+
+from medtek.agreements import rules, selectors, services
+from medtek.agreements.models import Agreement, RateSchedule
+from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.pagination import keyset_page
+from medtek.organizations.rules import Cap
+
+router = Router(tags=["agreements"])
+
+
+class PartyOut(Schema):
+    customer_id: int
+    customer: str
+    buyer_reference: str
+
+
+class AgreementOut(Schema):
+    id: int
+    reference: str
+    title: str
+    kind: str
+    provider_id: int
+    provider: str
+    seller_id: int
+    valid_from: dt.date
+    valid_until: dt.date
+    notice_months: int
+    auto_extend: bool
+    extension_months: int
+    terminated_on: dt.date | None
+    termination_decision: str
+    termination_forum: str
+    rate_schedule_id: int | None
+    fixed_mode: str
+    fixed_base_hours: Decimal
+    fixed_minutes_per_device: Decimal
+    fixed_base_amount: Decimal
+    fixed_amount_per_device: Decimal
+    count_reference: str
+    vat_applies: bool
+    vat_rate: Decimal
+    vat_exemption_reason: str
+    parties: list[PartyOut]
+    as_of: dt.date
+    status: str
+    current_end: dt.date
+    notice_deadline: dt.date | None
+
+
+class PartyIn(Schema):
+    customer_id: int
+    buyer_reference: str
+
+
+class AgreementIn(Schema):
+    provider_id: int
+    seller_id: int
+    reference: str
+    title: str
+    valid_from: dt.date
+    valid_until: dt.date
+    customers: list[PartyIn]
+    rate_schedule_id: int | None = None
+    kind: str = "mt_support"
+    notice_months: int = Field(12, ge=0, le=120)
+    auto_extend: bool = True
+    extension_months: int = Field(24, ge=0, le=240)
+    fixed_mode: str = "hours"
+    fixed_base_hours: Decimal = Decimal("40")
+    fixed_minutes_per_device: Decimal = Decimal("12")
+    fixed_base_amount: Decimal = Decimal("0")
+    fixed_amount_per_device: Decimal = Decimal("0")
+    count_reference: str = "day_before"
+    vat_applies: bool = True
+    vat_rate: Decimal = Decimal("25")
+    vat_exemption_reason: str = ""
+    payment_terms_days: int = Field(30, ge=0, le=365)
+    bankgiro: str = ""
+
+
+class TerminateIn(Schema):
+    given_on: dt.date
+    decision_reference: str
+    forum: str
+
+
+class DeadlineOut(Schema):
+    agreement_id: int
+    reference: str
+    title: str
+    deadline: dt.date
+    current_end: dt.date
+    days_left: int
+
+
+class FigureOut(Schema):
+    year: int
+    change_percent: Decimal
+    publication_reference: str
+    is_example: bool
+
+
+class RateScheduleOut(Schema):
+    id: int
+    provider_id: int
+    name: str
+    base_rate: Decimal
+    valid_from: dt.date
+    index_name: str
+    rounding: str
+    figures: list[FigureOut]
+
+
+class RateScheduleIn(Schema):
+    provider_id: int
+    name: str
+    base_rate: Decimal
+    valid_from: dt.date
+    rounding: str = "krona"
+    index_name: str = "VPI"
+
+
+class FigureIn(Schema):
+    year: int = Field(..., ge=1900, le=2200)
+    change_percent: Decimal
+    publication_reference: str
+    is_example: bool = False
+
+
+class RateOut(Schema):
+    rate_schedule_id: int
+    day: dt.date
+    rate: Decimal
+
+
+AgreementPage = page_schema(AgreementOut, "AgreementPage")
+RateSchedulePage = page_schema(RateScheduleOut, "RateSchedulePage")
+
+
+def _agreement_out(agreement: Agreement, day: dt.date | None = None) -> dict[str, Any]:
+    day = day or timezone.localdate()
+    out = {f: getattr(agreement, f) for f in AgreementOut.model_fields if hasattr(agreement, f)}
+    out.update(
+        provider=agreement.provider.name,
+        parties=[
+            {"customer_id": p.customer_id, "customer": p.customer.name, "buyer_reference": p.buyer_reference}
+            for p in agreement.parties.all()
+        ],
+        as_of=day,
+        status=str(agreement.status_on(day)),
+        current_end=agreement.end_on(day),
+        notice_deadline=agreement.notice_deadline_on(day),
+    )
+    return out
+
+
+def _schedule_out(schedule: RateSchedule) -> dict[str, Any]:
+    return {
+        "id": schedule.pk,
+        "provider_id": schedule.provider_id,
+        "name": schedule.name,
+        "base_rate": schedule.base_rate,
+        "valid_from": schedule.valid_from,
+        "index_name": schedule.index_name,
+        "rounding": schedule.rounding,
+        "figures": [
+            {
+                "year": f.year,
+                "change_percent": f.change_percent,
+                "publication_reference": f.publication_reference,
+                "is_example": f.is_example,
+            }
+            for f in schedule.figures.all()
+        ],
+    }
+
+
+@router.get("", response={200: AgreementPage, 422: ErrorOut})
+def agreement_list(
+    request: HttpRequest, day: dt.date | None = None, cursor: str | None = None, limit: int = 50
+) -> Any:
+    page = keyset_page(
+        selectors.agreement_queryset(user=request.user), order=["-valid_from"], cursor=cursor, limit=limit
+    )
+    page.items = [_agreement_out(a, day) for a in page.items]
+    return page_body(page)
+
+
+@router.post("", response={201: AgreementOut, 403: ErrorOut, 422: ErrorOut})
+def agreement_create(request: HttpRequest, payload: AgreementIn) -> Any:
+    data = payload.dict()
+    customers = [(c["customer_id"], c["buyer_reference"]) for c in data.pop("customers")]
+    agreement = services.agreement_create(
+        user=request.user,
+        provider=data.pop("provider_id"),
+        seller=data.pop("seller_id"),
+        rate_schedule=data.pop("rate_schedule_id"),
+        customers=customers,
+        **data,
+    )
+    return 201, _agreement_out(selectors.agreement_get(user=request.user, pk=agreement.pk))
+
+
+@router.get("/deadlines", response={200: list[DeadlineOut], 422: ErrorOut})
+def agreement_deadlines(request: HttpRequest, within: str = "90d", today: dt.date | None = None) -> Any:
+    from django.core.exceptions import ValidationError
+
+    try:
+        days = rules.parse_within(within)
+    except ValueError as exc:
+        raise ValidationError({"within": str(exc)}) from exc
+    return [
+        {
+            "agreement_id": d.agreement.pk,
+            "reference": d.agreement.reference,
+            "title": d.agreement.title,
+            "deadline": d.deadline,
+            "current_end": d.end,
+            "days_left": d.days_left,
+        }
+        for d in selectors.agreement_deadlines(user=request.user, within_days=days, today=today)
+    ]
+
+
+@router.get("/rate-schedules", response=RateSchedulePage)
+def rate_schedule_list(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> Any:
+    page = keyset_page(
+        selectors.rate_schedule_queryset(user=request.user), order=["name"], cursor=cursor, limit=limit
+    )
+    page.items = [_schedule_out(s) for s in page.items]
+    return page_body(page)
+
+
+@router.post("/rate-schedules", response={201: RateScheduleOut, 403: ErrorOut, 422: ErrorOut})
+def rate_schedule_create(request: HttpRequest, payload: RateScheduleIn) -> Any:
+    data = payload.dict()
+    schedule = services.rate_schedule_create(user=request.user, provider=data.pop("provider_id"), **data)
+    return 201, _schedule_out(selectors.rate_schedule_get(user=request.user, pk=schedule.pk))
+
+
+@router.get("/rate-schedules/{rate_schedule_id}", response={200: RateScheduleOut, 404: ErrorOut})
+def rate_schedule_detail(request: HttpRequest, rate_schedule_id: int) -> Any:
+    return _schedule_out(selectors.rate_schedule_get(user=request.user, pk=rate_schedule_id))
+
+
+@router.get("/rate-schedules/{rate_schedule_id}/rate", response={200: RateOut, 404: ErrorOut, 422: ErrorOut})
+def rate_schedule_rate(request: HttpRequest, rate_schedule_id: int, day: dt.date | None = None) -> Any:
+    from django.core.exceptions import ValidationError
+
+    schedule = selectors.rate_schedule_get(user=request.user, pk=rate_schedule_id)
+    try:
+        day = day or timezone.localdate()
+        rate = selectors.rate_on(schedule=schedule, day=day)
+    except rules.RateError as exc:
+        raise ValidationError({"day": str(exc)}) from exc
+    return {"rate_schedule_id": schedule.pk, "day": day, "rate": rate}
+
+
+@router.post(
+    "/rate-schedules/{rate_schedule_id}/index-figures",
+    response={201: RateScheduleOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def index_figure_enter(request: HttpRequest, rate_schedule_id: int, payload: FigureIn) -> Any:
+    schedule = selectors.rate_schedule_get(
+        user=request.user, pk=rate_schedule_id, capability=Cap.AGREEMENT_MANAGE
+    )
+    services.index_figure_enter(user=request.user, schedule=schedule, **payload.dict())
+    return 201, _schedule_out(selectors.rate_schedule_get(user=request.user, pk=schedule.pk))
+
+
+@router.get("/{agreement_id}", response={200: AgreementOut, 404: ErrorOut})
+def agreement_detail(request: HttpRequest, agreement_id: int, day: dt.date | None = None) -> Any:
+    return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id), day)
+
+
+@router.post(
+    "/{agreement_id}/terminate", response={200: AgreementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def agreement_terminate(request: HttpRequest, agreement_id: int, payload: TerminateIn) -> Any:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    services.agreement_terminate(user=request.user, agreement=agreement, **payload.dict())
+    return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id))

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementsConfig(AppConfig):
+    name = "medtek.agreements"
+    label = "agreements"
+    verbose_name = _("Agreements")
+
+    def ready(self) -> None:
+        from medtek.agreements.panels import notice_deadlines_panel
+        from medtek.core.ui import NavItem, Panel, register_nav, register_panel
+
+        register_nav(
+            NavItem("agreements:agreement_list", _("Agreements"), capability="agreement.view", order=40)
+        )
+        register_panel(Panel("agreements/_panel_deadlines.html", notice_deadlines_panel, order=20))

@@ -1,0 +1,292 @@
+"""Agreements (överenskommelser) between an MT provider and its customers, rate schedules and the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medtek.agreements import rules
+from medtek.agreements.choices import (
+    AgreementKind,
+    AgreementStatus,
+    CountReference,
+    FixedPartMode,
+    RateRounding,
+)
+from medtek.agreements.querysets import (
+    AgreementPartyQuerySet,
+    AgreementQuerySet,
+    IndexFigureQuerySet,
+    RateScheduleQuerySet,
+)
+from medtek.core.models import TimeStampedModel
+from medtek.core.money import MoneyField
+from medtek.organizations.models import Organisation
+
+NON_NEGATIVE = _("A price cannot be negative.")
+
+
+class RateSchedule(TimeStampedModel):
+    """An hourly rate from a date, adjusted each 1 January by a price index (VPI) entered per year."""
+
+    provider = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="rate_schedules", verbose_name=_("MT provider")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    base_rate = MoneyField(_("hourly rate (SEK)"))
+    valid_from = models.DateField(_("in force from"))
+    index_name = models.CharField(_("price index"), max_length=40, default="VPI")
+    rounding = models.CharField(
+        _("rounding of the indexed rate"),
+        max_length=8,
+        choices=RateRounding.choices,
+        default=RateRounding.KRONA,
+        help_text=_("Each year's indexed rate is rounded half up to this unit and is the base of the next"),
+    )
+
+    objects: ClassVar[RateScheduleQuerySet] = RateScheduleQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("rate schedule")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(base_rate__gte=0),
+                name="rate_schedule_rate_not_negative",
+                violation_error_message=NON_NEGATIVE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def figures_by_year(self) -> dict[int, Decimal]:
+        return {f.year: f.change_percent for f in self.figures.all()}
+
+    def rate_on(self, day: dt.date) -> Decimal:
+        """The rate in force on `day`; RateError (MissingIndexFigure) when it cannot be known."""
+        return rules.indexed_rate(
+            base_rate=self.base_rate,
+            valid_from=self.valid_from,
+            figures=self.figures_by_year(),
+            day=day,
+            rounding=self.rounding,
+            index_name=self.index_name,
+        )
+
+
+class IndexFigure(TimeStampedModel):
+    """The index change that applies from 1 January of `year`, as published (e.g. SKR's VPI)."""
+
+    schedule = models.ForeignKey(RateSchedule, on_delete=models.CASCADE, related_name="figures")
+    year = models.PositiveSmallIntegerField(_("applies from 1 January of"))
+    change_percent = models.DecimalField(_("change (%)"), max_digits=6, decimal_places=3)
+    publication_reference = models.CharField(_("publication"), max_length=200)
+    is_example = models.BooleanField(
+        _("example figure"), default=False, help_text=_("Not the published figure: replace it")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects: ClassVar[IndexFigureQuerySet] = IndexFigureQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["schedule", "year"]
+        verbose_name = _("index figure")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "year"],
+                name="index_figure_unique_year",
+                violation_error_message=_("This rate schedule already has a figure for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(change_percent__gt=-100),
+                name="index_figure_above_minus_100",
+                violation_error_message=_("An index change must be above -100 %."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule.index_name} {self.year}: {self.change_percent} %"
+
+
+class Agreement(TimeStampedModel):
+    """An agreement between an MT provider and one or more customers, with its economic terms."""
+
+    provider = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="provided_agreements",
+        verbose_name=_("MT provider"),
+    )
+    seller = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invoicing party"),
+        help_text=_("The legal entity that invoices (e.g. the region)"),
+    )
+    reference = models.CharField(
+        _("reference"),
+        max_length=60,
+        unique=True,
+        error_messages={"unique": _("An agreement with this reference exists.")},
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=AgreementKind.choices, default=AgreementKind.MT_SUPPORT
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    notice_months = models.PositiveSmallIntegerField(_("notice (months before the end)"), default=12)
+    auto_extend = models.BooleanField(_("extended automatically"), default=True)
+    extension_months = models.PositiveSmallIntegerField(_("extension (months)"), default=24)
+    terminated_on = models.DateField(_("notice given on"), null=True, blank=True)
+    termination_decision = models.CharField(_("decision reference"), max_length=200, blank=True)
+    termination_forum = models.CharField(_("forum"), max_length=200, blank=True)
+    rate_schedule = models.ForeignKey(
+        RateSchedule,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("rate schedule"),
+    )
+    # Fixed part (Bilaga 1, 1): base cost plus cost per registered device, half-yearly in advance.
+    fixed_mode = models.CharField(
+        _("fixed part as"), max_length=8, choices=FixedPartMode.choices, default=FixedPartMode.HOURS
+    )
+    fixed_base_hours = models.DecimalField(
+        _("base hours per year"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("40"),
+        validators=[MinValueValidator(0)],
+    )
+    fixed_minutes_per_device = models.DecimalField(
+        _("minutes per registered device per year"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("12"),
+        validators=[MinValueValidator(0)],
+    )
+    fixed_base_amount = MoneyField(_("base amount per year (SEK)"), default=Decimal("0"))
+    fixed_amount_per_device = MoneyField(_("amount per device per year (SEK)"), default=Decimal("0"))
+    count_reference = models.CharField(
+        _("devices counted on"),
+        max_length=16,
+        choices=CountReference.choices,
+        default=CountReference.DAY_BEFORE_PERIOD,
+    )
+    # Invoicing.
+    vat_applies = models.BooleanField(_("VAT applies"), default=True)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2, default=Decimal("25"))
+    vat_exemption_reason = models.CharField(_("reason for exemption from VAT"), max_length=200, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
+    bankgiro = models.CharField(_("bankgiro"), max_length=9, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects: ClassVar[AgreementQuerySet] = AgreementQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-valid_from", "reference"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        indexes = [models.Index(fields=["provider", "valid_from"], name="agreement_provider_from")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")),
+                name="agreement_dates_in_order",
+                violation_error_message=_("An agreement cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed_base_amount__gte=0) & Q(fixed_amount_per_device__gte=0),
+                name="agreement_amounts_not_negative",
+                violation_error_message=NON_NEGATIVE,
+            ),
+            models.CheckConstraint(
+                condition=Q(vat_rate__gte=0) & Q(vat_rate__lt=100),
+                name="agreement_vat_rate_range",
+                violation_error_message=_("A VAT rate is between 0 and 100 %."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.vat_applies and not self.vat_exemption_reason.strip():
+            errors["vat_exemption_reason"] = str(
+                _("Without VAT, state the reason for the exemption (it is printed on every invoice).")
+            )
+        if self.bankgiro and not (
+            self.bankgiro.replace("-", "").isdigit() and 7 <= len(self.bankgiro.replace("-", "")) <= 8
+        ):
+            errors["bankgiro"] = str(_("A bankgiro number has 7 or 8 digits."))
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def terms(self) -> rules.Terms:
+        return rules.Terms(
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            notice_months=self.notice_months,
+            extension_months=self.extension_months,
+            auto_extend=self.auto_extend,
+            terminated_on=self.terminated_on,
+        )
+
+    def end_on(self, day: dt.date | None = None) -> dt.date:
+        return rules.end_on(self.terms, day or timezone.localdate())
+
+    def notice_deadline_on(self, day: dt.date | None = None) -> dt.date | None:
+        return rules.next_notice_deadline(self.terms, day or timezone.localdate())
+
+    def status_on(self, day: dt.date | None = None) -> AgreementStatus:
+        return rules.status_on(self.terms, day or timezone.localdate())
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return rules.in_force_on(self.terms, day)
+
+
+class AgreementParty(TimeStampedModel):
+    """A customer (municipality, care provider) party to an agreement, with its invoice reference."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    customer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="agreement_parties", verbose_name=_("customer")
+    )
+    buyer_reference = models.CharField(
+        _("buyer reference"),
+        max_length=100,
+        help_text=_("The customer's reference printed on every invoice (Peppol BuyerReference)"),
+    )
+
+    objects: ClassVar[AgreementPartyQuerySet] = AgreementPartyQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["customer__name"]
+        verbose_name = _("agreement party")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "customer"],
+                name="agreement_party_unique",
+                violation_error_message=_("This customer is already a party to the agreement."),
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "agreement"], name="agreement_party_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer} — {self.agreement.reference}"

@@ -1,0 +1,28 @@
+"""The start page's box of agreements whose notice deadline is near."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from medtek.agreements import rules, selectors
+from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import scope_for
+
+PANEL_DAYS = 90
+
+
+def notice_deadlines_panel(request: HttpRequest) -> dict[str, Any] | None:
+    if not scope_for(request.user).can(Cap.AGREEMENT_VIEW):
+        return None
+    rows = [
+        {
+            "agreement": d.agreement,
+            "deadline": d.deadline,
+            "days_left": d.days_left,
+            "next_end": rules.add_months(d.end, d.agreement.extension_months),
+        }
+        for d in selectors.agreement_deadlines(user=request.user, within_days=PANEL_DAYS)
+    ]
+    return {"rows": rows, "within": PANEL_DAYS}

@@ -1,0 +1,323 @@
+"""API: billing runs, invoices (issue, credit, exports), the fixed part's basis and the follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+
+from medtek.agreements.rules import RateError
+from medtek.billing import selectors, services
+from medtek.billing.exports import pdf, peppol, tables
+from medtek.billing.models import Invoice
+from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.pagination import keyset_page
+from medtek.organizations.rules import Cap
+
+router = Router(tags=["billing"])
+
+
+class LineOut(Schema):
+    position: int
+    kind: str
+    description: str
+    quantity: Decimal
+    unit_code: str
+    unit_price: Decimal
+    amount: Decimal
+    work_order_id: int | None
+    work_order: str | None = None
+    work_date: dt.date | None
+    basis: dict[str, Any]
+
+    @staticmethod
+    def resolve_work_order(obj: Any) -> str | None:
+        return obj.work_order.number if obj.work_order_id else None
+
+
+class InvoiceOut(Schema):
+    id: int
+    kind: str
+    status: str
+    number: str
+    agreement_id: int
+    customer_id: int
+    customer: str
+    part: str
+    period: str
+    period_start: dt.date
+    period_end: dt.date
+    buyer_reference: str
+    issue_date: dt.date | None
+    due_date: dt.date | None
+    vat_applies: bool
+    vat_rate: Decimal
+    net_total: Decimal
+    vat_total: Decimal
+    gross_total: Decimal
+    credited_invoice_id: int | None
+    note: str
+    basis: dict[str, Any]
+
+    @staticmethod
+    def resolve_customer(obj: Any) -> str:
+        return str(obj.customer.name)
+
+
+class InvoiceDetailOut(InvoiceOut):
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_lines(obj: Any) -> list[Any]:
+        return selectors.invoice_lines(invoice=obj)
+
+
+class RunIn(Schema):
+    part: str = Field(..., description="fixed or variable")
+    period: str = Field(..., description="2026H1 for the fixed part, 2026-03 for the variable part")
+    agreement_id: int | None = None
+    reference_date: dt.date | None = None
+
+
+class RunOut(Schema):
+    part: str
+    period: str
+    run_id: int | None
+    created: list[int]
+    updated: list[int]
+    unchanged: list[int]
+
+
+class RunRow(Schema):
+    id: int
+    part: str
+    period: str
+    run_at: dt.datetime
+    created: int
+    updated: int
+    unchanged: int
+
+
+class IssueIn(Schema):
+    issue_date: dt.date | None = None
+
+
+class CreditIn(Schema):
+    reason: str
+
+
+class BasisRowOut(Schema):
+    customer_id: int
+    customer: str
+    count: int
+    share: Decimal
+    amount: Decimal
+
+
+class BasisOut(Schema):
+    agreement_id: int
+    period: str
+    reference_date: dt.date
+    devices: int
+    hours: Decimal | None
+    rate: Decimal | None
+    total: Decimal
+    rows: list[BasisRowOut]
+
+
+class FollowupRow(Schema):
+    customer_id: int
+    customer: str
+    devices: int
+    pm_done: int
+    pm_on_time: int
+    cm: int
+    hours: Decimal
+    billable_hours: Decimal
+    travel: Decimal
+    materials: Decimal
+    fixed: Decimal
+    variable: Decimal
+
+
+class FollowupOut(Schema):
+    agreement_id: int
+    year: int
+    count_day: dt.date
+    rows: list[FollowupRow]
+
+
+class InvoiceQuery(Schema):
+    period: str = ""
+    status: str = ""
+    part: str = ""
+    customer: int | None = None
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
+InvoicePage = page_schema(InvoiceOut, "InvoicePage")
+RunPage = page_schema(RunRow, "BillingRunPage")
+
+
+@router.get("/invoices", response={200: InvoicePage, 422: ErrorOut})
+def invoice_list(request: HttpRequest, query: Query[InvoiceQuery]) -> Any:
+    qs = selectors.invoice_filtered(
+        user=request.user, period=query.period, status=query.status, part=query.part, customer=query.customer
+    )
+    return page_body(keyset_page(qs, order=["-period_start", "-id"], cursor=query.cursor, limit=query.limit))
+
+
+def _detail(invoice: Invoice) -> Invoice:
+    return invoice
+
+
+@router.get("/invoices/{invoice_id}", response={200: InvoiceDetailOut, 404: ErrorOut})
+def invoice_detail(request: HttpRequest, invoice_id: int) -> Any:
+    return _detail(selectors.invoice_get(user=request.user, pk=invoice_id))
+
+
+@router.post(
+    "/invoices/{invoice_id}/issue",
+    response={200: InvoiceDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def invoice_issue(request: HttpRequest, invoice_id: int, payload: IssueIn) -> Any:
+    invoice = selectors.invoice_get(user=request.user, pk=invoice_id, capability=Cap.BILLING_MANAGE)
+    services.invoice_issue(user=request.user, invoice=invoice, issue_date=payload.issue_date)
+    return _detail(selectors.invoice_get(user=request.user, pk=invoice_id))
+
+
+@router.post(
+    "/invoices/{invoice_id}/credit",
+    response={201: InvoiceDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def invoice_credit(request: HttpRequest, invoice_id: int, payload: CreditIn) -> Any:
+    invoice = selectors.invoice_get(user=request.user, pk=invoice_id, capability=Cap.BILLING_MANAGE)
+    note = services.invoice_credit(user=request.user, invoice=invoice, reason=payload.reason)
+    return 201, _detail(selectors.invoice_get(user=request.user, pk=note.pk))
+
+
+def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def export_invoice(invoice: Invoice, fmt: str) -> HttpResponse:
+    lines = selectors.invoice_lines(invoice=invoice)
+    stem = invoice.number or f"utkast-{invoice.pk}"
+    if fmt == "xml":
+        return _file(peppol.invoice_xml(invoice, lines), "application/xml", f"{stem}.xml")
+    if fmt == "pdf":
+        return _file(pdf.invoice_pdf(invoice, lines), "application/pdf", f"{stem}.pdf")
+    rows = tables.line_rows(invoice, lines)
+    if fmt == "csv":
+        return _file(tables.to_csv(tables.LINE_HEADER, rows), "text/csv; charset=utf-8", f"{stem}.csv")
+    return _file(
+        tables.to_xlsx([(stem, tables.LINE_HEADER, rows)]),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{stem}.xlsx",
+    )
+
+
+@router.get("/invoices/{invoice_id}/peppol.xml", response={200: None, 404: ErrorOut})
+def invoice_peppol(request: HttpRequest, invoice_id: int) -> Any:
+    return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "xml")
+
+
+@router.get("/invoices/{invoice_id}/invoice.pdf", response={200: None, 404: ErrorOut})
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> Any:
+    return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "pdf")
+
+
+@router.get("/invoices/{invoice_id}/lines.csv", response={200: None, 404: ErrorOut})
+def invoice_csv(request: HttpRequest, invoice_id: int) -> Any:
+    return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "csv")
+
+
+@router.get("/invoices/{invoice_id}/lines.xlsx", response={200: None, 404: ErrorOut})
+def invoice_xlsx(request: HttpRequest, invoice_id: int) -> Any:
+    return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "xlsx")
+
+
+@router.get("/runs", response=RunPage)
+def run_list(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> Any:
+    return page_body(
+        keyset_page(selectors.run_list(user=request.user), order=["-run_at"], cursor=cursor, limit=limit)
+    )
+
+
+@router.post("/runs", response={200: RunOut, 403: ErrorOut, 422: ErrorOut})
+def run_start(request: HttpRequest, payload: RunIn) -> Any:
+    if payload.part == "fixed":
+        result = services.fixed_run(
+            user=request.user,
+            period=payload.period,
+            agreement=payload.agreement_id,
+            reference_date=payload.reference_date,
+        )
+    elif payload.part == "variable":
+        result = services.variable_run(
+            user=request.user, period=payload.period, agreement=payload.agreement_id
+        )
+    else:
+        raise ValidationError({"part": "A billing run is for the fixed or the variable part."})
+    return {
+        "part": result.part,
+        "period": result.period,
+        "run_id": result.run.pk if result.run else None,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+
+
+@router.get("/basis", response={200: BasisOut, 404: ErrorOut, 422: ErrorOut})
+def basis(request: HttpRequest, agreement_id: int, period: str, reference_date: dt.date | None = None) -> Any:
+    try:
+        b = selectors.basis_report(
+            user=request.user, agreement_id=agreement_id, period=period, reference_date=reference_date
+        )
+    except (RateError, ValueError) as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+    return {
+        "agreement_id": b.agreement.pk,
+        "period": b.period.label,
+        "reference_date": b.reference_date,
+        "devices": b.total_devices,
+        "hours": b.total.hours,
+        "rate": b.total.rate,
+        "total": b.total.total,
+        "rows": [
+            {
+                "customer_id": r.customer.pk,
+                "customer": r.customer.name,
+                "count": r.count,
+                "share": r.share,
+                "amount": r.amount,
+            }
+            for r in b.rows
+        ],
+    }
+
+
+@router.get("/followup", response={200: FollowupOut, 404: ErrorOut})
+def followup(request: HttpRequest, agreement_id: int, year: int) -> Any:
+    report = selectors.followup(user=request.user, agreement_id=agreement_id, year=year)
+    return {
+        "agreement_id": report["agreement"].pk,
+        "year": year,
+        "count_day": report["count_day"],
+        "rows": [
+            {
+                **{k: v for k, v in r.items() if k != "customer"},
+                "customer_id": r["customer"].pk,
+                "customer": r["customer"].name,
+            }
+            for r in report["rows"]
+        ],
+    }

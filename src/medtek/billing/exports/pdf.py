@@ -1,0 +1,131 @@
+"""PDF of an invoice (with its basis) and of the yearly follow-up, with fpdf2's built-in fonts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from fpdf import FPDF
+
+from medtek.billing.models import Invoice, InvoiceLine
+
+# The built-in fonts are Latin-1: å, ä, ö are there; typographic dashes and quotes are replaced.
+REPLACE = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "×": "x", "\u00a0": " "}
+
+
+def _t(value: Any) -> str:
+    text = str(value)
+    for a, b in REPLACE.items():
+        text = text.replace(a, b)
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def kr(value: Decimal) -> str:
+    return f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",")
+
+
+def _pdf() -> FPDF:
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    return pdf
+
+
+def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
+    pdf = _pdf()
+    credit = invoice.kind == "credit_note"
+    title = "KREDITFAKTURA" if credit else "FAKTURA"
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(0, 10, _t(f"{title} {invoice.number or '(utkast)'}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    facts = [
+        ("Säljare", f"{invoice.seller.name}, org.nr {invoice.seller.org_number}"),
+        ("Köpare", f"{invoice.customer.name}, org.nr {invoice.customer.org_number}"),
+        ("Er referens", invoice.buyer_reference),
+        ("Överenskommelse", invoice.agreement.reference),
+        (
+            "Avser",
+            f"{invoice.get_part_display()} {invoice.period} ({invoice.period_start} - {invoice.period_end})",
+        ),
+        ("Fakturadatum", invoice.issue_date or "-"),
+        ("Förfallodatum", invoice.due_date or "-"),
+    ]
+    if credit and invoice.credited_invoice:
+        facts.append(("Krediterar faktura", invoice.credited_invoice.number))
+    if invoice.agreement.bankgiro:
+        facts.append(("Bankgiro", invoice.agreement.bankgiro))
+    for label, value in facts:
+        pdf.cell(40, 6, _t(label))
+        pdf.cell(0, 6, _t(value), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 9)
+    widths = [10, 110, 20, 25, 25]
+    for w, head in zip(widths, ["Rad", "Beskrivning", "Antal", "A-pris", "Belopp"], strict=True):
+        pdf.cell(w, 6, _t(head), border="B")
+    pdf.ln()
+    pdf.set_font("Helvetica", size=8)
+    for line in lines:
+        y = pdf.get_y()
+        pdf.set_x(pdf.l_margin + widths[0])
+        pdf.multi_cell(widths[1], 4, _t(line.description), new_x="RIGHT", new_y="TOP")
+        height = max(pdf.get_y() - y, 4)
+        pdf.set_xy(pdf.l_margin, y)
+        pdf.cell(widths[0], 4, str(line.position))
+        pdf.set_x(pdf.l_margin + widths[0] + widths[1])
+        pdf.cell(widths[2], 4, _t(f"{Decimal(line.quantity).normalize():f} {line.unit_code}"), align="R")
+        pdf.cell(widths[3], 4, kr(line.unit_price), align="R")
+        pdf.cell(widths[4], 4, kr(line.amount), align="R")
+        pdf.set_y(y + max(height, 4) + 1)
+    pdf.ln(3)
+    pdf.set_font("Helvetica", size=10)
+    vat_label = (
+        f"Moms {invoice.vat_rate} %" if invoice.vat_applies else f"Momsfri: {invoice.vat_exemption_reason}"
+    )
+    for label, value in [
+        ("Netto", invoice.net_total),
+        (vat_label, invoice.vat_total),
+        ("Att betala", invoice.gross_total),
+    ]:
+        pdf.cell(150, 6, _t(label), align="R")
+        pdf.cell(40, 6, kr(value) + " kr", align="R", new_x="LMARGIN", new_y="NEXT")
+    basis = invoice.basis or {}
+    if basis.get("reference_date"):
+        pdf.ln(3)
+        pdf.set_font("Helvetica", size=8)
+        pdf.multi_cell(
+            0,
+            4,
+            _t(
+                f"Underlag: {basis.get('count')} av {basis.get('total_devices')} registrerade inventarier "
+                f"per {basis.get('reference_date')} ({basis.get('share_percent')} %). Fast del totalt "
+                f"{basis.get('total')} kr"
+                + (f" = {basis.get('hours')} h x {basis.get('rate')} kr/h." if basis.get("hours") else ".")
+            ),
+        )
+    if invoice.note:
+        pdf.multi_cell(0, 5, _t(invoice.note))
+    return bytes(pdf.output())
+
+
+def table_pdf(title: str, header: list[str], rows: list[list[Any]], subtitle: str = "") -> bytes:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.cell(0, 9, _t(title), new_x="LMARGIN", new_y="NEXT")
+    if subtitle:
+        pdf.set_font("Helvetica", size=9)
+        pdf.cell(0, 6, _t(subtitle), new_x="LMARGIN", new_y="NEXT")
+    width = (pdf.w - pdf.l_margin - pdf.r_margin - 50) / max(len(header) - 1, 1)
+    pdf.set_font("Helvetica", "B", 8)
+    for i, head in enumerate(header):
+        pdf.cell(50 if i == 0 else width, 6, _t(head), border="B", align="L" if i == 0 else "R")
+    pdf.ln()
+    pdf.set_font("Helvetica", size=8)
+    for row in rows:
+        for i, value in enumerate(row):
+            text = kr(value) if isinstance(value, Decimal) else str(value)
+            pdf.cell(50 if i == 0 else width, 5, _t(text), align="L" if i == 0 else "R")
+        pdf.ln()
+    return bytes(pdf.output())

@@ -1,0 +1,119 @@
+"""CSV and XLSX of invoices (lines with their basis) and of the yearly follow-up."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+
+from medtek.billing.models import Invoice, InvoiceLine
+
+LINE_HEADER = [
+    "invoice",
+    "kind",
+    "status",
+    "customer",
+    "org_number",
+    "period",
+    "position",
+    "line_kind",
+    "description",
+    "quantity",
+    "unit",
+    "unit_price",
+    "amount",
+    "work_order",
+    "work_date",
+]
+
+
+def line_rows(invoice: Invoice, lines: Sequence[InvoiceLine]) -> list[list[Any]]:
+    return [
+        [
+            invoice.number or f"UTKAST-{invoice.pk}",
+            invoice.kind,
+            invoice.status,
+            invoice.customer.name,
+            invoice.customer.org_number,
+            invoice.period,
+            line.position,
+            line.kind,
+            line.description,
+            line.quantity,
+            line.unit_code,
+            line.unit_price,
+            line.amount,
+            line.work_order.number if line.work_order_id and line.work_order else "",
+            line.work_date.isoformat() if line.work_date else "",
+        ]
+        for line in lines
+    ]
+
+
+def _cell(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]) -> bytes:
+    """Decimal amounts are written as numbers with two decimals shown (the stored value is exact)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, header, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append(list(header))
+        for row in rows:
+            ws.append([v for v in row])
+        for col in ws.iter_cols(min_row=2):
+            for cell in col:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = "#,##0.00"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+FOLLOWUP_HEADER = [
+    "customer",
+    "devices",
+    "pm_done",
+    "pm_on_time",
+    "cm_work_orders",
+    "hours",
+    "billable_hours",
+    "travel",
+    "materials",
+    "fixed",
+    "variable",
+]
+
+
+def followup_rows(report: dict[str, Any]) -> list[list[Any]]:
+
+    mapped = [
+        "devices",
+        "pm_done",
+        "pm_on_time",
+        "cm",
+        "hours",
+        "billable_hours",
+        "travel",
+        "materials",
+        "fixed",
+        "variable",
+    ]
+    rows = [[r["customer"].name, *[r[k] for k in mapped]] for r in report["rows"]]
+    rows.append(["Total", *[report["totals"][k] for k in mapped]])
+    return rows

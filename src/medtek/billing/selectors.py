@@ -1,0 +1,306 @@
+"""Every read of billing: the fixed part's basis (Table 1), invoices, and the yearly follow-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from medtek.agreements.choices import CountReference, FixedPartMode
+from medtek.agreements.models import Agreement
+from medtek.agreements.system import system_actor
+from medtek.billing import rules
+from medtek.billing.choices import BillingPart, InvoiceKind, InvoiceStatus
+from medtek.billing.models import BillingRun, Invoice, InvoiceLine, InvoiceQuerySet
+from medtek.core.money import money
+from medtek.inventory.selectors import device_counts_as_of
+from medtek.maintenance.choices import WorkOrderKind
+from medtek.maintenance.models import MaterialLine, TimeEntry, TravelEntry, WorkOrder
+from medtek.organizations.models import Organisation
+from medtek.organizations.rules import Cap
+
+VARIABLE_KINDS = [WorkOrderKind.CM, WorkOrderKind.QC, WorkOrderKind.ADVICE, WorkOrderKind.OTHER]
+
+
+@dataclass(frozen=True)
+class BasisRow:
+    customer: Organisation
+    count: int
+    owners: dict[str, int]  # owner id → its devices, when care providers count as the customer
+    share: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class FixedBasis:
+    agreement: Agreement
+    period: rules.Period
+    reference_date: dt.date
+    total: rules.FixedTotal
+    total_devices: int
+    rows: list[BasisRow]
+
+    @property
+    def total_share(self) -> Decimal:
+        return sum((r.share for r in self.rows), Decimal("0.0"))
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((r.amount for r in self.rows), Decimal("0.00"))
+
+
+def reference_date_for(agreement: Agreement, period: rules.Period) -> dt.date:
+    if agreement.count_reference == CountReference.PERIOD_START:
+        return period.start
+    return period.start - dt.timedelta(days=1)
+
+
+def _owner_map(customer_ids: list[int]) -> dict[int, int]:
+    """Owner id → the customer it counts as (customers map to themselves)."""
+    mapping = {c: c for c in customer_ids}
+    for pk, target in Organisation.objects.filter(counts_as_id__in=customer_ids).values_list(
+        "pk", "counts_as_id"
+    ):
+        mapping.setdefault(pk, target)
+    return mapping
+
+
+def fixed_basis(
+    *, agreement: Agreement, period: rules.Period, reference_date: dt.date | None = None
+) -> FixedBasis:
+    """The fixed part of `period` and its distribution (the source's Table 1).
+
+    Devices are counted from the register's history at the reference date; a care provider that
+    counts as a customer adds its devices to that customer's. RateError or ValueError when it cannot
+    be computed. Callers check that the user may see the agreement.
+    """
+    ref = reference_date or reference_date_for(agreement, period)
+    parties = list(agreement.parties.select_related("customer").order_by("customer__name"))
+    customers = {p.customer_id: p.customer for p in parties}
+    owner_map = _owner_map(list(customers))
+    counts = device_counts_as_of(user=system_actor(), day=ref, owner_ids=list(owner_map))
+    counts_as = {o: c for o, c in owner_map.items() if o != c}
+    totals, parts = rules.fold_counts(counts, counts_as, list(customers))
+    rate = None
+    if agreement.fixed_mode == FixedPartMode.HOURS:
+        if agreement.rate_schedule is None:
+            raise ValueError(f"{agreement.reference} has no rate schedule for the fixed part in hours")
+        rate = agreement.rate_schedule.rate_on(period.start)
+    terms = rules.FixedTerms(
+        mode=agreement.fixed_mode,
+        base_hours=agreement.fixed_base_hours,
+        minutes_per_device=agreement.fixed_minutes_per_device,
+        base_amount=agreement.fixed_base_amount,
+        amount_per_device=agreement.fixed_amount_per_device,
+    )
+    devices = sum(totals.values())
+    if devices == 0:
+        raise ValueError(
+            f"no registered devices on {ref.isoformat()} for the customers of {agreement.reference}: "
+            "nothing to distribute the fixed part over"
+        )
+    total = rules.fixed_total(terms, devices=devices, months=period.months, rate=rate)
+    shares = {s.customer: s for s in rules.distribute(total.total, totals)}
+    rows = [
+        BasisRow(
+            customer=customers[c],
+            count=totals[c],
+            owners={str(o): n for o, n in parts[c].items()},
+            share=shares[c].share,
+            amount=shares[c].amount,
+        )
+        for c in customers
+    ]
+    return FixedBasis(agreement, period, ref, total, devices, rows)
+
+
+def basis_report(
+    *, user: Any, agreement_id: int, period: str, reference_date: dt.date | None = None
+) -> FixedBasis:
+    """Table 1 for any half-year, for anyone who may see the agreement's billing."""
+    agreement = Agreement.objects.select_related("rate_schedule").get_visible(
+        user, Cap.BILLING_VIEW, pk=agreement_id
+    )
+    return fixed_basis(
+        agreement=agreement, period=rules.parse_half_year(period), reference_date=reference_date
+    )
+
+
+def invoice_queryset(*, user: Any, capability: str = Cap.BILLING_VIEW) -> InvoiceQuerySet:
+    return Invoice.objects.visible_to(user, capability).select_related(
+        "customer", "agreement", "seller", "credited_invoice"
+    )
+
+
+def invoice_filtered(
+    *, user: Any, period: str = "", status: str = "", part: str = "", customer: int | None = None
+) -> QuerySet[Invoice]:
+    qs = invoice_queryset(user=user)
+    if period:
+        qs = qs.filter(period=period.strip().upper())
+    if status:
+        qs = qs.filter(status=status)
+    if part:
+        qs = qs.filter(part=part)
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    return qs
+
+
+def invoice_get(*, user: Any, pk: int, capability: str = Cap.BILLING_VIEW) -> Invoice:
+    return invoice_queryset(user=user, capability=capability).get_visible(user, capability, pk=pk)
+
+
+def invoice_lines(*, invoice: Invoice) -> list[InvoiceLine]:
+    return list(invoice.lines.select_related("work_order").order_by("position"))
+
+
+def run_list(*, user: Any) -> QuerySet[BillingRun]:
+    return BillingRun.objects.visible_to(user, Cap.BILLING_MANAGE).select_related("run_by")
+
+
+def counted_devices(*, invoice: Invoice) -> list[dict[str, Any]]:
+    """The devices behind a fixed line: what each counted owner had in the register at the reference date."""
+    from medtek.inventory.models import Device
+    from medtek.inventory.selectors import devices_owned_on
+
+    ref = invoice.basis.get("reference_date")
+    if not ref:
+        return []
+    day = dt.date.fromisoformat(ref)
+    owner_ids = [int(o) for o in (invoice.basis.get("counted_owners") or {str(invoice.customer_id): 0})]
+    ids: list[int] = []
+    actor = system_actor()
+    for owner in Organisation.objects.filter(pk__in=owner_ids):
+        ids.extend(devices_owned_on(user=actor, owner=owner, day=day))
+    return list(
+        Device.objects.filter(pk__in=ids)
+        .select_related("model", "owner")
+        .order_by("owner__name", "asset_number")
+        .values("id", "asset_number", "model__name", "owner__name")
+    )
+
+
+# --- follow-up ----------------------------------------------------------------------------------
+
+
+def followup(*, user: Any, agreement_id: int, year: int) -> dict[str, Any]:
+    """Per customer and year: devices, PM done (on time), CM work, hours, travel, materials, amounts.
+
+    The figures MT and the customers need for the joint evaluation the agreement requires.
+    """
+    agreement = Agreement.objects.get_visible(user, Cap.BILLING_VIEW, pk=agreement_id)
+    parties = list(agreement.parties.select_related("customer").order_by("customer__name"))
+    from medtek.organizations.scoping import scope_for
+
+    scope = scope_for(user)
+    if not (scope.is_superuser or scope.can(Cap.BILLING_VIEW, agreement.provider_id)):
+        parties = [p for p in parties if scope.can(Cap.BILLING_VIEW, p.customer_id)]
+    customers = [p.customer_id for p in parties]
+    owner_map = _owner_map(customers)
+    owners = list(owner_map)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    count_day = min(end, timezone.localdate())
+    counts = device_counts_as_of(user=system_actor(), day=count_day, owner_ids=owners)
+    rows: dict[int, dict[str, Any]] = {
+        p.customer_id: {
+            "customer": p.customer,
+            "devices": 0,
+            "pm_done": 0,
+            "pm_on_time": 0,
+            "cm": 0,
+            "hours": Decimal("0.00"),
+            "billable_hours": Decimal("0.00"),
+            "travel": Decimal("0.00"),
+            "materials": Decimal("0.00"),
+            "fixed": Decimal("0.00"),
+            "variable": Decimal("0.00"),
+        }
+        for p in parties
+    }
+    for owner, n in counts.items():
+        if owner in owner_map:
+            rows[owner_map[owner]]["devices"] += n
+    in_year = Q(done_at__date__gte=start, done_at__date__lte=end)
+    pm = (
+        WorkOrder.objects.filter(in_year, customer_id__in=owners, kind=WorkOrderKind.PM)
+        .values("customer_id")
+        .annotate(
+            done=Count("id"),
+            on_time=Count("id", filter=Q(due_date__isnull=False, done_at__date__lte=F("due_date"))),
+        )
+    )
+    for r in pm:
+        row = rows[owner_map[r["customer_id"]]]
+        row["pm_done"] += r["done"]
+        row["pm_on_time"] += r["on_time"]
+    cm = (
+        WorkOrder.objects.filter(
+            customer_id__in=owners,
+            kind=WorkOrderKind.CM,
+            reported_at__date__gte=start,
+            reported_at__date__lte=end,
+        )
+        .values("customer_id")
+        .annotate(n=Count("id"))
+    )
+    for r in cm:
+        rows[owner_map[r["customer_id"]]]["cm"] += r["n"]
+    entry_filter = {"work_order__customer_id__in": owners, "date__gte": start, "date__lte": end}
+    for r in (
+        TimeEntry.objects.filter(**entry_filter)
+        .values("work_order__customer_id")
+        .annotate(h=Sum("hours"), b=Sum("hours", filter=Q(billable=True)))
+    ):
+        row = rows[owner_map[r["work_order__customer_id"]]]
+        row["hours"] += r["h"] or 0
+        row["billable_hours"] += r["b"] or 0
+    for r in (
+        TravelEntry.objects.filter(**entry_filter).values("work_order__customer_id").annotate(c=Sum("cost"))
+    ):
+        rows[owner_map[r["work_order__customer_id"]]]["travel"] += r["c"] or 0
+    amount = ExpressionWrapper(
+        F("quantity") * F("unit_price"), output_field=DecimalField(max_digits=20, decimal_places=4)
+    )
+    for r in (
+        MaterialLine.objects.filter(**entry_filter).values("work_order__customer_id").annotate(a=Sum(amount))
+    ):
+        rows[owner_map[r["work_order__customer_id"]]]["materials"] += money(r["a"] or 0)
+    issued = [InvoiceStatus.ISSUED, InvoiceStatus.CREDITED]
+    for r in (
+        Invoice.objects.filter(
+            agreement=agreement,
+            customer_id__in=customers,
+            status__in=issued,
+            period_start__gte=start,
+            period_start__lte=end,
+        )
+        .values("customer_id", "part", "kind")
+        .annotate(net=Sum("net_total"))
+    ):
+        sign = -1 if r["kind"] == InvoiceKind.CREDIT_NOTE else 1
+        key = "fixed" if r["part"] == BillingPart.FIXED else "variable"
+        rows[r["customer_id"]][key] += sign * (r["net"] or 0)
+    ordered = [rows[c] for c in customers]
+    totals: dict[str, Any] = {
+        k: sum(
+            (r[k] for r in ordered), Decimal(0) if k not in {"devices", "pm_done", "pm_on_time", "cm"} else 0
+        )
+        for k in (
+            "devices",
+            "pm_done",
+            "pm_on_time",
+            "cm",
+            "hours",
+            "billable_hours",
+            "travel",
+            "materials",
+            "fixed",
+            "variable",
+        )
+    }
+    return {"agreement": agreement, "year": year, "count_day": count_day, "rows": ordered, "totals": totals}

@@ -1,0 +1,262 @@
+"""Billing pages: invoices with their basis and exports, billing runs, Table 1 and the follow-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from medtek.agreements.models import Agreement
+from medtek.agreements.rules import RateError
+from medtek.billing import selectors, services
+from medtek.billing.api import export_invoice
+from medtek.billing.choices import InvoiceStatus
+from medtek.billing.exports import pdf, tables
+from medtek.billing.forms import BasisForm, CreditForm, FollowupForm, InvoiceFilterForm, RunForm
+from medtek.core.pagination import keyset_page
+from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import scope_for
+
+
+def _messages_of(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@login_required
+@require_GET
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    form = InvoiceFilterForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.invoice_filtered(
+        user=request.user,
+        period=data.get("period", ""),
+        status=data.get("status", ""),
+        part=data.get("part", ""),
+    )
+    try:
+        page = keyset_page(qs, order=["-period_start", "-id"], cursor=request.GET.get("cursor"))
+    except ValidationError:
+        page = keyset_page(qs, order=["-period_start", "-id"])
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return render(
+        request,
+        "billing/invoice_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "can_manage": scope_for(request.user).can(Cap.BILLING_MANAGE),
+        },
+    )
+
+
+def _invoice_context(request: HttpRequest, invoice: Any, credit_form: Any = None) -> dict[str, Any]:
+    can_manage = scope_for(request.user).can(Cap.BILLING_MANAGE, invoice.provider_id)
+    return {
+        "invoice": invoice,
+        "lines": selectors.invoice_lines(invoice=invoice),
+        "can_manage": can_manage,
+        "credit_form": credit_form or CreditForm(),
+        "credit_notes": list(invoice.credit_notes.all()),
+    }
+
+
+@login_required
+@require_GET
+def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = selectors.invoice_get(user=request.user, pk=invoice_id)
+    return render(request, "billing/invoice_detail.html", _invoice_context(request, invoice))
+
+
+@login_required
+def invoice_issue(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = selectors.invoice_get(user=request.user, pk=invoice_id, capability=Cap.BILLING_MANAGE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        invoice = services.invoice_issue(user=request.user, invoice=invoice)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _messages_of(exc) if isinstance(exc, ValidationError) else [str(exc)]:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
+    target = request.POST.get("next", "")
+    if not target.startswith("/billing/") or "//" in target:
+        target = f"/billing/invoices/{invoice_id}/"
+    return redirect(target)
+
+
+@login_required
+def invoice_credit(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = selectors.invoice_get(user=request.user, pk=invoice_id, capability=Cap.BILLING_MANAGE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = CreditForm(request.POST)
+    if form.is_valid():
+        try:
+            note = services.invoice_credit(
+                user=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Credit note drafted; issue it to send it."))
+            return redirect("billing:invoice_detail", invoice_id=note.pk)
+    return render(
+        request, "billing/invoice_detail.html", _invoice_context(request, invoice, form), status=422
+    )
+
+
+@login_required
+@require_GET
+def invoice_basis(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    invoice = selectors.invoice_get(user=request.user, pk=invoice_id)
+    devices = selectors.counted_devices(invoice=invoice) if invoice.part == "fixed" else []
+    lines = selectors.invoice_lines(invoice=invoice)
+    work_orders = sorted(
+        {line.work_order for line in lines if line.work_order is not None}, key=lambda w: w.number
+    )
+    return render(
+        request,
+        "billing/invoice_basis.html",
+        {"invoice": invoice, "devices": devices, "work_orders": work_orders, "lines": lines},
+    )
+
+
+@login_required
+@require_GET
+def invoice_xml(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "xml")
+
+
+@login_required
+@require_GET
+def invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "pdf")
+
+
+@login_required
+@require_GET
+def invoice_csv(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "csv")
+
+
+@login_required
+@require_GET
+def invoice_xlsx(request: HttpRequest, invoice_id: int) -> HttpResponse:
+    return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_list(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).can(Cap.BILLING_MANAGE):
+        raise PermissionDenied(_("Only MT admins run billing."))
+    form = RunForm(request.POST or None, initial={"part": "fixed"})
+    result = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["part"] == "fixed":
+                result = services.fixed_run(
+                    user=request.user, period=data["period"], reference_date=data["reference_date"]
+                )
+            else:
+                result = services.variable_run(user=request.user, period=data["period"])
+        except ValidationError as exc:
+            for message in _messages_of(exc):
+                form.add_error("period" if "period" in form.fields else None, message)
+            status = 422
+        else:
+            messages.success(
+                request,
+                _("%(period)s: %(created)s invoices drafted, %(updated)s updated, %(unchanged)s unchanged.")
+                % {
+                    "period": result.period,
+                    "created": len(result.created),
+                    "updated": len(result.updated),
+                    "unchanged": len(result.unchanged),
+                },
+            )
+            return redirect(f"{request.path}?period={result.period}")
+    elif request.method == "POST":
+        status = 422
+    period = (request.GET.get("period") or "").strip().upper()
+    drafts = selectors.invoice_filtered(user=request.user, status=InvoiceStatus.DRAFT, period=period)[:200]
+    runs = list(selectors.run_list(user=request.user)[:20])
+    return render(
+        request,
+        "billing/run_list.html",
+        {"form": form, "drafts": list(drafts), "runs": runs, "period": period},
+        status=status,
+    )
+
+
+def _agreements_for(user: Any) -> list[Agreement]:
+    return list(Agreement.objects.visible_to(user, Cap.BILLING_VIEW).order_by("-valid_from"))
+
+
+@login_required
+@require_GET
+def basis_report(request: HttpRequest) -> HttpResponse:
+    agreements = _agreements_for(request.user)
+    form = BasisForm(request.GET or None, agreements=agreements)
+    report = None
+    error = ""
+    if form.is_bound and form.is_valid():
+        try:
+            report = selectors.basis_report(
+                user=request.user,
+                agreement_id=int(form.cleaned_data["agreement"]),
+                period=form.cleaned_data["period"],
+                reference_date=form.cleaned_data["reference_date"],
+            )
+        except (RateError, ValueError) as exc:
+            error = str(exc)
+    return render(request, "billing/basis_report.html", {"form": form, "report": report, "error": error})
+
+
+@login_required
+@require_GET
+def followup(request: HttpRequest) -> HttpResponse:
+    agreements = _agreements_for(request.user)
+    initial = {"year": timezone.localdate().year, "agreement": agreements[0].pk if agreements else None}
+    form = FollowupForm(request.GET or None, agreements=agreements, initial=initial)
+    report = None
+    if form.is_bound and form.is_valid():
+        report = selectors.followup(
+            user=request.user,
+            agreement_id=int(form.cleaned_data["agreement"]),
+            year=form.cleaned_data["year"],
+        )
+        fmt = request.GET.get("format", "")
+        if fmt in {"xlsx", "pdf"}:
+            rows = tables.followup_rows(report)
+            stem = f"uppfoljning-{report['agreement'].reference}-{report['year']}"
+            if fmt == "xlsx":
+                body = tables.to_xlsx([(str(report["year"]), tables.FOLLOWUP_HEADER, rows)])
+                ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            else:
+                body = pdf.table_pdf(
+                    f"Uppföljning {report['agreement'].reference} {report['year']}",
+                    tables.FOLLOWUP_HEADER,
+                    rows,
+                    subtitle=f"Inventarier räknade per {report['count_day']}",
+                )
+                ctype = "application/pdf"
+            response = HttpResponse(body, content_type=ctype)
+            response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+            return response
+    return render(
+        request, "billing/followup.html", {"form": form, "report": report, "query": request.GET.urlencode()}
+    )

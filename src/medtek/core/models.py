@@ -1,0 +1,84 @@
+"""Shared base models and the append-only event log that every app writes its history to."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """A model that knows when it was created and last changed."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a row of an append-only log."""
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("events are append-only and cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("events are append-only and cannot be deleted")
+
+    def for_device(self, device_id: int) -> EventQuerySet:
+        return self.filter(device_id=device_id).order_by("-occurred_at", "-id")
+
+    def for_subject(self, subject_type: str, subject_id: int) -> EventQuerySet:
+        return self.filter(subject_type=subject_type, subject_id=subject_id).order_by("-occurred_at", "-id")
+
+
+class Event(models.Model):
+    """One thing that happened, for the traceability log (spårbarhetsregistrering).
+
+    Append-only: rows are never updated or deleted (refused here and by database triggers).
+    Device events carry a snapshot of the device after the event (owner, location, status,
+    whether it counts in the register), so the register can be asked what it looked like on any day.
+    """
+
+    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now, db_index=True)
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    subject_type = models.CharField(max_length=64)
+    subject_id = models.BigIntegerField()
+    # Device snapshot after the event (plain ids: core depends on no app).
+    device_id = models.BigIntegerField(null=True, blank=True)
+    owner_id = models.BigIntegerField(null=True, blank=True)
+    location_id = models.BigIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=32, blank=True)
+    in_register = models.BooleanField(null=True)
+    data = models.JSONField(default=dict, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+
+    objects: ClassVar[EventQuerySet] = EventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["device_id", "occurred_at", "id"], name="core_event_device_time"),
+            models.Index(fields=["subject_type", "subject_id"], name="core_event_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_type}#{self.subject_id} @ {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("events are append-only and cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("events are append-only and cannot be deleted")

@@ -1,0 +1,117 @@
+"""Keyset pagination: a deep page costs what the first does, and counting never scans the table."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+    count: int
+    count_exact: bool
+
+
+def _encode(values: list[Any], count: int, exact: bool) -> str:
+    raw = json.dumps({"k": [_plain(v) for v in values], "c": count, "e": exact}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _decode(cursor: str) -> dict[str, Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(data, dict) or not isinstance(data.get("k"), list):
+            raise ValueError
+        return data
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationError(
+            {"cursor": "The cursor is not one this list gave out; start from the first page."}
+        ) from exc
+
+
+def keyset_page(
+    queryset: models.QuerySet[Any],
+    *,
+    order: list[str],
+    cursor: str | None = None,
+    limit: int | None = None,
+    count_cap: int | None = None,
+) -> Page[Any]:
+    """One page of `queryset` ordered by `order` (non-null fields; "-" for descending; "pk" is added).
+
+    The count is computed on the first page only, up to `count_cap` rows (beyond that it is reported
+    as not exact), and carried in the cursor so deeper pages never count again.
+    """
+    limit = min(limit or settings.MEDTEK["PAGE_SIZE"], settings.MEDTEK["MAX_PAGE_SIZE"])
+    count_cap = count_cap or settings.MEDTEK["LIST_COUNT_CAP"]
+    if "pk" not in order and "-pk" not in order:
+        order = [*order, "-pk" if order and order[0].startswith("-") else "pk"]
+    fields = [o.lstrip("-") for o in order]
+    if cursor:
+        state = _decode(cursor)
+        values = state["k"]
+        if len(values) != len(order):
+            raise ValidationError(
+                {"cursor": "The cursor does not fit this sort order; start from the first page."}
+            )
+        count, exact = int(state.get("c", 0)), bool(state.get("e", True))
+        queryset = queryset.filter(_after(order, values))
+    else:
+        capped = queryset.order_by()[: count_cap + 1].count() if count_cap else queryset.count()
+        exact = capped <= count_cap
+        count = min(capped, count_cap)
+    rows = list(queryset.order_by(*order)[: limit + 1])
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if has_more and rows:
+        last = rows[-1]
+        next_cursor = _encode([_value(last, f) for f in fields], count, exact)
+    return Page(items=rows, next_cursor=next_cursor, count=count, count_exact=exact)
+
+
+def _value(obj: Any, field: str) -> Any:
+    if isinstance(obj, dict):
+        return obj[field]
+    current = obj
+    for part in field.split("__"):
+        current = getattr(current, part)
+    return current
+
+
+def _after(order: list[str], values: list[Any]) -> Q:
+    """Rows strictly after `values` in `order`: (a > x) OR (a = x AND b > y) OR ..."""
+    condition = Q()
+    for i, term in enumerate(order):
+        field = term.lstrip("-")
+        op = "lt" if term.startswith("-") else "gt"
+        clause = Q(**{f"{field}__{op}": values[i]})
+        for j in range(i):
+            clause &= Q(**{order[j].lstrip("-"): values[j]})
+        condition |= clause
+    # The same bound on the first field alone, which an index can seek to (the OR above it cannot).
+    first = order[0].lstrip("-")
+    return Q(**{f"{first}__{'lte' if order[0].startswith('-') else 'gte'}": values[0]}) & condition

@@ -1,0 +1,43 @@
+"""Registries that let each app add itself to the navigation and the start page without the
+start page importing it (apps register in their AppConfig.ready)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any  # a lazy translation
+    capability: str = "view"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A box on the start page: `context(request)` returns its template context, or None to hide it."""
+
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]
+    order: int = 100
+
+
+NAV: list[NavItem] = []
+PANELS: list[Panel] = []
+
+
+def register_nav(item: NavItem) -> None:
+    if all(existing.url_name != item.url_name for existing in NAV):
+        NAV.append(item)
+        NAV.sort(key=lambda i: i.order)
+
+
+def register_panel(panel: Panel) -> None:
+    if all(existing.template != panel.template for existing in PANELS):
+        PANELS.append(panel)
+        PANELS.sort(key=lambda p: p.order)

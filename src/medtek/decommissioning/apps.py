@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DecommissioningConfig(AppConfig):
+    name = "medtek.decommissioning"
+    label = "decommissioning"
+    verbose_name = _("Surplus and decommissioning")
+
+    def ready(self) -> None:
+        from medtek.core.ui import NavItem, Panel, register_nav, register_panel
+        from medtek.decommissioning.panels import surplus_panel
+
+        register_nav(
+            NavItem("decommissioning:overview", _("Surplus"), capability="surplus.register", order=60)
+        )
+        register_nav(
+            NavItem("decommissioning:donation_report", _("Donations"), capability="surplus.decide", order=62)
+        )
+        register_panel(Panel("decommissioning/_panel.html", surplus_panel, order=60))

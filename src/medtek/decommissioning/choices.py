@@ -1,0 +1,63 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SurplusReason(models.TextChoices):
+    REPLACED_ON_REINVESTMENT = "replaced_on_reinvestment", _("Replaced on reinvestment")
+    NO_LONGER_NEEDED = "no_longer_needed", _("No longer needed")
+    BROKEN_BEYOND_REPAIR = "broken_beyond_repair", _("Broken beyond repair")
+    OTHER = "other", _("Other")
+
+
+class ItemKind(models.TextChoices):
+    DEVICE = "device", _("Device")
+    LOT = "lot", _("Lot")
+
+
+class ItemState(models.TextChoices):
+    REGISTERED = "registered", _("Awaiting decision")
+    DECIDED = "decided", _("Decided")
+    HANDED_OVER = "handed_over", _("Handed over")
+    REUSED = "reused", _("Reused in the region")
+
+
+OPEN_ITEM_STATES = (ItemState.REGISTERED, ItemState.DECIDED)
+
+
+class Disposition(models.TextChoices):
+    REUSE = "reuse", _("Reuse in the region")
+    DONATE = "donate", _("Donate to aid")
+    SELL = "sell", _("Sell")
+    TRADE_IN = "trade_in", _("Trade in")
+    DESTROY = "destroy", _("Destroy")
+
+
+class WasteCategory(models.TextChoices):
+    """Waste categories of the region's waste handling (avfallshantering)."""
+
+    ELECTRONIC = "electronic", _("Electrical and electronic waste (WEEE)")
+    HAZARDOUS = "hazardous", _("Hazardous waste")
+    INFECTIOUS = "infectious", _("Infectious waste")
+    SHARPS = "sharps", _("Sharps")
+    PHARMACEUTICAL = "pharmaceutical", _("Pharmaceutical waste")
+    RADIOACTIVE = "radioactive", _("Radioactive waste")
+    METAL = "metal", _("Metal scrap")
+    COMBUSTIBLE = "combustible", _("Combustible waste")
+
+
+class ChecklistStep(models.TextChoices):
+    INVENTORY_LISTING = "inventory_listing", _("Inventory listing")
+    DEREGISTRATION = "deregistration", _("Deregistration from the register")
+    PATIENT_DATA_WIPED = "patient_data_wiped", _("Patient data wiped")
+    RESPONSIBILITY_CLARIFIED = "responsibility_clarified", _("Continued responsibility clarified")
+    RADIATION_PROTECTION = "radiation_protection", _("Radiation protection")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class ShipmentStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HANDED_OVER = "handed_over", _("Handed over")

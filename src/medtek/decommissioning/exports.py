@@ -1,0 +1,207 @@
+"""The donation manifest and the donation report as PDF (fpdf2) and XLSX (openpyxl)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from medtek.decommissioning.models import DonationShipment
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+MANIFEST_COLUMNS = [
+    ("asset_number", "Asset number"),
+    ("model", "Model"),
+    ("serial_number", "Serial number"),
+    ("lot_number", "Lot"),
+    ("quantity", "Quantity"),
+    ("condition", "Condition"),
+    ("accessories", "Accessories"),
+    ("manuals", "Manuals"),
+    ("functional_test", "Functional test done"),
+]
+
+
+class _Pdf(FPDF):
+    """A4 landscape; DejaVu when the machine has it (any script), else the core font with Latin-1."""
+
+    def __init__(self) -> None:
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.set_auto_page_break(auto=True, margin=12)
+        self.unicode = DEJAVU.exists()
+        if self.unicode:
+            self.add_font("DejaVu", "", str(DEJAVU))
+            self.font_name_ = "DejaVu"
+        else:
+            self.font_name_ = "Helvetica"
+        self.add_page()
+
+    def text_safe(self, value: Any) -> str:
+        text = "" if value is None else str(value)
+        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
+
+    def heading(self, text: str) -> None:
+        self.set_font(self.font_name_, size=15)
+        self.cell(0, 9, self.text_safe(text), new_x="LMARGIN", new_y="NEXT")
+
+    def line_text(self, text: str, size: int = 10) -> None:
+        self.set_font(self.font_name_, size=size)
+        self.multi_cell(0, 5.5, self.text_safe(text), new_x="LMARGIN", new_y="NEXT")
+
+    def grid(self, headers: list[str], rows: list[list[Any]], widths: list[float]) -> None:
+        self.set_font(self.font_name_, size=8)
+        self.set_fill_color(232, 237, 245)
+        for header, width in zip(headers, widths, strict=True):
+            self.cell(width, 6, self.text_safe(header), border=1, fill=True)
+        self.ln()
+        for row in rows:
+            for value, width in zip(row, widths, strict=True):
+                self.cell(width, 6, self.text_safe(value)[: int(width / 1.6)], border=1)
+            self.ln()
+
+    def bytes(self) -> bytes:
+        return bytes(self.output())
+
+
+def _money(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:,.2f}".replace(",", " ")
+
+
+def manifest_pdf(shipment: DonationShipment, rows: list[dict[str, Any]]) -> bytes:
+    agreement = shipment.aid_agreement
+    pdf = _Pdf()
+    pdf.heading(_("Donation manifest — shipment %(id)s") % {"id": shipment.pk})
+    pdf.line_text(
+        _("Donor: %(donor)s · Recipient: %(aid)s · Agreement: %(ref)s")
+        % {"donor": shipment.organisation, "aid": agreement.aid_organisation, "ref": agreement.reference}
+    )
+    pdf.line_text(
+        _("Shipment date: %(date)s · Handed over: %(handed)s · Contact: %(contact)s")
+        % {
+            "date": shipment.shipment_date.isoformat(),
+            "handed": shipment.handed_over_on.isoformat() if shipment.handed_over_on else "—",
+            "contact": agreement.contact.get_full_name() if agreement.contact else "—",
+        }
+    )
+    pdf.ln(3)
+    headers = [str(_(label)) for _key, label in MANIFEST_COLUMNS]
+    widths = [24.0, 48.0, 30.0, 20.0, 16.0, 45.0, 45.0, 20.0, 25.0]
+    pdf.grid(headers, [[row[key] for key, _label in MANIFEST_COLUMNS] for row in rows], widths)
+    pdf.ln(3)
+    pdf.line_text(_("%(n)s items.") % {"n": len(rows)})
+    if shipment.follow_up:
+        pdf.line_text(_("Follow-up from the aid organisation: %(text)s") % {"text": shipment.follow_up})
+    return pdf.bytes()
+
+
+def _workbook_bytes(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def manifest_xlsx(shipment: DonationShipment, rows: list[dict[str, Any]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = str(_("Manifest"))
+    agreement = shipment.aid_agreement
+    ws.append([str(_("Shipment")), shipment.pk])
+    ws.append([str(_("Donor")), str(shipment.organisation)])
+    ws.append([str(_("Recipient")), str(agreement.aid_organisation)])
+    ws.append([str(_("Agreement")), agreement.reference])
+    ws.append([str(_("Shipment date")), shipment.shipment_date])
+    ws.append([str(_("Handed over")), shipment.handed_over_on])
+    ws.append([])
+    ws.append([str(_(label)) for _key, label in MANIFEST_COLUMNS] + [str(_("Expiry date"))])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([row[key] for key, _label in MANIFEST_COLUMNS] + [row["expiry_date"]])
+    return _workbook_bytes(wb)
+
+
+def report_pdf(report: dict[str, Any]) -> bytes:
+    pdf = _Pdf()
+    pdf.heading(
+        _("Donations %(from)s – %(to)s")
+        % {"from": report["date_from"].isoformat(), "to": report["date_to"].isoformat()}
+    )
+    pdf.line_text(
+        _("%(count)s items (%(units)s units), estimated value %(value)s kr.")
+        % {"count": report["count"], "units": report["units"], "value": _money(report["estimated_value"])}
+    )
+    pdf.ln(2)
+    pdf.line_text(str(_("Kinds")), size=12)
+    pdf.grid(
+        [str(_("Category")), str(_("Items")), str(_("Units")), str(_("Estimated value (SEK)"))],
+        [[k["category"], k["items"], k["units"], _money(k["value"])] for k in report["kinds"]],
+        [80.0, 25.0, 25.0, 45.0],
+    )
+    pdf.ln(2)
+    pdf.line_text(str(_("Recipients")), size=12)
+    pdf.grid(
+        [str(_("Aid organisation")), str(_("Agreement")), str(_("Items")), str(_("Estimated value (SEK)"))],
+        [[r["name"], r["agreement"], r["items"], _money(r["value"])] for r in report["recipients"]],
+        [80.0, 35.0, 25.0, 45.0],
+    )
+    pdf.ln(2)
+    pdf.line_text(str(_("Shipments")), size=12)
+    pdf.grid(
+        [
+            str(_("Shipment")),
+            str(_("Handed over")),
+            str(_("Aid organisation")),
+            str(_("Items")),
+            str(_("Follow-up")),
+        ],
+        [
+            [s.pk, s.handed_over_on, s.aid_agreement.aid_organisation, s.item_count, s.follow_up or "—"]
+            for s in report["shipments"]
+        ],
+        [25.0, 30.0, 60.0, 20.0, 130.0],
+    )
+    return pdf.bytes()
+
+
+def report_xlsx(report: dict[str, Any]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = str(_("Donations"))
+    ws.append([str(_("Period")), report["date_from"], report["date_to"]])
+    ws.append([str(_("Items")), report["count"]])
+    ws.append([str(_("Units")), report["units"]])
+    ws.append([str(_("Estimated value (SEK)")), report["estimated_value"]])
+    ws.append([])
+    ws.append([str(_("Category")), str(_("Items")), str(_("Units")), str(_("Estimated value (SEK)"))])
+    for k in report["kinds"]:
+        ws.append([k["category"], k["items"], k["units"], k["value"]])
+    ws.append([])
+    ws.append(
+        [str(_("Aid organisation")), str(_("Agreement")), str(_("Items")), str(_("Estimated value (SEK)"))]
+    )
+    for r in report["recipients"]:
+        ws.append([r["name"], r["agreement"], r["items"], r["value"]])
+    shipments = wb.create_sheet(str(_("Shipments")))
+    shipments.append(
+        [
+            str(_("Shipment")),
+            str(_("Handed over")),
+            str(_("Aid organisation")),
+            str(_("Items")),
+            str(_("Follow-up")),
+        ]
+    )
+    for s in report["shipments"]:
+        shipments.append(
+            [s.pk, s.handed_over_on, str(s.aid_agreement.aid_organisation), s.item_count, s.follow_up]
+        )
+    return _workbook_bytes(wb)

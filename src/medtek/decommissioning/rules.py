@@ -1,0 +1,319 @@
+"""Pure rules of Region Halland's routine for surplus medical devices (no database).
+
+The routine (seeds/halland-surplus-medical-devices.sv.txt, 2026-01-28) says, among other things:
+
+- "Försäljning ska endast ske i de undantagsfall där värdet överstiger omkostnaderna. Ingen
+  försäljning skall ske till slutkund eller där Region Halland åläggs ett distributörsansvar."
+- "Ett inbyte kan ske till leverantör i samband med affärsuppgörelse vid återinvestering och
+  regleras i avtal mellan Region Halland och köparen. MTH skall involveras."
+- "De medicintekniska produkterna som inte skänks eller säljs ska destrueras. Sterila produkter
+  med kortare tid än tre månader till utgångsdatum kan av flera skäl inte förmedlas till bistånd."
+- "Processen; Avveckling innehåller rutiner som tar upp den praktiska hanteringen, förteckning,
+  avregistrering, tömning av patientdata, klarläggande av fortsatt ansvar. Rutinerna tillser att
+  lagkrav såsom till exempel GDPR och Strålskyddslag beaktas."
+
+Each check returns the refusals (field and a message naming the rule); an empty list means allowed.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemKind, SurplusReason
+
+ROUTINE = "Region Halland's routine for surplus medical devices"
+
+# Dispositions after which the item leaves the region (and, for a device, the register).
+LEAVING = frozenset({Disposition.DONATE, Disposition.SELL, Disposition.TRADE_IN, Disposition.DESTROY})
+# The device status each leaving disposition ends in (inventory's lifecycle).
+FINAL_DEVICE_STATUS = {
+    Disposition.DONATE: "donated",
+    Disposition.SELL: "sold",
+    Disposition.TRADE_IN: "traded_in",
+    Disposition.DESTROY: "scrapped",
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the routine refuses something, and which input it concerns."""
+
+    field: str
+    message: str
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus whole calendar months; the 31st becomes the last day of a shorter month."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def enough_shelf_life(*, expiry_date: dt.date, shipment_date: dt.date, min_months: int) -> bool:
+    """At least `min_months` calendar months left to expiry on the shipment date."""
+    return expiry_date >= add_months(shipment_date, min_months)
+
+
+def sterile_aid_refusal(
+    *, is_sterile: bool, expiry_date: dt.date | None, shipment_date: dt.date, min_months: int
+) -> Refusal | None:
+    """Sterile goods with less than `min_months` left to expiry on the shipment date cannot go to aid."""
+    if not is_sterile:
+        return None
+    if expiry_date is None:
+        return Refusal(
+            "expiry_date",
+            _("A sterile product needs its expiry date before it can be donated to aid (%(routine)s).")
+            % {"routine": _(ROUTINE)},
+        )
+    if enough_shelf_life(expiry_date=expiry_date, shipment_date=shipment_date, min_months=min_months):
+        return None
+    if expiry_date < shipment_date:
+        return Refusal(
+            "disposition",
+            _(
+                "Expired sterile products cannot be donated to aid (%(routine)s): "
+                "expired %(expiry)s, shipment date %(shipment)s."
+            )
+            % {
+                "routine": _(ROUTINE),
+                "expiry": expiry_date.isoformat(),
+                "shipment": shipment_date.isoformat(),
+            },
+        )
+    return Refusal(
+        "disposition",
+        _(
+            "Sterile products with less than %(months)s months left to expiry on the shipment date cannot "
+            "be donated to aid (%(routine)s): expires %(expiry)s, shipment date %(shipment)s, "
+            "would need to last until %(earliest)s."
+        )
+        % {
+            "months": min_months,
+            "routine": _(ROUTINE),
+            "expiry": expiry_date.isoformat(),
+            "shipment": shipment_date.isoformat(),
+            "earliest": add_months(shipment_date, min_months).isoformat(),
+        },
+    )
+
+
+def donation_refusals(
+    *,
+    recipient_name: str | None,
+    has_active_agreement: bool,
+    on_date: dt.date,
+    is_sterile: bool,
+    expiry_date: dt.date | None,
+    min_months: int,
+) -> list[Refusal]:
+    """Donation only to an aid organisation with an active agreement, and only with enough shelf life."""
+    out: list[Refusal] = []
+    if not recipient_name:
+        out.append(Refusal("recipient", _("Name the aid organisation that receives the donation.")))
+    elif not has_active_agreement:
+        out.append(
+            Refusal(
+                "recipient",
+                _(
+                    "Donation only to an aid organisation the region has an agreement with (%(routine)s): "
+                    "%(name)s has no active agreement on %(date)s."
+                )
+                % {"routine": _(ROUTINE), "name": recipient_name, "date": on_date.isoformat()},
+            )
+        )
+    sterile = sterile_aid_refusal(
+        is_sterile=is_sterile, expiry_date=expiry_date, shipment_date=on_date, min_months=min_months
+    )
+    if sterile:
+        out.append(sterile)
+    return out
+
+
+def sale_refusals(
+    *,
+    estimated_value: Decimal | None,
+    selling_costs: Decimal | None,
+    buyer_is_end_customer: bool | None,
+    distributor_responsibility: bool | None,
+) -> list[Refusal]:
+    """Sale only where the value exceeds the costs; never to an end customer or with distributor duties."""
+    out: list[Refusal] = []
+    if estimated_value is None or selling_costs is None:
+        out.append(
+            Refusal(
+                "selling_costs" if estimated_value is not None else "estimated_value",
+                _(
+                    "A sale needs both the estimated value and the costs of selling recorded: sale only "
+                    "where the value exceeds the costs (%(routine)s)."
+                )
+                % {"routine": _(ROUTINE)},
+            )
+        )
+    elif estimated_value <= selling_costs:
+        out.append(
+            Refusal(
+                "estimated_value",
+                _(
+                    "Sale only where the value exceeds the costs (%(routine)s): estimated value %(value)s kr "
+                    "does not exceed the costs of selling %(costs)s kr."
+                )
+                % {"routine": _(ROUTINE), "value": f"{estimated_value:.2f}", "costs": f"{selling_costs:.2f}"},
+            )
+        )
+    if buyer_is_end_customer is None:
+        out.append(
+            Refusal(
+                "buyer_is_end_customer",
+                _("State whether the buyer is an end customer: no sale to an end customer (%(routine)s).")
+                % {"routine": _(ROUTINE)},
+            )
+        )
+    elif buyer_is_end_customer:
+        out.append(
+            Refusal(
+                "buyer_is_end_customer",
+                _("No sale to an end customer (%(routine)s).") % {"routine": _(ROUTINE)},
+            )
+        )
+    if distributor_responsibility is None:
+        out.append(
+            Refusal(
+                "distributor_responsibility",
+                _(
+                    "State whether the region would take on distributor responsibility: no sale where it "
+                    "would (%(routine)s)."
+                )
+                % {"routine": _(ROUTINE)},
+            )
+        )
+    elif distributor_responsibility:
+        out.append(
+            Refusal(
+                "distributor_responsibility",
+                _("No sale where the region would take on distributor responsibility (%(routine)s).")
+                % {"routine": _(ROUTINE)},
+            )
+        )
+    return out
+
+
+def trade_in_refusals(
+    *,
+    recipient_name: str | None,
+    recipient_is_supplier: bool,
+    on_reinvestment: bool,
+    contract_reference: str,
+    mt_involved: bool,
+) -> list[Refusal]:
+    """Trade-in only to a supplier, on a reinvestment, under a contract, with MT involved."""
+    out: list[Refusal] = []
+    if not recipient_name:
+        out.append(Refusal("recipient", _("Name the supplier that takes the trade-in.")))
+    elif not recipient_is_supplier:
+        out.append(
+            Refusal(
+                "recipient",
+                _("A trade-in goes only to a supplier (%(routine)s): %(name)s is not a supplier.")
+                % {"routine": _(ROUTINE), "name": recipient_name},
+            )
+        )
+    if not on_reinvestment:
+        out.append(
+            Refusal(
+                "disposition",
+                _(
+                    "A trade-in is only possible on a reinvestment (%(routine)s): this item was not "
+                    "replaced on reinvestment."
+                )
+                % {"routine": _(ROUTINE)},
+            )
+        )
+    if not contract_reference.strip():
+        out.append(
+            Refusal(
+                "contract_reference",
+                _(
+                    "A trade-in needs the contract reference: it is regulated in a contract between the "
+                    "region and the buyer (%(routine)s)."
+                )
+                % {"routine": _(ROUTINE)},
+            )
+        )
+    if not mt_involved:
+        out.append(
+            Refusal(
+                "mt_contact",
+                _("A trade-in needs MT involved (%(routine)s: MTH shall be involved); name the MT person.")
+                % {"routine": _(ROUTINE)},
+            )
+        )
+    return out
+
+
+def destroy_refusals(*, waste_category: str) -> list[Refusal]:
+    """What is neither donated, sold, traded in nor reused is destroyed, as waste of a named category."""
+    if not waste_category:
+        return [
+            Refusal(
+                "waste_category",
+                _("Destruction needs the waste category (the region's waste handling, avfallshantering)."),
+            )
+        ]
+    return []
+
+
+def on_reinvestment(reason: str) -> bool:
+    return reason == SurplusReason.REPLACED_ON_REINVESTMENT
+
+
+def required_steps(
+    *, kind: str, disposition: str, stores_patient_data: bool, has_radiation_source: bool
+) -> list[str]:
+    """The decommissioning steps an item needs before it may leave (förteckning, avregistrering, ...).
+
+    Reuse inside the region keeps the device in the register: nothing to decommission. A lot of
+    consumables is not in the register: it needs only the inventory listing.
+    """
+    if disposition not in LEAVING:
+        return []
+    if kind == ItemKind.LOT:
+        return [ChecklistStep.INVENTORY_LISTING]
+    steps: list[str] = [ChecklistStep.INVENTORY_LISTING, ChecklistStep.DEREGISTRATION]
+    if stores_patient_data:
+        steps.append(ChecklistStep.PATIENT_DATA_WIPED)
+    steps.append(ChecklistStep.RESPONSIBILITY_CLARIFIED)
+    if has_radiation_source:
+        steps.append(ChecklistStep.RADIATION_PROTECTION)
+    return steps
+
+
+def open_steps(required: Iterable[str], done: Iterable[str]) -> list[str]:
+    finished = set(done)
+    return [step for step in required if step not in finished]
+
+
+def hand_over_refusal(*, label: str, open_step_labels: list[str]) -> Refusal | None:
+    if not open_step_labels:
+        return None
+    return Refusal(
+        "checklist",
+        _("%(item)s cannot leave with open decommissioning steps: %(steps)s.")
+        % {"item": label, "steps": ", ".join(open_step_labels)},
+    )
+
+
+def goes_to_assistive_centre(*, assistive_flags: Iterable[bool]) -> bool:
+    """The routine sends surplus assistive devices to HMC and everything else to MTH.
+
+    A case goes to HMC only when every item is an assistive device: MTH holds the overall mandate for
+    aid decisions ("MTH har ett övergripande uppdrag till biståndsavgöranden"), so a mixed case goes to MTH.
+    """
+    flags = list(assistive_flags)
+    return bool(flags) and all(flags)

@@ -1,0 +1,410 @@
+"""Pages of the surplus process: MT's overview, cases, items, shipments and the donation report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medtek.decommissioning import exports, selectors, services
+from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemState, ShipmentStatus
+from medtek.decommissioning.forms import (
+    DEVICE_ROWS,
+    LOT_ROWS,
+    AssessForm,
+    CaseForm,
+    DecisionForm,
+    FollowUpForm,
+    PeriodForm,
+    ShipmentForm,
+    StepForm,
+    apply_errors,
+)
+from medtek.decommissioning.models import AidAgreement, SurplusItem
+from medtek.inventory.models import Device
+from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import scope_for
+
+
+def _file(content: bytes, name: str, kind: str) -> HttpResponse:
+    types = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(content, content_type=types[kind])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+def _refused(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or _("You may not do this."))
+        return
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    can_decide = scope.can(Cap.SURPLUS_DECIDE)
+    context: dict[str, Any] = {"can_decide": can_decide, "can_register": scope.can(Cap.SURPLUS_REGISTER)}
+    if can_decide:
+        context.update(selectors.overview(user=request.user))
+    page = selectors.case_list(user=request.user, cursor=request.GET.get("cursor") or None)
+    context["page"] = page
+    return render(request, "decommissioning/overview.html", context)
+
+
+@login_required
+def case_new(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).can(Cap.SURPLUS_REGISTER):
+        raise PermissionDenied
+    form = CaseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        org = data["organisation"]
+        device_ids: list[int] = []
+        reasons: dict[int, str] = {}
+        unknown: list[str] = []
+        visible = Device.objects.visible_to(request.user, Cap.SURPLUS_REGISTER).filter(owner=org)
+        for i in range(1, DEVICE_ROWS + 1):
+            asset = (data.get(f"asset_{i}") or "").strip()
+            if not asset:
+                continue
+            device = visible.filter(asset_number__iexact=asset).only("pk").first()
+            if device is None:
+                unknown.append(asset)
+                continue
+            device_ids.append(device.pk)
+            if data.get(f"asset_reason_{i}"):
+                reasons[device.pk] = data[f"asset_reason_{i}"]
+        lots = [
+            services.LotSpec(
+                model=data[f"lot_model_{i}"].pk,
+                quantity=data.get(f"lot_quantity_{i}") or 1,
+                lot_number=data.get(f"lot_number_{i}") or "",
+                expiry_date=data.get(f"lot_expiry_{i}"),
+            )
+            for i in range(1, LOT_ROWS + 1)
+            if data.get(f"lot_model_{i}")
+        ]
+        if unknown:
+            form.add_error(
+                None,
+                _(
+                    "Unknown device, or not one of your organisation's devices (a unit registers only its "
+                    "own devices as surplus): %(ids)s."
+                )
+                % {"ids": ", ".join(unknown)},
+            )
+        else:
+            try:
+                case = services.surplus_case_register(
+                    user=request.user,
+                    organisation=org,
+                    reason=data["reason"],
+                    devices=device_ids,
+                    device_reasons=reasons,
+                    lots=lots,
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Surplus case %(case)s registered; it goes to %(dept)s.")
+                    % {"case": case.pk, "dept": case.department or "MT"},
+                )
+                return redirect("decommissioning:case_detail", case_id=case.pk)
+    return render(request, "decommissioning/case_new.html", {"form": form})
+
+
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=case_id)
+    items = selectors.case_items(case=case)
+    rows = [{"item": item, "open_steps": _open_labels(item)} for item in items]
+    return render(request, "decommissioning/case_detail.html", {"case": case, "rows": rows})
+
+
+def _open_labels(item: SurplusItem) -> list[str]:
+    return [
+        str(ChecklistStep(s).label)
+        for s in services.item_open_steps(item, [e.step for e in item.checklist.all()])
+    ]
+
+
+def _item_context(request: HttpRequest, item: SurplusItem, **forms: Any) -> dict[str, Any]:
+    scope = scope_for(request.user)
+    org_id = item.case.organisation_id
+    done = {e.step: e for e in item.checklist.all()}
+    required = services.item_required_steps(item)
+    steps = [
+        {"step": s, "label": ChecklistStep(s).label, "required": s in required, "entry": done.get(s)}
+        for s in ChecklistStep.values
+        if s in required or s in done
+    ]
+    is_open = item.state in (ItemState.REGISTERED, ItemState.DECIDED)
+    return {
+        "item": item,
+        "steps": steps,
+        "open_steps": _open_labels(item),
+        "history": selectors.item_history(item=item),
+        "can_decide": is_open and scope.can(Cap.SURPLUS_DECIDE, org_id),
+        "can_work": is_open and scope.can(Cap.WORK_DO, org_id),
+        "assess_form": forms.get("assess_form") or AssessForm(initial=_assess_initial(item)),
+        "decision_form": forms.get("decision_form") or DecisionForm(user=request.user),
+        "step_form": forms.get("step_form") or StepForm(),
+        "can_hand_over": item.state == ItemState.DECIDED and item.disposition != Disposition.DONATE,
+    }
+
+
+def _assess_initial(item: SurplusItem) -> dict[str, Any]:
+    return {
+        "condition": item.condition,
+        "accessories": item.accessories,
+        "manuals_included": item.manuals_included,
+        "functional_test_done": item.functional_test_done,
+        "estimated_value": item.estimated_value,
+        "assessment_note": item.assessment_note,
+    }
+
+
+@login_required
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.item_get(user=request.user, pk=item_id)
+    return render(request, "decommissioning/item_detail.html", _item_context(request, item))
+
+
+def _item_action(request: HttpRequest, item_id: int, form_name: str, form: Any, action: Any) -> HttpResponse:
+    item = selectors.item_get(user=request.user, pk=item_id)
+    if request.method != "POST":
+        return redirect("decommissioning:item_detail", item_id=item.pk)
+    if form is None or form.is_valid():
+        try:
+            action(item, form)
+        except ValidationError as exc:
+            if form is None:
+                _refused(request, exc)
+            else:
+                apply_errors(form, exc)
+        except PermissionDenied as exc:
+            _refused(request, exc)
+        else:
+            return redirect("decommissioning:item_detail", item_id=item.pk)
+    item = selectors.item_get(user=request.user, pk=item_id)
+    context = _item_context(request, item, **({form_name: form} if form is not None else {}))
+    return render(request, "decommissioning/item_detail.html", context, status=422)
+
+
+@login_required
+def item_assess(request: HttpRequest, item_id: int) -> HttpResponse:
+    form = AssessForm(request.POST or None)
+
+    def act(item: SurplusItem, f: AssessForm) -> None:
+        services.surplus_item_assess(user=request.user, item=item, **f.cleaned_data)
+        messages.success(request, _("Assessment saved."))
+
+    return _item_action(request, item_id, "assess_form", form, act)
+
+
+@login_required
+def item_decide(request: HttpRequest, item_id: int) -> HttpResponse:
+    form = DecisionForm(request.POST or None, user=request.user)
+
+    def act(item: SurplusItem, f: DecisionForm) -> None:
+        decided = services.surplus_item_decide(user=request.user, item=item, **f.service_kwargs())
+        messages.success(
+            request,
+            _("Decision recorded: %(decision)s.") % {"decision": Disposition(decided.disposition).label},
+        )
+
+    return _item_action(request, item_id, "decision_form", form, act)
+
+
+@login_required
+def item_step(request: HttpRequest, item_id: int) -> HttpResponse:
+    form = StepForm(request.POST or None)
+
+    def act(item: SurplusItem, f: StepForm) -> None:
+        entry = services.surplus_item_record_step(user=request.user, item=item, **f.cleaned_data)
+        messages.success(request, _("%(step)s recorded.") % {"step": entry.get_step_display()})
+
+    return _item_action(request, item_id, "step_form", form, act)
+
+
+@login_required
+def item_hand_over(request: HttpRequest, item_id: int) -> HttpResponse:
+    def act(item: SurplusItem, _form: Any) -> None:
+        services.surplus_item_hand_over(user=request.user, item=item)
+        messages.success(request, _("%(item)s has been handed over.") % {"item": item.label})
+
+    return _item_action(request, item_id, "", None, act)
+
+
+@login_required
+def shipment_list(request: HttpRequest) -> HttpResponse:
+    page = selectors.shipment_list(user=request.user, cursor=request.GET.get("cursor") or None)
+    agreements = selectors.aid_agreement_list(user=request.user)
+    return render(
+        request,
+        "decommissioning/shipment_list.html",
+        {
+            "page": page,
+            "agreements": agreements,
+            "can_decide": scope_for(request.user).can(Cap.SURPLUS_DECIDE),
+        },
+    )
+
+
+@login_required
+def shipment_new(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).can(Cap.SURPLUS_DECIDE):
+        raise PermissionDenied
+    agreements = [
+        a for a in selectors.aid_agreement_list(user=request.user) if a.active_on(timezone.localdate())
+    ]
+    raw_agreement = request.POST.get("aid_agreement") or request.GET.get("aid_agreement") or ""
+    agreement: AidAgreement | None = next((a for a in agreements if str(a.pk) == raw_agreement), None)
+    if agreement is None and len(agreements) == 1:
+        agreement = agreements[0]
+    eligible: list[SurplusItem] = []
+    if agreement is not None:
+        eligible = list(
+            selectors.item_queryset(user=request.user, capability=Cap.SURPLUS_DECIDE)
+            .filter(
+                state=ItemState.DECIDED,
+                disposition=Disposition.DONATE,
+                recipient_id=agreement.aid_organisation_id,
+                shipment__isnull=True,
+            )
+            .order_by("pk")[:200]
+        )
+    choices = [(i.pk, f"{i.label} — {i.device_model}") for i in eligible]
+    form = ShipmentForm(
+        request.POST or None,
+        item_choices=choices,
+        initial={"aid_agreement": agreement.pk if agreement else None, "shipment_date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            shipment = services.donation_shipment_create(
+                user=request.user,
+                aid_agreement=form.cleaned_data["aid_agreement"],
+                shipment_date=form.cleaned_data["shipment_date"],
+                items=form.cleaned_data["items"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Shipment %(id)s created.") % {"id": shipment.pk})
+            return redirect("decommissioning:shipment_detail", shipment_id=shipment.pk)
+    return render(
+        request,
+        "decommissioning/shipment_new.html",
+        {"form": form, "agreements": agreements, "agreement": agreement, "eligible": eligible},
+    )
+
+
+@login_required
+def shipment_detail(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
+    return render(request, "decommissioning/shipment_detail.html", _shipment_context(request, shipment))
+
+
+def _shipment_context(request: HttpRequest, shipment: Any, follow_up_form: Any = None) -> dict[str, Any]:
+    items = selectors.shipment_items(shipment=shipment)
+    can_decide = scope_for(request.user).can(Cap.SURPLUS_DECIDE, shipment.organisation_id)
+    return {
+        "shipment": shipment,
+        "rows": [{"item": i, "open_steps": _open_labels(i)} for i in items],
+        "can_hand_over": can_decide and shipment.status == ShipmentStatus.PLANNED,
+        "can_follow_up": can_decide and shipment.status == ShipmentStatus.HANDED_OVER,
+        "follow_up_form": follow_up_form or FollowUpForm(initial={"follow_up": shipment.follow_up}),
+    }
+
+
+@login_required
+def shipment_hand_over(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
+    if request.method == "POST":
+        try:
+            services.donation_shipment_hand_over(user=request.user, shipment=shipment)
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Shipment %(id)s handed over.") % {"id": shipment.pk})
+    return redirect("decommissioning:shipment_detail", shipment_id=shipment.pk)
+
+
+@login_required
+def shipment_follow_up(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
+    if request.method != "POST":
+        return redirect("decommissioning:shipment_detail", shipment_id=shipment.pk)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.donation_shipment_follow_up(
+                user=request.user,
+                shipment=shipment,
+                follow_up=form.cleaned_data["follow_up"],
+                received_on=form.cleaned_data["received_on"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            return redirect("decommissioning:shipment_detail", shipment_id=shipment.pk)
+    shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
+    return render(
+        request,
+        "decommissioning/shipment_detail.html",
+        _shipment_context(request, shipment, form),
+        status=422,
+    )
+
+
+@login_required
+def shipment_manifest(request: HttpRequest, shipment_id: int, fmt: str) -> HttpResponse:
+    shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
+    rows = selectors.shipment_manifest_rows(shipment=shipment)
+    if fmt == "xlsx":
+        return _file(exports.manifest_xlsx(shipment, rows), f"manifest-{shipment.pk}", "xlsx")
+    return _file(exports.manifest_pdf(shipment, rows), f"manifest-{shipment.pk}", "pdf")
+
+
+@login_required
+def donation_report(request: HttpRequest, fmt: str = "") -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    today = timezone.localdate()
+    start, end = today.replace(month=1, day=1), today
+    if form.is_valid():
+        start = form.cleaned_data["date_from"] or start
+        end = form.cleaned_data["date_to"] or end
+    report = selectors.donation_report(user=request.user, date_from=start, date_to=end)
+    if fmt == "pdf":
+        return _file(exports.report_pdf(report), f"donations-{start}-{end}", "pdf")
+    if fmt == "xlsx":
+        return _file(exports.report_xlsx(report), f"donations-{start}-{end}", "xlsx")
+    query = f"?date_from={start.isoformat()}&date_to={end.isoformat()}"
+    return render(
+        request,
+        "decommissioning/donation_report.html",
+        {
+            "form": form,
+            "report": report,
+            "pdf_url": reverse("decommissioning:donation_report_pdf") + query,
+            "xlsx_url": reverse("decommissioning:donation_report_xlsx") + query,
+        },
+    )

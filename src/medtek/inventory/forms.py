@@ -1,0 +1,266 @@
+"""Forms of the register's pages; they only read input, the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from medtek.inventory import rules
+from medtek.inventory.choices import DeviceStatus
+from medtek.inventory.filters import SORTS
+from medtek.inventory.models import Device, DeviceModel
+from medtek.organizations.choices import OrganisationKind
+from medtek.organizations.models import Location, Organisation
+from medtek.organizations.rules import Cap
+
+DESCRIPTIVE_FIELDS = [
+    "serial_number",
+    "udi_di",
+    "lot",
+    "expiry_date",
+    "acquisition_date",
+    "acquisition_value",
+    "warranty_end",
+    "maintenance_responsibility",
+    "external_maintainer",
+    "external_agreement_ref",
+    "stores_patient_data",
+    "has_radiation_source",
+    "is_sterile",
+    "notes",
+]
+# Fields a scanned barcode fills when the user leaves them empty.
+BARCODE_FIELDS = ("serial_number", "udi_di", "udi_pi", "lot", "expiry_date")
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+SORT_LABELS = {
+    "asset_number": _("Asset number, ascending"),
+    "-asset_number": _("Asset number, descending"),
+    "status": _("Status"),
+    "-status": _("Status, descending"),
+    "created": _("Registered, oldest first"),
+    "-created": _("Registered, newest first"),
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                message = " ".join(str(m) for m in error.messages)
+                if target is None and field != NON_FIELD_ERRORS:
+                    message = f"{field_label(field)}: {message}"
+                form.add_error(target, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def field_label(field: str) -> str:
+    """A device field's label as users see it ("Serial number"), or the name itself."""
+    try:
+        return str(getattr(Device._meta.get_field(field), "verbose_name", field)).capitalize()
+    except FieldDoesNotExist:
+        return field
+
+
+def _owner_choices(user: Any, capability: str) -> Any:
+    return Organisation.objects.visible_to(user, capability).only("id", "name").order_by("name")
+
+
+def _location_choices(user: Any, capability: str, owner_id: int | None = None) -> Any:
+    qs = Location.objects.visible_to(user, capability).select_related("organisation")
+    if owner_id is not None:
+        qs = qs.filter(organisation_id=owner_id)
+    return qs.order_by("organisation__name", "name")
+
+
+class LocationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.organisation.name} – {obj.name}"
+
+
+class DeviceModelChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        category = f" ({obj.category})" if obj.category else ""
+        return f"{obj.manufacturer.name} {obj.name}{category}"
+
+
+def _device_models() -> Any:
+    # Device models are reference data every user may read (like the API's /device-models).
+    return DeviceModel.objects.select_related("manufacturer").order_by("manufacturer__name", "name")
+
+
+def _external_maintainers() -> Any:
+    # Service companies and manufacturers are shared reference data, not a tenant's register.
+    return Organisation.objects.filter(
+        kind__in=[OrganisationKind.SUPPLIER, OrganisationKind.MANUFACTURER], active=True
+    ).order_by("name")
+
+
+class DeviceFilterForm(forms.Form):
+    """The list's search box and filters; DeviceFilter (shared with the API) does the filtering."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    model = DeviceModelChoiceField(queryset=DeviceModel.objects.none(), label=_("Model"), required=False)
+    location = LocationChoiceField(queryset=Location.objects.none(), label=_("Placement"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Asset no., serial no. or UDI-DI"), "type": "search", "autocomplete": "off"}
+        )
+        owner_field: Any = self.fields["owner"]
+        owner_field.queryset = _owner_choices(user, Cap.VIEW)
+        owner_field.empty_label = _("All owners")
+        model_field: Any = self.fields["model"]
+        model_field.queryset = _device_models()
+        model_field.empty_label = _("All models")
+        status_field: Any = self.fields["status"]
+        status_field.choices = [("", _("All statuses")), *DeviceStatus.choices]
+        sort_field: Any = self.fields["sort"]
+        sort_field.choices = [(key, SORT_LABELS[key]) for key in SORTS]
+        # Placements are only offered for one owner: a whole region's rooms would not fit a list.
+        owner_id = self.data.get("owner") if self.is_bound else None
+        location_field: Any = self.fields["location"]
+        location_field.empty_label = _("All placements")
+        if owner_id and str(owner_id).isdigit():
+            location_field.queryset = _location_choices(user, Cap.VIEW, int(owner_id))
+
+
+class DeviceForm(forms.Form):
+    """Register or edit a device; a scanned barcode fills UDI-DI, serial number, lot and expiry."""
+
+    asset_number = forms.CharField(label=_("Asset number"), max_length=40)
+    barcode = forms.CharField(
+        label=_("Scan barcode"),
+        required=False,
+        max_length=200,
+        help_text=_("Scan the GS1/UDI barcode: fills UDI-DI, serial number, lot and expiry date."),
+    )
+    model = DeviceModelChoiceField(queryset=DeviceModel.objects.none(), label=_("Model"))
+    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner"))
+    location = LocationChoiceField(queryset=Location.objects.none(), label=_("Placement"), required=False)
+
+    def __init__(self, *args: Any, user: Any, device: Device | None = None, **kwargs: Any) -> None:
+        self.device = device
+        if device is not None:
+            kwargs.setdefault("initial", _initial(device))
+        super().__init__(*args, **kwargs)
+        for name, field in forms.fields_for_model(Device, fields=DESCRIPTIVE_FIELDS).items():
+            if name == "external_maintainer":
+                field.queryset = _external_maintainers()  # type: ignore[attr-defined]
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+            self.fields[name] = field
+        self.fields["barcode"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
+        model_field: Any = self.fields["model"]
+        model_field.queryset = _device_models()
+        if device is None:
+            owner_field: Any = self.fields["owner"]
+            owner_field.queryset = _owner_choices(user, Cap.REGISTER_EDIT)
+            location_field: Any = self.fields["location"]
+            location_field.queryset = _location_choices(user, Cap.REGISTER_EDIT)
+        else:
+            # Owner and placement have their own forms (and events) on the device page.
+            for name in ("asset_number", "owner", "location"):
+                del self.fields[name]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for device_create / device_update from the cleaned data."""
+        data = dict(self.cleaned_data)
+        barcode = data.pop("barcode", "") or ""
+        if self.device is not None:
+            changes = {name: data[name] for name in self.changed_data if name in data}
+            if barcode:
+                changes["barcode"] = barcode
+            return changes
+        if barcode:
+            for name in BARCODE_FIELDS:
+                if data.get(name) in ("", None):
+                    data.pop(name, None)
+            data["barcode"] = barcode
+        return data
+
+
+def _initial(device: Device) -> dict[str, Any]:
+    return {name: getattr(device, name) for name in ["model", *DESCRIPTIVE_FIELDS]}
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=DeviceStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, device: Device, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = rules.TRANSITIONS.get(device.status, frozenset())
+        # The allowed next statuses first; the service explains why any other is refused.
+        choices = [c for c in DeviceStatus.choices if c[0] in allowed]
+        choices += [c for c in DeviceStatus.choices if c[0] not in allowed and c[0] != device.status]
+        status_field: Any = self.fields["status"]
+        status_field.choices = choices
+        if allowed:
+            names = ", ".join(str(DeviceStatus(s).label) for s in sorted(allowed))
+            status_field.help_text = _("Allowed next: %(names)s") % {"names": names}
+
+
+class MoveForm(forms.Form):
+    location = LocationChoiceField(queryset=Location.objects.none(), label=_("New placement"), required=False)
+
+    def __init__(self, *args: Any, user: Any, device: Device, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["location"]
+        field.queryset = _location_choices(user, Cap.REGISTER_EDIT, device.owner_id)
+        field.empty_label = _("No placement")
+
+
+class OwnerForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("New owner"))
+    location = LocationChoiceField(
+        queryset=Location.objects.none(), label=_("Placement at the new owner"), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, device: Device, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner_field: Any = self.fields["owner"]
+        owner_field.queryset = _owner_choices(user, Cap.REGISTER_EDIT).exclude(pk=device.owner_id)
+        location_field: Any = self.fields["location"]
+        location_field.queryset = _location_choices(user, Cap.REGISTER_EDIT).exclude(
+            organisation_id=device.owner_id
+        )
+        location_field.empty_label = _("No placement")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"), help_text=_("One device per row; the first row names the columns.")
+    )
+    dry_run = forms.BooleanField(label=_("Dry run: check the file without saving anything"), required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Upload a .csv or .xlsx file."))
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError(_("The file is larger than 50 MB; split it into smaller files."))
+        return upload
+
+
+class FindForm(forms.Form):
+    code = forms.CharField(label=_("Scan or type an asset number, serial number or UDI"), max_length=200)

@@ -1,0 +1,204 @@
+"""Every read of the register, scoped to the acting user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from medtek.core.pagination import Page, keyset_page
+from medtek.inventory.filters import DeviceFilter
+from medtek.inventory.models import Device
+from medtek.inventory.querysets import DeviceQuerySet
+from medtek.organizations.models import Organisation
+from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import scope_for
+
+
+def device_queryset(*, user: Any, filters: DeviceFilter | None = None) -> DeviceQuerySet:
+    qs = Device.objects.visible_to(user)
+    return (filters or DeviceFilter()).apply(qs)
+
+
+def device_list(
+    *, user: Any, filters: DeviceFilter, cursor: str | None = None, limit: int | None = None
+) -> Page[Device]:
+    """A page of the devices the user may see, filtered, sorted and keyset-paginated."""
+    qs = (
+        device_queryset(user=user, filters=filters)
+        .select_related("model__manufacturer", "owner", "location")
+        .only(*_DEVICE_FIELDS, *LIST_RELATED_FIELDS)
+    )
+    return keyset_page(qs, order=filters.order, cursor=cursor, limit=limit)
+
+
+# What a list row shows of the related rows; the rest of them is not fetched (lean list queries).
+LIST_RELATED_FIELDS = (
+    "model__name",
+    "model__category",
+    "model__manufacturer__name",
+    "owner__name",
+    "owner__short_code",
+    "location__name",
+    "location__code",
+    "location__organisation_id",
+)
+_DEVICE_FIELDS = tuple(f.name for f in Device._meta.concrete_fields)
+
+
+# A list row as plain values: the device's own columns and the two names the API shows.
+LIST_VALUES = (
+    "pk",
+    *(f.attname for f in Device._meta.concrete_fields),
+    "model__name",
+    "model__category",
+    "owner__name",
+)
+
+
+def device_list_values(
+    *, user: Any, filters: DeviceFilter, cursor: str | None = None, limit: int | None = None
+) -> Page[dict[str, Any]]:
+    """`device_list` as dictionaries of values (no model objects, two small joins): the API's fast path."""
+    qs = device_queryset(user=user, filters=filters).values(*LIST_VALUES)
+    return keyset_page(qs, order=filters.order, cursor=cursor, limit=limit)
+
+
+def device_get(*, user: Any, pk: int, capability: str = Cap.VIEW) -> Device:
+    return Device.objects.select_related(
+        "model__manufacturer", "owner", "location", "external_maintainer"
+    ).get_visible(user, capability, pk=pk)
+
+
+def device_find(*, user: Any, code: str) -> Device | None:
+    """A device by asset number, serial number or a scanned UDI barcode (the technician's scan box)."""
+    from medtek.inventory.udi import BarcodeError, parse_udi
+
+    code = code.strip()
+    if not code:
+        return None
+    qs = Device.objects.visible_to(user)
+    device = qs.filter(asset_number__iexact=code).first()
+    if device:
+        return device
+    try:
+        udi = parse_udi(code)
+    except BarcodeError:
+        return qs.filter(serial_number__iexact=code).first()
+    by_udi = qs.filter(udi_di=udi.di)
+    if udi.serial:
+        by_udi = by_udi.filter(serial_number=udi.serial)
+    return by_udi.first()
+
+
+def device_counts_now(*, user: Any, kinds: list[str] | None = None) -> dict[int, int]:
+    """Devices in the register per owner, now (owner id → count)."""
+    qs = Device.objects.visible_to(user).in_register()
+    if kinds:
+        qs = qs.filter(owner__kind__in=kinds)
+    return dict(qs.values_list("owner_id").annotate(n=Count("id")).values_list("owner_id", "n"))
+
+
+def _end_of_day(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def device_counts_as_of(*, user: Any, day: dt.date, owner_ids: list[int] | None = None) -> dict[int, int]:
+    """Devices in the register per owner at the end of `day`, from the traceability log.
+
+    Each device's latest event up to that moment carries its owner and whether it counted then.
+    """
+    visible = scope_for(user)
+    allowed = None if visible.is_superuser else set(visible.org_ids(Cap.VIEW))
+    if owner_ids is not None:
+        allowed = set(owner_ids) if allowed is None else allowed & set(owner_ids)
+    if allowed is not None and not allowed:
+        return {}
+    sql, params = _as_of_sql(_end_of_day(day))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    return {owner: n for owner, n in rows if allowed is None or owner in allowed}
+
+
+def _as_of_sql(moment: dt.datetime) -> tuple[str, list[Any]]:
+    if connection.vendor == "postgresql":
+        return (
+            """
+            SELECT owner_id, COUNT(*) FROM (
+                SELECT DISTINCT ON (device_id) device_id, owner_id, in_register
+                FROM core_event
+                WHERE device_id IS NOT NULL AND occurred_at < %s
+                ORDER BY device_id, occurred_at DESC, id DESC
+            ) latest WHERE in_register GROUP BY owner_id
+            """,
+            [moment],
+        )
+    return (
+        """
+        SELECT owner_id, COUNT(*) FROM (
+            SELECT owner_id, in_register,
+                   ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY occurred_at DESC, id DESC) AS rn
+            FROM core_event
+            WHERE device_id IS NOT NULL AND occurred_at < %s
+        ) latest WHERE rn = 1 AND in_register GROUP BY owner_id
+        """,
+        [moment],
+    )
+
+
+def devices_owned_on(*, user: Any, owner: Organisation, day: dt.date) -> list[int]:
+    """Ids of the devices `owner` had in the register at the end of `day` (for billing bases)."""
+    if not scope_for(user).can(Cap.VIEW, owner.pk):
+        return []
+    moment = _end_of_day(day)
+    if connection.vendor == "postgresql":
+        sql = """
+            SELECT device_id FROM (
+                SELECT DISTINCT ON (device_id) device_id, owner_id, in_register
+                FROM core_event WHERE device_id IS NOT NULL AND occurred_at < %s
+                ORDER BY device_id, occurred_at DESC, id DESC
+            ) latest WHERE in_register AND owner_id = %s ORDER BY device_id
+        """
+    else:
+        sql = """
+            SELECT device_id FROM (
+                SELECT device_id, owner_id, in_register,
+                       ROW_NUMBER() OVER (PARTITION BY device_id ORDER BY occurred_at DESC, id DESC) AS rn
+                FROM core_event WHERE device_id IS NOT NULL AND occurred_at < %s
+            ) latest WHERE rn = 1 AND in_register AND owner_id = %s ORDER BY device_id
+        """
+    with connection.cursor() as cur:
+        cur.execute(sql, [moment, owner.pk])
+        return [row[0] for row in cur.fetchall()]
+
+
+def device_owner_shares(*, user: Any, day: dt.date | None = None) -> dict[str, Any]:
+    """The source's Table 1: registered devices per customer owner, share with one decimal summing to 100.0.
+
+    Counts now, or at the end of `day` from the traceability log. Owners are the organisations the user
+    sees other than MT/HMC's own departments and their regions (customers of the agreement).
+    """
+    from medtek.core.money import shares_percent
+    from medtek.organizations.choices import OrganisationKind
+
+    counts = device_counts_now(user=user) if day is None else device_counts_as_of(user=user, day=day)
+    customer_kinds = {OrganisationKind.MUNICIPALITY, OrganisationKind.PRIVATE_CARE_PROVIDER}
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=counts.keys())}
+    customer_counts = {pk: n for pk, n in counts.items() if pk in orgs and orgs[pk].kind in customer_kinds}
+    if not customer_counts:
+        customer_counts = {pk: n for pk, n in counts.items() if pk in orgs}
+    shares = shares_percent(customer_counts)
+    rows: list[dict[str, Any]] = sorted(
+        ({"owner": orgs[pk], "count": n, "share": shares[pk]} for pk, n in customer_counts.items()),
+        key=lambda r: str(r["owner"]),
+    )
+    return {
+        "rows": rows,
+        "total": sum(customer_counts.values()),
+        "total_share": sum(shares.values()),
+        "day": day,
+    }

@@ -1,0 +1,315 @@
+"""Every write to the register; each one validated, atomic and written to the traceability log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medtek.core.events import record_event
+from medtek.core.models import Event
+from medtek.inventory import rules
+from medtek.inventory.choices import EventKind
+from medtek.inventory.models import Device, DeviceModel
+from medtek.inventory.udi import BarcodeError, parse_udi
+from medtek.organizations.models import Location, Organisation
+from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import scope_for
+
+# Fields a plain update may change; owner, placement and status have their own services and events.
+EDITABLE_FIELDS = (
+    "serial_number",
+    "udi_di",
+    "udi_pi",
+    "lot",
+    "expiry_date",
+    "model",
+    "acquisition_date",
+    "acquisition_value",
+    "warranty_end",
+    "maintenance_responsibility",
+    "external_maintainer",
+    "external_agreement_ref",
+    "stores_patient_data",
+    "has_radiation_source",
+    "is_sterile",
+    "notes",
+)
+
+
+def _require(user: Any, capability: str, org_id: int | None, field: str = "owner") -> None:
+    if not scope_for(user).can(capability, org_id):
+        raise PermissionDenied(_("You may not do this for that organisation."))
+
+
+def _org_for(user: Any, org: Organisation | int, capability: str, field: str) -> Organisation:
+    org_id = org.pk if isinstance(org, Organisation) else org
+    try:
+        return Organisation.objects.visible_to(user, capability).get(pk=org_id)
+    except Organisation.DoesNotExist as exc:
+        raise ValidationError(
+            {field: _("Unknown organisation, or one you may not register devices for.")}
+        ) from exc
+
+
+def _location_for(user: Any, location: Location | int | None) -> Location | None:
+    if location is None:
+        return None
+    loc_id = location.pk if isinstance(location, Location) else location
+    try:
+        return Location.objects.visible_to(user).get(pk=loc_id)
+    except Location.DoesNotExist as exc:
+        raise ValidationError({"location": _("Unknown location.")}) from exc
+
+
+def apply_barcode(fields: dict[str, Any], barcode: str) -> None:
+    """Fill UDI-DI, serial, lot and expiry from a scanned barcode (explicit values win)."""
+    try:
+        udi = parse_udi(barcode)
+    except BarcodeError as exc:
+        raise ValidationError({"barcode": str(exc)}) from exc
+    fields.setdefault("udi_di", udi.di)
+    fields["udi_pi"] = fields.get("udi_pi") or udi.pi
+    if udi.serial and not fields.get("serial_number"):
+        fields["serial_number"] = udi.serial
+    if udi.lot and not fields.get("lot"):
+        fields["lot"] = udi.lot
+    if udi.expiry and not fields.get("expiry_date"):
+        fields["expiry_date"] = udi.expiry
+
+
+def device_record_event(
+    *,
+    device: Device,
+    kind: str,
+    actor: Any = None,
+    data: Mapping[str, Any] | None = None,
+    message: str = "",
+    occurred_at: dt.datetime | None = None,
+    subject: models.Model | None = None,
+) -> Event:
+    """Append an event to a device's history; other apps call this for work, checks and hand-overs."""
+    return record_event(
+        kind=kind,
+        subject=subject or device,
+        actor=actor,
+        data=data,
+        message=message,
+        occurred_at=occurred_at,
+        device_snapshot=device.snapshot(),
+    )
+
+
+@transaction.atomic
+def device_create(
+    *,
+    user: Any,
+    asset_number: str,
+    model: DeviceModel | int,
+    owner: Organisation | int,
+    location: Location | int | None = None,
+    barcode: str = "",
+    registered_at: dt.datetime | None = None,
+    **fields: Any,
+) -> Device:
+    """Register a new device; a scanned barcode fills its UDI fields."""
+    owner_obj = _org_for(user, owner, Cap.REGISTER_EDIT, "owner")
+    if barcode:
+        apply_barcode(fields, barcode)
+    unknown = set(fields) - set(EDITABLE_FIELDS) - {"status"}
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+    model_id = model.pk if isinstance(model, DeviceModel) else model
+    if not DeviceModel.objects.filter(pk=model_id).exists():
+        raise ValidationError({"model": _("Unknown device model.")})
+    device = Device(
+        asset_number=(asset_number or "").strip(),
+        model_id=model_id,
+        owner=owner_obj,
+        location=_location_for(user, location),
+        **fields,
+    )
+    device.full_clean()
+    device.save()
+    device_record_event(
+        device=device,
+        kind=EventKind.CREATED,
+        actor=user,
+        data={"asset_number": device.asset_number, "model": device.model_id, "owner": device.owner_id},
+        occurred_at=registered_at,
+    )
+    return device
+
+
+@transaction.atomic
+def device_update(*, user: Any, device: Device, **changes: Any) -> Device:
+    """Change a device's descriptive fields; records what changed, before and after."""
+    device = Device.objects.select_for_update().get_visible(user, Cap.REGISTER_EDIT, pk=device.pk)
+    barcode = changes.pop("barcode", "")
+    if barcode:
+        apply_barcode(changes, barcode)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in sorted(unknown)})
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for name, value in changes.items():
+        attname = getattr(Device._meta.get_field(name), "attname", name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        old = getattr(device, attname)
+        if old != value:
+            before[name], after[name] = old, value
+            setattr(device, attname, value)
+    if not after:
+        return device
+    device.full_clean()
+    device.save()
+    device_record_event(
+        device=device, kind=EventKind.UPDATED, actor=user, data={"before": before, "after": after}
+    )
+    return device
+
+
+@transaction.atomic
+def device_move(
+    *, user: Any, device: Device, location: Location | int | None, occurred_at: dt.datetime | None = None
+) -> Device:
+    """Move a device to another placement within its owner."""
+    device = Device.objects.select_for_update().get_visible(user, Cap.REGISTER_EDIT, pk=device.pk)
+    new_location = _location_for(user, location)
+    if new_location is not None and new_location.organisation_id != device.owner_id:
+        raise ValidationError({"location": _("The placement must be one of the owner's locations.")})
+    before = device.location_id
+    if before == (new_location.pk if new_location else None):
+        raise ValidationError({"location": _("The device is already there.")})
+    device.location = new_location
+    device.save(update_fields=["location", "updated_at"])
+    device_record_event(
+        device=device,
+        kind=EventKind.MOVED,
+        actor=user,
+        data={"before": before, "after": device.location_id},
+        occurred_at=occurred_at,
+    )
+    return device
+
+
+@transaction.atomic
+def device_change_owner(
+    *,
+    user: Any,
+    device: Device,
+    owner: Organisation | int,
+    location: Location | int | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> Device:
+    """Transfer a device to another owner (both within the user's reach), optionally placing it."""
+    device = Device.objects.select_for_update().get_visible(user, Cap.REGISTER_EDIT, pk=device.pk)
+    new_owner = _org_for(user, owner, Cap.REGISTER_EDIT, "owner")
+    if new_owner.pk == device.owner_id:
+        raise ValidationError({"owner": _("The device already belongs to this organisation.")})
+    new_location = _location_for(user, location)
+    if new_location is not None and new_location.organisation_id != new_owner.pk:
+        raise ValidationError({"location": _("The placement must be one of the new owner's locations.")})
+    before = {"owner": device.owner_id, "location": device.location_id}
+    device.owner = new_owner
+    device.location = new_location
+    device.save(update_fields=["owner", "location", "updated_at"])
+    device_record_event(
+        device=device,
+        kind=EventKind.OWNER_CHANGED,
+        actor=user,
+        data={"before": before, "after": {"owner": device.owner_id, "location": device.location_id}},
+        occurred_at=occurred_at,
+    )
+    return device
+
+
+@transaction.atomic
+def device_change_status(
+    *,
+    user: Any,
+    device: Device,
+    status: str,
+    reason: str = "",
+    occurred_at: dt.datetime | None = None,
+    capability: str = Cap.REGISTER_EDIT,
+    subject: models.Model | None = None,
+) -> Device:
+    """Move a device along its lifecycle; an illegal jump is refused with the reason.
+
+    Other apps pass their own capability (e.g. surplus decisions) and the record that caused it.
+    """
+    device = Device.objects.select_for_update().get_visible(user, capability, pk=device.pk)
+    try:
+        rules.check_transition(device.status, status)
+    except rules.IllegalTransition as exc:
+        raise ValidationError({"status": str(exc)}) from exc
+    before = device.status
+    device.status = status
+    device.save(update_fields=["status", "updated_at"])
+    device_record_event(
+        device=device,
+        kind=EventKind.STATUS_CHANGED,
+        actor=user,
+        data={"before": before, "after": status, "reason": reason},
+        message=reason,
+        occurred_at=occurred_at or timezone.now(),
+        subject=subject,
+    )
+    return device
+
+
+@transaction.atomic
+def device_bulk_register(
+    *, user: Any, devices: list[Device], registered_at: list[dt.datetime | None] | None = None
+) -> list[Device]:
+    """Register many already-validated devices in set-based inserts, with their creation events.
+
+    Callers (the import, the demo data) validate rows first; this checks scope and asset-number
+    uniqueness for the whole batch in a few queries, never one per row.
+    """
+    if not devices:
+        return []
+    scope = scope_for(user)
+    allowed = None if scope.is_superuser else scope.org_ids(Cap.REGISTER_EDIT)
+    if allowed is not None:
+        foreign = {d.owner_id for d in devices} - set(allowed)
+        if foreign:
+            raise PermissionDenied(_("You may not register devices for that organisation."))
+    numbers = [d.asset_number for d in devices]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError({"asset_number": _("The same asset number appears twice.")})
+    taken: list[str] = []
+    for start in range(0, len(numbers), 5000):
+        chunk = numbers[start : start + 5000]
+        taken += list(Device.objects.filter(asset_number__in=chunk).values_list("asset_number", flat=True))
+    if taken:
+        raise ValidationError(
+            {
+                "asset_number": _("Already registered: %(numbers)s")
+                % {"numbers": ", ".join(sorted(taken)[:20])}
+            }
+        )
+    created = Device.objects.bulk_create(devices, batch_size=2000)
+    when = registered_at or [None] * len(created)
+    from medtek.core.events import build_event, record_events
+
+    record_events(
+        build_event(
+            kind=EventKind.CREATED,
+            subject=device,
+            actor=user,
+            data={"asset_number": device.asset_number, "model": device.model_id, "owner": device.owner_id},
+            occurred_at=at,
+            device_snapshot=device.snapshot(),
+        )
+        for device, at in zip(created, when, strict=True)
+    )
+    return created

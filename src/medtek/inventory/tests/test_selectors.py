@@ -1,0 +1,178 @@
+"""Reads of the register: scoped lists, keyset pages, the scan lookup and counts as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from medtek.inventory import selectors, services
+from medtek.inventory.filters import DeviceFilter
+from medtek.inventory.tests.factories import DeviceFactory, DeviceModelFactory
+
+GTIN = "07610000000011"
+
+
+def at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
+
+
+def register(world: Any, asset: str, owner: Any, day: dt.date, **fields: Any) -> Any:
+    return services.device_create(
+        user=world.admin,
+        asset_number=asset,
+        model=DeviceModelFactory(),
+        owner=owner,
+        registered_at=at(day),
+        **fields,
+    )
+
+
+def test_device_list_shows_only_the_users_devices(world: Any) -> None:
+    DeviceFactory(owner=world.berg, asset_number="B1")
+    DeviceFactory(owner=world.ostersund, asset_number="O1")
+    page = selectors.device_list(user=world.berg_contact, filters=DeviceFilter())
+    assert [d.asset_number for d in page.items] == ["B1"]
+
+
+def test_device_list_pages_follow_the_cursor_without_gaps_or_repeats(world: Any) -> None:
+    for i in range(7):
+        DeviceFactory(owner=world.berg, asset_number=f"P{i}")
+    first = selectors.device_list(user=world.admin, filters=DeviceFilter(), limit=3)
+    second = selectors.device_list(
+        user=world.admin, filters=DeviceFilter(), cursor=first.next_cursor, limit=3
+    )
+    third = selectors.device_list(
+        user=world.admin, filters=DeviceFilter(), cursor=second.next_cursor, limit=3
+    )
+    seen = [d.asset_number for p in (first, second, third) for d in p.items]
+    assert seen == [f"P{i}" for i in range(7)]
+    assert third.next_cursor is None
+    assert (first.count, first.count_exact, third.count) == (7, True, 7)
+
+
+def test_device_list_sorted_descending_pages_backwards(world: Any) -> None:
+    for i in range(4):
+        DeviceFactory(owner=world.berg, asset_number=f"P{i}")
+    f = DeviceFilter(sort="-asset_number")
+    first = selectors.device_list(user=world.admin, filters=f, limit=2)
+    second = selectors.device_list(user=world.admin, filters=f, cursor=first.next_cursor, limit=2)
+    assert [d.asset_number for d in first.items + second.items] == ["P3", "P2", "P1", "P0"]
+
+
+def test_count_beyond_the_cap_is_reported_as_not_exact(world: Any, settings: Any) -> None:
+    settings.MEDTEK = {**settings.MEDTEK, "LIST_COUNT_CAP": 3}
+    for i in range(5):
+        DeviceFactory(owner=world.berg, asset_number=f"C{i}")
+    page = selectors.device_list(user=world.admin, filters=DeviceFilter(), limit=2)
+    assert (page.count, page.count_exact) == (3, False)
+
+
+def test_a_foreign_cursor_is_refused_with_a_clear_message(world: Any) -> None:
+    with pytest.raises(ValidationError) as exc:
+        selectors.device_list(user=world.admin, filters=DeviceFilter(), cursor="not-a-cursor")
+    assert exc.value.message_dict["cursor"] == [
+        "The cursor is not one this list gave out; start from the first page."
+    ]
+
+
+def test_search_matches_the_start_of_asset_or_serial_number_in_any_case(world: Any) -> None:
+    DeviceFactory(owner=world.berg, asset_number="MT100", serial_number="X")
+    DeviceFactory(owner=world.berg, asset_number="ZZ", serial_number="mt999")
+    DeviceFactory(owner=world.berg, asset_number="AMT", serial_number="Y")
+    page = selectors.device_list(user=world.admin, filters=DeviceFilter(q="mt"))
+    assert sorted(d.asset_number for d in page.items) == ["MT100", "ZZ"]
+
+
+def test_filters_combine(world: Any) -> None:
+    DeviceFactory(owner=world.berg, asset_number="A", status="in_use")
+    DeviceFactory(owner=world.berg, asset_number="B", status="blocked")
+    DeviceFactory(owner=world.ostersund, asset_number="C", status="blocked")
+    page = selectors.device_list(
+        user=world.admin, filters=DeviceFilter(owner=world.berg.pk, status="blocked")
+    )
+    assert [d.asset_number for d in page.items] == ["B"]
+
+
+def test_device_list_takes_a_fixed_number_of_queries(world: Any, django_assert_max_num_queries: Any) -> None:
+    for i in range(30):
+        DeviceFactory(owner=world.berg, asset_number=f"Q{i:02d}")
+    with django_assert_max_num_queries(5):
+        page = selectors.device_list(user=world.admin, filters=DeviceFilter())
+        [(d.model.manufacturer.name, d.owner.name, d.location) for d in page.items]
+
+
+def test_device_find_by_asset_number_ignores_case(world: Any) -> None:
+    device = DeviceFactory(owner=world.berg, asset_number="MT-77")
+    assert selectors.device_find(user=world.admin, code="mt-77") == device
+
+
+def test_device_find_by_scanned_udi(world: Any) -> None:
+    device = DeviceFactory(owner=world.berg, udi_di=GTIN, serial_number="S1")
+    assert selectors.device_find(user=world.admin, code=f"(01){GTIN}(21)S1") == device
+
+
+def test_device_find_does_not_reveal_another_tenants_device(world: Any) -> None:
+    DeviceFactory(owner=world.foreign, asset_number="F-1")
+    assert selectors.device_find(user=world.admin, code="F-1") is None
+
+
+def test_counts_now_leave_out_devices_that_left_the_register(world: Any) -> None:
+    DeviceFactory(owner=world.berg, status="in_use")
+    DeviceFactory(owner=world.berg, status="scrapped")
+    DeviceFactory(owner=world.ostersund)
+    assert selectors.device_counts_now(user=world.admin) == {world.berg.pk: 1, world.ostersund.pk: 1}
+
+
+def test_counts_as_of_a_date_follow_the_ownership_history(world: Any) -> None:
+    moved = register(world, "H1", world.berg, dt.date(2025, 1, 10))
+    register(world, "H2", world.berg, dt.date(2025, 2, 1))
+    register(world, "H3", world.berg, dt.date(2025, 8, 1))
+    services.device_change_owner(
+        user=world.admin, device=moved, owner=world.ostersund, occurred_at=at(dt.date(2025, 7, 1))
+    )
+    assert selectors.device_counts_as_of(user=world.admin, day=dt.date(2025, 6, 30)) == {world.berg.pk: 2}
+    assert selectors.device_counts_as_of(user=world.admin, day=dt.date(2025, 8, 1)) == {
+        world.berg.pk: 2,
+        world.ostersund.pk: 1,
+    }
+
+
+def test_counts_as_of_a_date_leave_out_a_device_scrapped_before_it(world: Any) -> None:
+    device = register(world, "S1", world.berg, dt.date(2024, 1, 1))
+    for status, day in (("surplus", 2), ("decommissioned", 3), ("scrapped", 4)):
+        services.device_change_status(
+            user=world.admin, device=device, status=status, occurred_at=at(dt.date(2025, 3, day))
+        )
+    assert selectors.device_counts_as_of(user=world.admin, day=dt.date(2025, 3, 1)) == {world.berg.pk: 1}
+    assert selectors.device_counts_as_of(user=world.admin, day=dt.date(2025, 3, 4)) == {}
+
+
+def test_counts_as_of_a_date_are_scoped_to_the_user(world: Any) -> None:
+    register(world, "V1", world.berg, dt.date(2025, 1, 1))
+    register(world, "V2", world.ostersund, dt.date(2025, 1, 1))
+    assert selectors.device_counts_as_of(user=world.berg_contact, day=dt.date(2025, 6, 30)) == {
+        world.berg.pk: 1
+    }
+
+
+def test_devices_owned_on_a_day_lists_the_billing_basis(world: Any) -> None:
+    device = register(world, "D1", world.berg, dt.date(2025, 1, 1))
+    register(world, "D2", world.berg, dt.date(2025, 12, 1))
+    assert selectors.devices_owned_on(user=world.admin, owner=world.berg, day=dt.date(2025, 6, 30)) == [
+        device.pk
+    ]
+
+
+def test_owner_shares_are_the_source_table_1(demo: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="mt-admin")
+    shares = selectors.device_owner_shares(user=user, day=dt.date(2025, 6, 30))
+    by_name = {str(r["owner"]): (r["count"], str(r["share"])) for r in shares["rows"]}
+    assert shares["total"] == 923
+    assert by_name["Bergs kommun"] == (50, "5.4")
+    assert str(shares["total_share"]) == "100.0"

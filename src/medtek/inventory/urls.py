@@ -1,0 +1,17 @@
+from django.urls import path
+
+from medtek.inventory import views
+
+app_name = "inventory"
+urlpatterns = [
+    path("", views.device_list, name="device_list"),
+    path("new/", views.device_create, name="device_create"),
+    path("import/", views.device_import, name="device_import"),
+    path("export/", views.device_export, name="device_export"),
+    path("find/", views.device_find, name="device_find"),
+    path("<int:device_id>/", views.device_detail, name="device_detail"),
+    path("<int:device_id>/edit/", views.device_edit, name="device_edit"),
+    path("<int:device_id>/status/", views.device_status, name="device_status"),
+    path("<int:device_id>/move/", views.device_move, name="device_move"),
+    path("<int:device_id>/owner/", views.device_owner, name="device_owner"),
+]

@@ -1,0 +1,566 @@
+"""API: work orders and their entries, protocols, PM state and planning, priority models, key figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.inventory.models import Device
+from medtek.maintenance import selectors, services
+from medtek.maintenance.choices import MaterialKind, TimeBasis, WorkOrderKind
+from medtek.maintenance.models import ProtocolRecord, WatchItem
+from medtek.organizations.rules import Cap
+
+router = Router(tags=["maintenance"])
+ERR = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class SlaOut(Schema):
+    priority: str
+    working_time: bool
+    response_due_at: dt.datetime | None
+    resolution_due_at: dt.datetime | None
+    response_hours: Decimal | None
+    resolution_hours: Decimal | None
+    response_state: str
+    resolution_state: str
+
+
+class WorkOrderOut(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+    device_id: int | None
+    asset_number: str | None = Field(None, alias="device.asset_number")
+    customer_id: int
+    customer: str = Field(..., alias="customer.name")
+    location_id: int | None
+    title: str
+    description: str
+    priority: str | None = Field(None, alias="priority.code")
+    reported_by_id: int | None
+    reported_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    started_at: dt.datetime | None
+    done_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    due_date: dt.date | None
+    response_due_at: dt.datetime | None
+    resolution_due_at: dt.datetime | None
+    waiting_reason: str
+    assigned_to_id: int | None
+    resolution: str
+
+
+class TimeEntryOut(Schema):
+    id: int
+    technician_id: int
+    date: dt.date
+    hours: Decimal
+    billable: bool
+    note: str
+
+
+class TravelEntryOut(Schema):
+    id: int
+    date: dt.date
+    location_id: int | None
+    description: str
+    cost: Decimal
+    billable: bool
+
+
+class MaterialLineOut(Schema):
+    id: int
+    date: dt.date
+    kind: str
+    article_number: str
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    billable: bool
+
+
+class ResultLineOut(Schema):
+    item_id: int
+    checked: bool | None
+    value: Decimal | None
+    unit: str
+    passed: bool
+
+
+class ProtocolRecordOut(Schema):
+    id: int
+    template: str = Field(..., alias="template.code")
+    device_id: int
+    work_order_id: int
+    result: str
+    performed_at: dt.datetime | None
+    performed_by_id: int | None
+    lines: list[ResultLineOut] = Field(default_factory=list)
+
+    @staticmethod
+    def resolve_lines(obj: ProtocolRecord) -> list[Any]:
+        return list(obj.lines.all())
+
+
+class WorkOrderDetailOut(WorkOrderOut):
+    sla: SlaOut = Field(..., alias="sla_data")
+    time_entries: list[TimeEntryOut] = Field(..., alias="entries_time")
+    travel_entries: list[TravelEntryOut] = Field(..., alias="entries_travel")
+    material_lines: list[MaterialLineOut] = Field(..., alias="entries_material")
+    protocol_records: list[ProtocolRecordOut] = Field(..., alias="records_list")
+
+
+WorkOrderPage = page_schema(WorkOrderOut, "WorkOrderPage")
+
+
+class ReportIn(Schema):
+    kind: WorkOrderKind = WorkOrderKind.CM
+    title: str = Field(..., min_length=1, max_length=200)
+    description: str = ""
+    device_id: int | None = None
+    customer_id: int | None = None
+    location_id: int | None = None
+
+
+class TriageIn(Schema):
+    priority: str = Field(..., description="Priority code (e.g. P2) or id")
+    assigned_to_id: int | None = None
+
+
+class AssignIn(Schema):
+    assigned_to_id: int
+
+
+class StatusIn(Schema):
+    status: str
+    waiting_reason: str = ""
+    resolution: str = ""
+
+
+class CompleteIn(Schema):
+    resolution: str = ""
+
+
+class TimeEntryIn(Schema):
+    date: dt.date
+    hours: Decimal
+    billable: bool = True
+    note: str = ""
+
+
+class TravelEntryIn(Schema):
+    date: dt.date
+    cost: Decimal
+    location_id: int | None = None
+    description: str = ""
+    billable: bool = True
+
+
+class MaterialLineIn(Schema):
+    date: dt.date
+    kind: MaterialKind
+    description: str = Field(..., min_length=1)
+    quantity: Decimal
+    unit_price: Decimal
+    article_number: str = ""
+    billable: bool = True
+
+
+class AnswerIn(Schema):
+    item_id: int
+    checked: bool | None = None
+    value: Decimal | None = None
+    unit: str = ""
+
+
+class ResultsIn(Schema):
+    results: list[AnswerIn]
+    complete: bool = True
+
+
+class PMStateOut(Schema):
+    device_id: int
+    pm_class: str | None = Field(None, alias="pm_class.code")
+    rank: int
+    interval_override_months: int | None
+    interval_months: int | None
+    last_done: dt.date | None
+    next_due: dt.date | None
+
+
+class PMStateIn(Schema):
+    interval_override_months: int | None = None
+    last_done: dt.date | None = None
+
+
+class PlanIn(Schema):
+    horizon_days: int = 30
+
+
+class PlanOut(Schema):
+    id: int
+    horizon_end: dt.date
+    work_orders_created: int
+    watch_items_created: int
+
+
+class PMDueOut(Schema):
+    customer_id: int
+    customer: str
+    overdue: int
+    due: int
+    open: int
+    late: int
+
+
+class WatchItemOut(Schema):
+    id: int
+    device_id: int
+    asset_number: str = Field(..., alias="device.asset_number")
+    owner_id: int = Field(..., alias="device.owner_id")
+    external_maintainer_id: int | None
+    due_date: dt.date
+    status: str
+
+
+class ConfirmIn(Schema):
+    done_on: dt.date
+
+
+class PMClassIO(Schema):
+    code: str
+    name: str = ""
+    rank: int
+    min_score: int
+    max_score: int
+    interval_months: int | None = None
+
+
+class CMLevelIO(Schema):
+    code: str
+    name: str = ""
+    rank: int
+    response_hours: Decimal
+    resolution_hours: Decimal
+    time_basis: TimeBasis = TimeBasis.CALENDAR
+
+
+class PriorityModelsOut(Schema):
+    pm_classes: list[PMClassIO]
+    cm_levels: list[CMLevelIO]
+
+
+class PMModelIn(Schema):
+    classes: list[PMClassIO]
+
+
+class CMModelIn(Schema):
+    levels: list[CMLevelIO]
+
+
+class ProtocolItemIO(Schema):
+    id: int | None = None
+    order: int = 0
+    kind: str = "check"
+    label: str
+    unit: str = ""
+    lower_limit: Decimal | None = None
+    upper_limit: Decimal | None = None
+
+
+class ProtocolTemplateOut(Schema):
+    id: int
+    code: str
+    name: str
+    description: str
+    items: list[ProtocolItemIO]
+    device_model_ids: list[int]
+
+    @staticmethod
+    def resolve_items(obj: Any) -> list[Any]:
+        return list(obj.items.all())
+
+    @staticmethod
+    def resolve_device_model_ids(obj: Any) -> list[int]:
+        return [m.pk for m in obj.device_models.all()]
+
+
+class ProtocolTemplateIn(Schema):
+    code: str
+    name: str
+    description: str = ""
+    items: list[ProtocolItemIO]
+    device_model_ids: list[int] = []
+
+
+class KeyFiguresOut(Schema):
+    customer_id: int
+    start: dt.date
+    end: dt.date
+    pm_due: int
+    pm_done_on_time: int
+    pm_completion_rate: Decimal | None
+    pm_overdue: int
+    cm_count: int
+    cm_response_measured: int
+    cm_response_within: int
+    cm_response_rate: Decimal | None
+    cm_resolution_measured: int
+    cm_resolution_within: int
+    cm_resolution_rate: Decimal | None
+    mttr_hours: Decimal | None
+    blocked_devices: int
+
+
+def _detail(request: HttpRequest, work_order_id: int) -> Any:
+    data = selectors.work_order_detail(user=request.user, pk=work_order_id)
+    wo = data["work_order"]
+    wo.sla_data = data["sla"]
+    wo.entries_time = data["time_entries"]
+    wo.entries_travel = data["travel_entries"]
+    wo.entries_material = data["material_lines"]
+    wo.records_list = data["records"]
+    return wo
+
+
+# --- work orders -----------------------------------------------------------------------------
+
+
+@router.get("/work-orders", response=WorkOrderPage)
+def list_work_orders(
+    request: HttpRequest,
+    kind: str = "",
+    state: str = "",
+    customer: str = "",
+    device: str = "",
+    priority: str = "",
+    mine: bool = False,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Work orders the user may see; `state` is open, finished or a status."""
+    filters = selectors.WorkOrderFilter.from_params(
+        {
+            "kind": kind,
+            "state": state,
+            "customer": customer,
+            "device": device,
+            "priority": priority,
+            "mine": str(mine),
+        }
+    )
+    return page_body(
+        selectors.work_order_list(user=request.user, filters=filters, cursor=cursor, limit=limit)
+    )
+
+
+@router.post("/work-orders", response={201: WorkOrderDetailOut, **ERR})
+def report_work(request: HttpRequest, payload: ReportIn) -> tuple[int, Any]:
+    """Report a fault (CM), ask for advice, a quality control or another assignment."""
+    wo = services.work_order_report(
+        user=request.user,
+        kind=payload.kind,
+        title=payload.title,
+        description=payload.description,
+        device=payload.device_id,
+        customer=payload.customer_id,
+        location=payload.location_id,
+    )
+    return 201, _detail(request, wo.pk)
+
+
+@router.get("/work-orders/{work_order_id}", response={200: WorkOrderDetailOut, **ERR})
+def get_work_order(request: HttpRequest, work_order_id: int) -> Any:
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/triage", response={200: WorkOrderDetailOut, **ERR})
+def triage(request: HttpRequest, work_order_id: int, payload: TriageIn) -> dict[str, Any]:
+    services.work_order_triage(
+        user=request.user,
+        work_order=work_order_id,
+        priority=payload.priority,
+        assigned_to=payload.assigned_to_id,
+    )
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/assign", response={200: WorkOrderDetailOut, **ERR})
+def assign(request: HttpRequest, work_order_id: int, payload: AssignIn) -> dict[str, Any]:
+    services.work_order_assign(
+        user=request.user, work_order=work_order_id, assigned_to=payload.assigned_to_id
+    )
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/status", response={200: WorkOrderDetailOut, **ERR})
+def set_status(request: HttpRequest, work_order_id: int, payload: StatusIn) -> dict[str, Any]:
+    services.work_order_set_status(
+        user=request.user,
+        work_order=work_order_id,
+        status=payload.status,
+        waiting_reason=payload.waiting_reason,
+        resolution=payload.resolution,
+    )
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/start", response={200: WorkOrderDetailOut, **ERR})
+def start(request: HttpRequest, work_order_id: int) -> dict[str, Any]:
+    services.work_order_start(user=request.user, work_order=work_order_id)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/complete", response={200: WorkOrderDetailOut, **ERR})
+def complete(request: HttpRequest, work_order_id: int, payload: CompleteIn) -> dict[str, Any]:
+    services.work_order_complete(user=request.user, work_order=work_order_id, resolution=payload.resolution)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/close", response={200: WorkOrderDetailOut, **ERR})
+def close(request: HttpRequest, work_order_id: int) -> dict[str, Any]:
+    services.work_order_close(user=request.user, work_order=work_order_id)
+    return _detail(request, work_order_id)
+
+
+@router.post("/work-orders/{work_order_id}/time-entries", response={201: TimeEntryOut, **ERR})
+def add_time(request: HttpRequest, work_order_id: int, payload: TimeEntryIn) -> tuple[int, Any]:
+    entry = services.time_entry_add(user=request.user, work_order=work_order_id, **payload.dict())
+    return 201, entry
+
+
+@router.post("/work-orders/{work_order_id}/travel-entries", response={201: TravelEntryOut, **ERR})
+def add_travel(request: HttpRequest, work_order_id: int, payload: TravelEntryIn) -> tuple[int, Any]:
+    data = payload.dict()
+    location = data.pop("location_id")
+    entry = services.travel_entry_add(user=request.user, work_order=work_order_id, location=location, **data)
+    return 201, entry
+
+
+@router.post("/work-orders/{work_order_id}/material-lines", response={201: MaterialLineOut, **ERR})
+def add_material(request: HttpRequest, work_order_id: int, payload: MaterialLineIn) -> tuple[int, Any]:
+    line = services.material_line_add(user=request.user, work_order=work_order_id, **payload.dict())
+    return 201, line
+
+
+# --- protocols -------------------------------------------------------------------------------
+
+
+@router.post("/protocol-records/{protocol_record_id}/results", response={200: ProtocolRecordOut, **ERR})
+def record_results(request: HttpRequest, protocol_record_id: int, payload: ResultsIn) -> Any:
+    """Record a protocol's results; `complete` false saves a draft (the checklist stays open)."""
+    answers = {a.item_id: {"checked": a.checked, "value": a.value, "unit": a.unit} for a in payload.results}
+    rec = services.protocol_record(
+        user=request.user, record=protocol_record_id, results=answers, complete=payload.complete
+    )
+    return ProtocolRecord.objects.prefetch_related("lines").select_related("template").get(pk=rec.pk)
+
+
+@router.get("/protocols", response=list[ProtocolTemplateOut])
+def list_protocols(request: HttpRequest) -> list[Any]:
+    return selectors.protocol_templates()
+
+
+@router.post("/protocols", response={201: ProtocolTemplateOut, **ERR})
+def create_protocol(request: HttpRequest, payload: ProtocolTemplateIn) -> tuple[int, Any]:
+    template = services.protocol_template_create(
+        user=request.user,
+        code=payload.code,
+        name=payload.name,
+        description=payload.description,
+        items=[i.dict() for i in payload.items],
+        device_models=payload.device_model_ids,
+    )
+    return 201, template
+
+
+# --- PM state and planning -------------------------------------------------------------------
+
+
+@router.get("/devices/{device_id}/pm", response={200: PMStateOut, **ERR})
+def device_pm(request: HttpRequest, device_id: int) -> Any:
+    device = Device.objects.get_visible(request.user, Cap.VIEW, pk=device_id)
+    state = selectors.pm_state_of(user=request.user, device=device)
+    if state is None:
+        return 404, {"detail": "This device has no PM state yet.", "errors": {}}
+    return state
+
+
+@router.put("/devices/{device_id}/pm", response={200: PMStateOut, **ERR})
+def set_device_pm(request: HttpRequest, device_id: int, payload: PMStateIn) -> Any:
+    return services.pm_state_set(
+        user=request.user,
+        device=device_id,
+        interval_override_months=payload.interval_override_months,
+        last_done=payload.last_done,
+    )
+
+
+@router.get("/devices/{device_id}/protocols", response={200: list[ProtocolRecordOut], **ERR})
+def device_protocol_history(request: HttpRequest, device_id: int) -> Any:
+    device = Device.objects.get_visible(request.user, Cap.VIEW, pk=device_id)
+    return selectors.device_protocols(user=request.user, device=device)
+
+
+@router.post("/plan", response={201: PlanOut, **ERR})
+def plan(request: HttpRequest, payload: PlanIn) -> tuple[int, Any]:
+    """Create PM work orders for every device due within the horizon (idempotent)."""
+    return 201, services.plan_maintenance(user=request.user, horizon_days=payload.horizon_days)
+
+
+@router.get("/pm-due", response=list[PMDueOut])
+def pm_due(request: HttpRequest, horizon_days: int = 30) -> list[dict[str, Any]]:
+    return selectors.pm_due_by_customer(user=request.user, horizon_days=horizon_days)
+
+
+@router.get("/watch-items", response=list[WatchItemOut])
+def list_watch_items(request: HttpRequest, open_only: bool = True) -> list[WatchItem]:
+    return selectors.watch_items(user=request.user, open_only=open_only)
+
+
+@router.post("/watch-items/{watch_item_id}/confirm", response={200: WatchItemOut, **ERR})
+def confirm_watch_item(request: HttpRequest, watch_item_id: int, payload: ConfirmIn) -> Any:
+    return services.watch_item_confirm(user=request.user, watch_item=watch_item_id, done_on=payload.done_on)
+
+
+# --- priority models and key figures ---------------------------------------------------------
+
+
+@router.get("/priority-models", response=PriorityModelsOut)
+def priority_models(request: HttpRequest) -> dict[str, Any]:
+    return selectors.priority_models()
+
+
+@router.put("/priority-models/pm", response={200: PriorityModelsOut, **ERR})
+def save_pm_model(request: HttpRequest, payload: PMModelIn) -> dict[str, Any]:
+    services.pm_model_save(user=request.user, classes=[c.dict() for c in payload.classes])
+    return selectors.priority_models()
+
+
+@router.put("/priority-models/cm", response={200: PriorityModelsOut, **ERR})
+def save_cm_model(request: HttpRequest, payload: CMModelIn) -> dict[str, Any]:
+    services.cm_model_save(user=request.user, levels=[lv.dict() for lv in payload.levels])
+    return selectors.priority_models()
+
+
+class KeyFiguresQuery(Schema):
+    customer: int
+    start: dt.date
+    end: dt.date
+
+
+@router.get("/key-figures", response={200: KeyFiguresOut, **ERR})
+def key_figures(request: HttpRequest, q: Query[KeyFiguresQuery]) -> dict[str, Any]:
+    """Key figures of one customer for a period (definitions in the documentation)."""
+    data = selectors.key_figures(user=request.user, customer_id=q.customer, start=q.start, end=q.end)
+    data["customer_id"] = data.pop("customer").pk
+    return data

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaintenanceConfig(AppConfig):
+    name = "medtek.maintenance"
+    label = "maintenance"
+    verbose_name = _("Maintenance")
+
+    def ready(self) -> None:
+        from medtek.core.ui import NavItem, Panel, register_nav, register_panel
+        from medtek.maintenance.panels import work_panel
+
+        register_nav(NavItem("maintenance:my_work", _("My work"), capability="work.do", order=20))
+        register_nav(NavItem("maintenance:board", _("Board"), capability="work.do", order=21))
+        register_nav(NavItem("maintenance:pm_due", _("PM"), capability="work.do", order=22))
+        register_nav(NavItem("maintenance:work_order_list", _("Work orders"), order=23))
+        register_nav(NavItem("maintenance:key_figures", _("Key figures"), order=24))
+        register_panel(Panel("maintenance/_panel_work.html", work_panel, order=20))

@@ -1,0 +1,176 @@
+"""The PM planner's set-based SQL (portable between SQLite and PostgreSQL).
+
+Called by `services.plan_maintenance` (which checks the user and writes the event); nothing here
+loops over devices in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from medtek.inventory.choices import DeviceStatus, MaintenanceResponsibility
+from medtek.inventory.rules import LEFT_REGISTER
+
+# Devices that still stand somewhere and get PM.
+NOT_PLANNED = sorted(set(LEFT_REGISTER) | {DeviceStatus.SURPLUS, DeviceStatus.IN_STOCK})
+
+EM = "(m.function_score + m.physical_risk_score + m.maintenance_need_score)"
+
+
+def _add_months_sql(date_col: str, months_col: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST({date_col} + make_interval(months => {months_col}) AS date)"
+    return f"date({date_col}, '+' || {months_col} || ' months')"
+
+
+def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def sync_pm_states(
+    *, device_ids: Sequence[int] | None = None, today: dt.date | None = None, refresh: bool = False
+) -> int:
+    """Create the PM state of devices that have none (due now, class from their model's EM number);
+    with `refresh`, re-derive every state's class, planning order, interval and next-due date."""
+    ops = connection.ops
+    today = today or timezone.localdate()
+    where: str = ""
+    params: list[Any] = []
+    if device_ids is not None:
+        clause, params = _in("d.id", device_ids)
+        where = f" AND {clause}"
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO maintenance_devicepmstate
+                (device_id, pm_class_id, rank, interval_override_months, interval_months, last_done, next_due)
+            SELECT d.id, c.id, COALESCE(c.rank, 99), NULL,
+                   COALESCE(m.pm_interval_months, c.interval_months), NULL,
+                   CASE WHEN COALESCE(m.pm_interval_months, c.interval_months) IS NULL THEN NULL ELSE %s END
+            FROM inventory_device d
+            JOIN inventory_devicemodel m ON m.id = d.model_id
+            LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score
+            WHERE NOT EXISTS (SELECT 1 FROM maintenance_devicepmstate s WHERE s.device_id = d.id){where}
+            """,
+            [ops.adapt_datefield_value(today), *params],
+        )
+        created = cur.rowcount
+        if refresh:
+            class_of = f"""
+                SELECT c.{{col}} FROM inventory_device d
+                JOIN inventory_devicemodel m ON m.id = d.model_id
+                JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score
+                WHERE d.id = maintenance_devicepmstate.device_id
+            """
+            model_interval = """
+                SELECT m.pm_interval_months FROM inventory_device d
+                JOIN inventory_devicemodel m ON m.id = d.model_id
+                WHERE d.id = maintenance_devicepmstate.device_id
+            """
+            cur.execute(
+                f"""
+                UPDATE maintenance_devicepmstate SET
+                    pm_class_id = ({class_of.format(col="id")}),
+                    rank = COALESCE(({class_of.format(col="rank")}), 99),
+                    interval_months = COALESCE(interval_override_months, ({model_interval}),
+                                               ({class_of.format(col="interval_months")}))
+                """
+            )
+            cur.execute(
+                f"""
+                UPDATE maintenance_devicepmstate SET next_due = CASE
+                    WHEN interval_months IS NULL THEN NULL
+                    WHEN last_done IS NULL THEN COALESCE(next_due, %s)
+                    ELSE {_add_months_sql("last_done", "interval_months")} END
+                """,
+                [ops.adapt_datefield_value(today)],
+            )
+    return created
+
+
+def plan(
+    *, run_id: int, horizon_end: dt.date, org_ids: Sequence[int] | None, today: dt.date | None = None
+) -> tuple[int, int]:
+    """Insert PM work orders for MT-maintained devices due up to `horizon_end`, ordered per customer
+    and site by PM class and due date; watch items for devices others maintain.
+
+    Returns (work orders created, watch items created)."""
+    ops = connection.ops
+    now = timezone.now()
+    sync_pm_states(today=today)
+    not_planned_sql, not_planned = _in("d.status", NOT_PLANNED)
+    not_planned_sql = "NOT " + not_planned_sql
+    org_sql: str = ""
+    org_params: list[Any] = []
+    if org_ids is not None:
+        clause, org_params = _in("d.owner_id", org_ids)
+        org_sql = f" AND {clause}"
+    stamp = ops.adapt_datetimefield_value(now)
+    due = ops.adapt_datefield_value(horizon_end)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""
+            INSERT INTO maintenance_workorder
+                (created_at, updated_at, number, kind, status, device_id, customer_id, location_id, title,
+                 description, pm_rank, reported_at, accepted_at, due_date, waiting_reason, resolution,
+                 plan_run_id)
+            SELECT %s, %s, 'FU-' || CAST(d.id AS TEXT) || '-' || CAST(s.next_due AS TEXT), 'pm', 'accepted',
+                   d.id, d.owner_id, d.location_id, 'FU ' || d.asset_number, '', s.rank, %s, %s, s.next_due,
+                   '', '', %s
+            FROM maintenance_devicepmstate s
+            JOIN inventory_device d ON d.id = s.device_id
+            JOIN inventory_devicemodel m ON m.id = d.model_id
+            LEFT JOIN organizations_location l ON l.id = d.location_id
+            WHERE s.next_due <= %s AND s.interval_months IS NOT NULL
+              AND d.maintenance_responsibility = %s AND m.mt_competence = %s
+              AND {not_planned_sql}{org_sql}
+              AND NOT EXISTS (
+                  SELECT 1 FROM maintenance_workorder w
+                  WHERE w.device_id = s.device_id AND w.kind = 'pm'
+                    AND (w.due_date = s.next_due
+                         OR w.status IN ('reported', 'accepted', 'in_progress', 'waiting'))
+              )
+            ORDER BY d.owner_id, COALESCE(l.parent_id, d.location_id), s.rank, s.next_due, d.asset_number
+            """,
+            [
+                stamp,
+                stamp,
+                stamp,
+                stamp,
+                run_id,
+                due,
+                MaintenanceResponsibility.MT.value,
+                True,
+                *not_planned,
+                *org_params,
+            ],
+        )
+        work_orders = cur.rowcount
+        cur.execute(
+            f"""
+            INSERT INTO maintenance_watchitem
+                (created_at, updated_at, device_id, external_maintainer_id, due_date, status, plan_run_id)
+            SELECT %s, %s, d.id, d.external_maintainer_id, s.next_due, 'open', %s
+            FROM maintenance_devicepmstate s
+            JOIN inventory_device d ON d.id = s.device_id
+            JOIN inventory_devicemodel m ON m.id = d.model_id
+            WHERE s.next_due <= %s AND s.interval_months IS NOT NULL
+              AND (d.maintenance_responsibility <> %s OR m.mt_competence = %s)
+              AND {not_planned_sql}{org_sql}
+              AND NOT EXISTS (
+                  SELECT 1 FROM maintenance_watchitem x
+                  WHERE x.device_id = s.device_id AND x.due_date = s.next_due
+              )
+            ORDER BY d.owner_id, s.rank, s.next_due
+            """,
+            [stamp, stamp, run_id, due, MaintenanceResponsibility.MT.value, False, *not_planned, *org_params],
+        )
+        watch_items = cur.rowcount
+    return work_orders, watch_items

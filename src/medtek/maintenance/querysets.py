@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from medtek.organizations.querysets import TenantQuerySet
+
+
+class WorkOrderQuerySet(TenantQuerySet[Any]):
+    tenant_field = "customer_id"
+
+    def open(self) -> WorkOrderQuerySet:
+        return self.exclude(status__in=("done", "closed", "cancelled"))
+
+
+class EntryQuerySet(TenantQuerySet[Any]):
+    """Time, travel and material entries: owned by the work order's customer."""
+
+    tenant_field = "work_order__customer_id"
+
+
+class DevicePMStateQuerySet(TenantQuerySet[Any]):
+    tenant_field = "device__owner_id"
+
+
+class ProtocolRecordQuerySet(TenantQuerySet[Any]):
+    tenant_field = "device__owner_id"
+
+
+class WatchItemQuerySet(TenantQuerySet[Any]):
+    tenant_field = "device__owner_id"

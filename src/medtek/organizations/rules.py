@@ -1,0 +1,102 @@
+"""Pure rules of organisations and roles: identifiers and what each role may do."""
+
+from __future__ import annotations
+
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.se import orgnr
+
+from medtek.organizations.choices import Role
+
+# SCB municipality codes: two digits of county (01-25) and two of municipality.
+KOMMUNKOD_LENGTH = 4
+
+
+class Cap:
+    """Capabilities a membership can grant; scoping asks for one of these."""
+
+    VIEW = "view"
+    REGISTER_EDIT = "register.edit"
+    REGISTER_IMPORT = "register.import"
+    WORK_REPORT = "work.report"  # report a fault, ask for advice
+    WORK_DO = "work.do"  # accept, work on and close work orders
+    WORK_MANAGE = "work.manage"  # triage, assign, plan PM
+    CONFIG_MANAGE = "config.manage"  # priority models, protocols
+    SURPLUS_REGISTER = "surplus.register"
+    SURPLUS_DECIDE = "surplus.decide"
+    AGREEMENT_VIEW = "agreement.view"
+    AGREEMENT_MANAGE = "agreement.manage"
+    BILLING_VIEW = "billing.view"
+    BILLING_MANAGE = "billing.manage"
+    ASSISTIVE_MANAGE = "assistive.manage"
+    PATIENT_VIEW = "patient.view"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.MT_ADMIN: frozenset(
+        {
+            Cap.VIEW,
+            Cap.REGISTER_EDIT,
+            Cap.REGISTER_IMPORT,
+            Cap.WORK_REPORT,
+            Cap.WORK_DO,
+            Cap.WORK_MANAGE,
+            Cap.CONFIG_MANAGE,
+            Cap.SURPLUS_REGISTER,
+            Cap.SURPLUS_DECIDE,
+            Cap.AGREEMENT_VIEW,
+            Cap.AGREEMENT_MANAGE,
+            Cap.BILLING_VIEW,
+            Cap.BILLING_MANAGE,
+        }
+    ),
+    Role.MT_TECHNICIAN: frozenset(
+        {Cap.VIEW, Cap.REGISTER_EDIT, Cap.WORK_REPORT, Cap.WORK_DO, Cap.SURPLUS_REGISTER}
+    ),
+    Role.CUSTOMER_CONTACT: frozenset(
+        {Cap.VIEW, Cap.WORK_REPORT, Cap.SURPLUS_REGISTER, Cap.AGREEMENT_VIEW, Cap.BILLING_VIEW}
+    ),
+    Role.AUDITOR: frozenset({Cap.VIEW, Cap.AGREEMENT_VIEW, Cap.BILLING_VIEW}),
+    Role.FINANCE: frozenset({Cap.VIEW, Cap.AGREEMENT_VIEW, Cap.BILLING_VIEW}),
+    Role.HMC_STAFF: frozenset(
+        {
+            Cap.VIEW,
+            Cap.REGISTER_EDIT,
+            Cap.WORK_REPORT,
+            Cap.WORK_DO,
+            Cap.SURPLUS_REGISTER,
+            Cap.SURPLUS_DECIDE,
+            Cap.ASSISTIVE_MANAGE,
+            Cap.PATIENT_VIEW,
+        }
+    ),
+}
+
+# Roles held at a provider (MT/HMC) that reach the organisations the provider serves.
+PROVIDER_ROLES = frozenset({Role.MT_ADMIN, Role.MT_TECHNICIAN, Role.AUDITOR, Role.FINANCE, Role.HMC_STAFF})
+
+
+def normalize_org_number(value: str) -> str:
+    """A Swedish organisation number as NNNNNN-NNNN, or ValueError with the reason."""
+    try:
+        return str(orgnr.format(orgnr.validate(value)))
+    except StdnumError as exc:
+        raise ValueError(f"'{value}' is not a valid Swedish organisation number ({exc})") from exc
+
+
+def org_number_digits(value: str) -> str:
+    """The ten digits, as Peppol's scheme 0007 wants them."""
+    return str(orgnr.compact(value))
+
+
+def validate_kommunkod(value: str) -> str:
+    value = value.strip()
+    if len(value) != KOMMUNKOD_LENGTH or not value.isdigit():
+        raise ValueError(f"'{value}' is not a municipality code: four digits, e.g. 2326 for Berg")
+    county = int(value[:2])
+    if not 1 <= county <= 25:
+        raise ValueError(f"'{value}' is not a municipality code: the county part must be 01-25")
+    return value
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES.get(role, frozenset())

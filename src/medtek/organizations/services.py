@@ -1,0 +1,133 @@
+"""Writes to organisations, locations, memberships and API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from medtek.core.events import record_event
+from medtek.organizations.models import ApiToken, Location, Membership, Organisation
+from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import forget_scope, scope_for
+
+ORG_FIELDS = (
+    "name",
+    "kind",
+    "org_number",
+    "municipality_code",
+    "short_code",
+    "street_address",
+    "postal_code",
+    "city",
+    "email",
+    "active",
+)
+
+
+def _require_admin(user: Any) -> None:
+    if not scope_for(user).can(Cap.CONFIG_MANAGE):
+        raise PermissionDenied(_("Only an MT admin may change organisations."))
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    user: Any,
+    parent: Organisation | None = None,
+    providers: list[Organisation] | None = None,
+    counts_as: Organisation | None = None,
+    **fields: Any,
+) -> Organisation:
+    """Register an organisation; the acting MT admin's department serves it unless providers are given."""
+    if user is not None:
+        _require_admin(user)
+    unknown = set(fields) - set(ORG_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+    org = Organisation(parent=parent, counts_as=counts_as, **fields)
+    org.full_clean()
+    org.save()
+    if providers:
+        org.providers.set(providers)
+    record_event(
+        kind="organisation.created", subject=org, actor=user, data={"name": org.name, "kind": org.kind}
+    )
+    if user is not None:
+        forget_scope(user)
+    return org
+
+
+@transaction.atomic
+def organisation_update(*, user: Any, organisation: Organisation, **changes: Any) -> Organisation:
+    _require_admin(user)
+    org = Organisation.objects.select_for_update().get_visible(user, Cap.CONFIG_MANAGE, pk=organisation.pk)
+    unknown = set(changes) - set(ORG_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("This field cannot be changed here.") for f in sorted(unknown)})
+    before = {k: getattr(org, k) for k in changes}
+    for key, value in changes.items():
+        setattr(org, key, value)
+    org.full_clean()
+    org.save()
+    record_event(
+        kind="organisation.updated", subject=org, actor=user, data={"before": before, "after": changes}
+    )
+    return org
+
+
+@transaction.atomic
+def location_create(
+    *,
+    user: Any,
+    organisation: Organisation,
+    name: str,
+    code: str,
+    kind: str = "care_unit",
+    parent: Location | None = None,
+    address: str = "",
+) -> Location:
+    """Add a care unit or a room to an organisation."""
+    if user is not None and not scope_for(user).can(Cap.REGISTER_EDIT, organisation.pk):
+        raise PermissionDenied(_("You may not add locations to this organisation."))
+    location = Location(
+        organisation=organisation, name=name, code=code, kind=kind, parent=parent, address=address
+    )
+    location.full_clean()
+    location.save()
+    record_event(kind="location.created", subject=location, actor=user, data={"name": name, "code": code})
+    return location
+
+
+@transaction.atomic
+def membership_grant(*, user: Any, member: Any, organisation: Organisation, role: str) -> Membership:
+    if user is not None:
+        _require_admin(user)
+    membership = Membership(user=member, organisation=organisation, role=role)
+    membership.full_clean()
+    membership.save()
+    record_event(
+        kind="membership.granted",
+        subject=membership,
+        actor=user,
+        data={"user": member.username, "role": role},
+    )
+    forget_scope(member)
+    return membership
+
+
+def token_create(*, username: str, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token for `username`; the key is returned once and only its hash is kept."""
+    User = get_user_model()
+    try:
+        user = User.objects.get(username=username)
+    except User.DoesNotExist as exc:
+        raise ValidationError({"username": _("No user named '%(name)s'.") % {"name": username}}) from exc
+    key = "mtk_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
+    record_event(kind="token.created", subject=token, actor=None, data={"user": username, "name": name})
+    return token, key

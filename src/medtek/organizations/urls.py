@@ -1,0 +1,9 @@
+from django.urls import path
+
+from medtek.organizations import views
+
+app_name = "organizations"
+urlpatterns = [
+    path("", views.organisation_list, name="organisation_list"),
+    path("<int:org_id>/", views.organisation_detail, name="organisation_detail"),
+]

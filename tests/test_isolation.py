@@ -1,0 +1,152 @@
+"""Generated isolation tests: every API endpoint and every page with an object id, called by a user
+of another tenant, answers 404 (or 403) and changes nothing.
+
+The list of endpoints comes from the OpenAPI schema and the URL configuration, so a new endpoint is
+covered the day it is added; each app's `tests/isolation.py` says how to make a foreign object for
+each id parameter, and a parameter without a maker fails the completeness test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from medtek.core.models import Event
+
+APPS = ["organizations", "inventory", "maintenance", "agreements", "billing", "decommissioning", "reports"]
+PARAM = re.compile(r"{(\w+)}")
+
+
+def _registry() -> tuple[dict[str, Callable[..., int]], dict[str, dict[str, Any]]]:
+    """Makers of foreign objects per id parameter, and request bodies per "METHOD /path"."""
+    makers: dict[str, Callable[..., int]] = {}
+    bodies: dict[str, dict[str, Any]] = {}
+    for app in APPS:
+        try:
+            module = importlib.import_module(f"medtek.{app}.tests.isolation")
+        except ModuleNotFoundError:
+            continue
+        makers.update(getattr(module, "FOREIGN", {}))
+        bodies.update(getattr(module, "BODIES", {}))
+    return makers, bodies
+
+
+def _shared() -> set[str]:
+    """Id parameters of reference data every user may read (e.g. device models)."""
+    names: set[str] = set()
+    for app in APPS:
+        try:
+            module = importlib.import_module(f"medtek.{app}.tests.isolation")
+        except ModuleNotFoundError:
+            continue
+        names |= set(getattr(module, "SHARED", set()))
+    return names
+
+
+def api_operations() -> list[tuple[str, str]]:
+    from medtek.config.api import api
+
+    schema = api.get_openapi_schema(path_prefix="/api/v1")
+    ops = []
+    shared = _shared()
+    for path, methods in schema["paths"].items():
+        params = set(PARAM.findall(path))
+        if params and not params <= shared:
+            for method in methods:
+                ops.append((method.upper(), path))
+    return sorted(ops)
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith(("api/", "admin/")):
+                continue
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p
+
+
+def page_routes() -> list[str]:
+    routes = []
+    shared = _shared()
+    for route, _ in _walk(get_resolver().url_patterns):
+        params = set(re.findall(r"<(?:\w+:)?(\w+_id)>", route))
+        if params and not params <= shared:
+            routes.append(route)
+    return sorted(set(routes))
+
+
+@pytest.fixture
+def tenants(world: Any, django_user_model: Any) -> Any:
+    world.superuser = django_user_model.objects.create_superuser("root-iso", password="x")
+    return world
+
+
+def _fill(path: str, ids: dict[str, int], style: str) -> str:
+    if style == "api":
+        return PARAM.sub(lambda m: str(ids[m.group(1)]), path)
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), path)
+
+
+def test_every_id_parameter_has_a_foreign_object_maker() -> None:
+    makers, _ = _registry()
+    names = {name for _, path in api_operations() for name in PARAM.findall(path)}
+    names |= {name for route in page_routes() for name in re.findall(r"<(?:\w+:)?(\w+_id)>", route)}
+    missing = sorted(names - set(makers) - _shared())
+    assert not missing, f"add makers for these parameters to an app's tests/isolation.py: {missing}"
+
+
+@pytest.mark.parametrize(("method", "path"), api_operations())
+@pytest.mark.parametrize("who", ["other_mt_admin", "other_customer"])
+def test_api_hides_another_tenants_object(tenants: Any, method: str, path: str, who: str) -> None:
+    makers, bodies = _registry()
+    user, org = (
+        (tenants.admin, tenants.foreign)
+        if who == "other_mt_admin"
+        else (
+            tenants.berg_contact,
+            tenants.ostersund,
+        )
+    )
+    ids = {name: makers[name](tenants, org) for name in PARAM.findall(path)}
+    client = Client()
+    client.force_login(user)
+    before = Event.objects.count()
+    key = f"{method} /api/v1{path}" if not path.startswith("/api/v1") else f"{method} {path}"
+    body = bodies.get(key)
+    response = client.generic(
+        method, _fill(path, ids, "api"), data=json.dumps(body or {}), content_type="application/json"
+    )
+    allowed = {403, 404} if body is not None or method == "GET" else {403, 404, 422}
+    assert response.status_code in allowed, (key, response.status_code, response.content[:300])
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("route", page_routes())
+@pytest.mark.parametrize("who", ["other_mt_admin", "other_customer"])
+def test_pages_hide_another_tenants_object(tenants: Any, route: str, who: str) -> None:
+    makers, _ = _registry()
+    user, org = (
+        (tenants.admin, tenants.foreign)
+        if who == "other_mt_admin"
+        else (
+            tenants.berg_contact,
+            tenants.ostersund,
+        )
+    )
+    ids = {name: makers[name](tenants, org) for name in re.findall(r"<(?:\w+:)?(\w+)>", route)}
+    client = Client()
+    client.force_login(user)
+    before = Event.objects.count()
+    url = _fill(route, ids, "page")
+    assert client.get(url).status_code in {403, 404}, url
+    assert client.post(url, {}).status_code in {403, 404, 405}, url
+    assert Event.objects.count() == before
