@@ -180,9 +180,12 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, live_server_url: str) -> Iterator[Any]:
-    """A fresh browser context (no cookies) and page per test, with the server as base URL."""
+    """A fresh browser context (no cookies) and page per test, with the server as base URL.
+
+    The browser says it prefers English: the pages must still come in Swedish until the user switches.
+    """
     context = browser.new_context(
-        base_url=live_server_url, locale="sv-SE", viewport={"width": 1280, "height": 900}
+        base_url=live_server_url, locale="en-US", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
