@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from medtek.core.api import ErrorOut, page_body, page_schema
@@ -491,7 +492,7 @@ def device_pm(request: HttpRequest, device_id: int) -> Any:
     device = Device.objects.get_visible(request.user, Cap.VIEW, pk=device_id)
     state = selectors.pm_state_of(user=request.user, device=device)
     if state is None:
-        return 404, {"detail": "This device has no PM state yet.", "errors": {}}
+        return 404, {"detail": _("This device has no PM state yet."), "errors": {}}
     return state
 
 

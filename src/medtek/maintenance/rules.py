@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from medtek.core.calendar import add_hours, hours_between
 from medtek.maintenance.choices import ItemKind, SlaState, WorkOrderKind, WorkOrderStatus
 
@@ -45,60 +47,86 @@ def em_number(function_score: int, physical_risk_score: int, maintenance_need_sc
 def check_pm_classes(classes: Sequence[Mapping[str, Any]]) -> None:
     """A PM prioritisation model must cover EM numbers 4-20 exactly once, with distinct codes and ranks."""
     if not classes:
-        raise RuleError("classes", "The PM model needs at least one class.")
+        raise RuleError("classes", _("The PM model needs at least one class."))
     codes = [str(c["code"]).strip() for c in classes]
     if any(not code for code in codes):
-        raise RuleError("classes", "Every PM class needs a code.")
+        raise RuleError("classes", _("Every PM class needs a code."))
     if len(set(codes)) != len(codes):
-        raise RuleError("classes", "Two PM classes have the same code.")
+        raise RuleError("classes", _("Two PM classes have the same code."))
     ranks = [int(c["rank"]) for c in classes]
     if sorted(ranks) != list(range(1, len(ranks) + 1)):
         raise RuleError(
-            "classes", "The PM classes' planning order must be 1, 2, 3 … without gaps or repeats."
+            "classes", _("The PM classes' planning order must be 1, 2, 3 … without gaps or repeats.")
         )
     for c in classes:
         lo, hi = int(c["min_score"]), int(c["max_score"])
         if lo > hi:
-            raise RuleError("classes", f"PM class {c['code']}: the lowest EM number is above the highest.")
+            raise RuleError(
+                "classes",
+                _("PM class %(code)s: the lowest EM number is above the highest.") % {"code": c["code"]},
+            )
         if lo < EM_MIN or hi > EM_MAX:
-            raise RuleError("classes", f"PM class {c['code']}: EM numbers run from {EM_MIN} to {EM_MAX}.")
+            raise RuleError(
+                "classes",
+                _("PM class %(code)s: EM numbers run from %(min)s to %(max)s.")
+                % {"code": c["code"], "min": EM_MIN, "max": EM_MAX},
+            )
         interval = c.get("interval_months")
         if interval is not None and int(interval) <= 0:
-            raise RuleError("classes", f"PM class {c['code']}: the interval must be at least one month.")
+            raise RuleError(
+                "classes",
+                _("PM class %(code)s: the interval must be at least one month.") % {"code": c["code"]},
+            )
     bands = sorted((int(c["min_score"]), int(c["max_score"]), str(c["code"])) for c in classes)
     expected = EM_MIN
     for lo, hi, code in bands:
         if lo < expected:
-            raise RuleError("classes", f"PM class {code} overlaps another class at EM number {lo}.")
+            raise RuleError(
+                "classes",
+                _("PM class %(code)s overlaps another class at EM number %(em)s.") % {"code": code, "em": lo},
+            )
         if lo > expected:
-            raise RuleError("classes", f"No PM class covers EM numbers {expected}-{lo - 1}.")
+            raise RuleError(
+                "classes",
+                _("No PM class covers EM numbers %(low)s-%(high)s.") % {"low": expected, "high": lo - 1},
+            )
         expected = hi + 1
     if expected <= EM_MAX:
-        raise RuleError("classes", f"No PM class covers EM numbers {expected}-{EM_MAX}.")
+        raise RuleError(
+            "classes",
+            _("No PM class covers EM numbers %(low)s-%(high)s.") % {"low": expected, "high": EM_MAX},
+        )
 
 
 def check_cm_levels(levels: Sequence[Mapping[str, Any]]) -> None:
     """A CM priority model: levels ranked 1..n without gaps or repeats, each with sane targets."""
     if not levels:
-        raise RuleError("levels", "The CM priority model needs at least one level.")
+        raise RuleError("levels", _("The CM priority model needs at least one level."))
     codes = [str(lv["code"]).strip() for lv in levels]
     if any(not code for code in codes):
-        raise RuleError("levels", "Every priority level needs a code.")
+        raise RuleError("levels", _("Every priority level needs a code."))
     if len(set(codes)) != len(codes):
-        raise RuleError("levels", "Two priority levels have the same code.")
+        raise RuleError("levels", _("Two priority levels have the same code."))
     ranks = sorted(int(lv["rank"]) for lv in levels)
     if len(set(ranks)) != len(ranks):
-        raise RuleError("levels", "Two priority levels have the same rank.")
+        raise RuleError("levels", _("Two priority levels have the same rank."))
     if ranks != list(range(1, len(ranks) + 1)):
         missing = sorted(set(range(1, max(ranks) + 1)) - set(ranks))
-        raise RuleError("levels", f"Priority level rank {missing[0]} is missing: ranks must run 1, 2, 3 ….")
+        raise RuleError(
+            "levels",
+            _("Priority level rank %(rank)s is missing: ranks must run 1, 2, 3 ….") % {"rank": missing[0]},
+        )
     for lv in levels:
         response, resolution = Decimal(lv["response_hours"]), Decimal(lv["resolution_hours"])
         if response <= 0 or resolution <= 0:
-            raise RuleError("levels", f"Priority {lv['code']}: targets must be more than 0 hours.")
+            raise RuleError(
+                "levels", _("Priority %(code)s: targets must be more than 0 hours.") % {"code": lv["code"]}
+            )
         if response > resolution:
             raise RuleError(
-                "levels", f"Priority {lv['code']}: the response target is later than the resolution target."
+                "levels",
+                _("Priority %(code)s: the response target is later than the resolution target.")
+                % {"code": lv["code"]},
             )
 
 
@@ -157,20 +185,27 @@ ENTRY_STATUSES = frozenset({S.ACCEPTED, S.IN_PROGRESS, S.WAITING, S.DONE})
 
 def check_transition(current: str, target: str) -> None:
     if target not in S.values:
-        raise RuleError("status", f"'{target}' is not a work-order status.")
+        raise RuleError("status", _("'%(status)s' is not a work-order status.") % {"status": target})
     if target in TRANSITIONS.get(current, frozenset()):
         return
     if not TRANSITIONS.get(current):
-        raise RuleError("status", f"A work order that is {S(current).label} cannot change any more.")
+        raise RuleError(
+            "status",
+            _("A work order that is %(status)s cannot change any more.") % {"status": S(current).label},
+        )
     names = ", ".join(str(S(s).label) for s in sorted(TRANSITIONS[current]))
-    raise RuleError("status", f"A work order that is {S(current).label} can only become: {names}.")
+    raise RuleError(
+        "status",
+        _("A work order that is %(status)s can only become: %(allowed)s.")
+        % {"status": S(current).label, "allowed": names},
+    )
 
 
 def check_hours(hours: Decimal) -> None:
     if hours <= 0:
-        raise RuleError("hours", "Hours must be more than 0.")
+        raise RuleError("hours", _("Hours must be more than 0."))
     if hours > MAX_HOURS_PER_DAY:
-        raise RuleError("hours", "No more than 24 hours can be logged on one day.")
+        raise RuleError("hours", _("No more than 24 hours can be logged on one day."))
 
 
 # --- protocols -------------------------------------------------------------------------------
@@ -179,11 +214,11 @@ def check_hours(hours: Decimal) -> None:
 def check_protocol_item(kind: str, unit: str, lower: Decimal | None, upper: Decimal | None) -> None:
     if kind == ItemKind.MEASURE:
         if not (unit or "").strip():
-            raise RuleError("unit", "A measured value needs its unit.")
+            raise RuleError("unit", _("A measured value needs its unit."))
         if lower is None and upper is None:
-            raise RuleError("lower_limit", "A measured value needs a lower or an upper limit.")
+            raise RuleError("lower_limit", _("A measured value needs a lower or an upper limit."))
         if lower is not None and upper is not None and lower > upper:
-            raise RuleError("lower_limit", "The lower limit is above the upper limit.")
+            raise RuleError("lower_limit", _("The lower limit is above the upper limit."))
 
 
 def measure_passes(value: Decimal, lower: Decimal | None, upper: Decimal | None) -> bool:
@@ -215,32 +250,42 @@ def evaluate_protocol(
     """Judge each answer against its item; every item must be answered."""
     unknown = set(answers) - {i.id for i in items}
     if unknown:
-        raise RuleError("results", f"Item {min(unknown)} is not part of this protocol.")
+        raise RuleError("results", _("Item %(item)s is not part of this protocol.") % {"item": min(unknown)})
     out: list[LineResult] = []
     for item in items:
         answer = answers.get(item.id)
         if answer is None:
-            raise RuleError("results", f"The checklist has an open item: {item.label}.")
+            raise RuleError("results", _("The checklist has an open item: %(item)s.") % {"item": item.label})
         if item.kind == ItemKind.CHECK:
             checked = answer.get("checked")
             if checked is None:
-                raise RuleError("results", f"The checklist has an open item: {item.label}.")
+                raise RuleError(
+                    "results", _("The checklist has an open item: %(item)s.") % {"item": item.label}
+                )
             out.append(LineResult(item.id, bool(checked), None, "", bool(checked)))
             continue
         raw = answer.get("value")
         if raw is None or raw == "":
-            raise RuleError("results", f"The checklist has an open item: {item.label}.")
+            raise RuleError("results", _("The checklist has an open item: %(item)s.") % {"item": item.label})
         unit = str(answer.get("unit") or "").strip()
         if not unit:
-            raise RuleError("results", f"{item.label}: a measured value needs its unit ({item.unit}).")
+            raise RuleError(
+                "results",
+                _("%(item)s: a measured value needs its unit (%(unit)s).")
+                % {"item": item.label, "unit": item.unit},
+            )
         if unit != item.unit:
             raise RuleError(
-                "results", f"{item.label}: measured in {unit}, but the protocol asks for {item.unit}."
+                "results",
+                _("%(item)s: measured in %(unit)s, but the protocol asks for %(expected)s.")
+                % {"item": item.label, "unit": unit, "expected": item.unit},
             )
         try:
             value = Decimal(str(raw))
         except ArithmeticError as exc:
-            raise RuleError("results", f"{item.label}: '{raw}' is not a number.") from exc
+            raise RuleError(
+                "results", _("%(item)s: '%(value)s' is not a number.") % {"item": item.label, "value": raw}
+            ) from exc
         out.append(LineResult(item.id, None, value, unit, measure_passes(value, item.lower, item.upper)))
     return out
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from medtek.core.pagination import Page, keyset_page
 from medtek.inventory.choices import DeviceStatus
@@ -49,17 +50,17 @@ class WorkOrderFilter:
         errors: dict[str, str] = {}
         kind = (params.get("kind") or "").strip()
         if kind and kind not in WorkOrderKind.values:
-            errors["kind"] = f"'{kind}' is not a kind of work order"
+            errors["kind"] = _("'%(value)s' is not a kind of work order") % {"value": kind}
         state = (params.get("state") or params.get("status") or "").strip()
         if state and state not in {"open", "finished", *WorkOrderStatus.values}:
-            errors["state"] = f"'{state}' is not a work-order state"
+            errors["state"] = _("'%(value)s' is not a work-order state") % {"value": state}
 
         def as_int(name: str) -> int | None:
             raw = (params.get(name) or "").strip()
             if not raw:
                 return None
             if not raw.isdigit():
-                errors[name] = f"'{raw}' is not a number"
+                errors[name] = _("'%(value)s' is not a number") % {"value": raw}
                 return None
             return int(raw)
 
@@ -263,7 +264,7 @@ def protocol_templates() -> list[ProtocolTemplate]:
 def key_figures(*, user: Any, customer_id: int, start: dt.date, end: dt.date) -> dict[str, Any]:
     """Key figures of one customer for the period [start, end], dates inclusive (docs/maintenance.md)."""
     if end < start:
-        raise ValidationError({"end": "The period ends before it starts."})
+        raise ValidationError({"end": _("The period ends before it starts.")})
     org = Organisation.objects.get_visible(user, Cap.VIEW, pk=customer_id)
     today = timezone.localdate()
     wos = WorkOrder.objects.visible_to(user).filter(customer_id=org.pk)

@@ -50,6 +50,19 @@ def test_berg_reports_a_fault_from_its_device_page(demo):
     assert response["Location"] == reverse("maintenance:work_order_detail", kwargs={"work_order_id": wo.pk})
 
 
+def test_a_swedish_user_sees_maintenance_in_swedish(demo):
+    """Without a language choice the pages speak Swedish: the compiled catalog is in place."""
+    device = Device.objects.filter(owner=demo["orgs"]["BERG"]).first()
+    foreign = Device.objects.filter(owner=demo["orgs"]["OSTERSUND"]).first()
+    client = Client()
+    client.force_login(demo["users"]["berg"])
+    page = client.get(reverse("maintenance:device_work", kwargs={"device_id": device.pk}))
+    assert "Felanmäl eller be om råd" in page.content.decode()
+    response = client.post(reverse("maintenance:report"), {"device": foreign.pk, "kind": "cm", "title": "X"})
+    assert response.status_code == 422
+    assert "Okänd utrustning, eller utrustning som du inte får felanmäla." in response.content.decode()
+
+
 def test_berg_cannot_open_an_ostersund_device(demo):
     device = Device.objects.filter(owner=demo["orgs"]["OSTERSUND"]).first()
     client = client_for(demo["users"]["berg"])
