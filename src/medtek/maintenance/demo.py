@@ -17,16 +17,16 @@ from medtek.maintenance.models import DevicePMState
 DEFAULT_PM_CLASSES: list[dict[str, Any]] = [
     {
         "code": "A",
-        "name": "High risk (life support, therapy)",
+        "name": "Hög risk (livsuppehållande, behandling)",
         "rank": 1,
         "min_score": 16,
         "max_score": 20,
         "interval_months": 6,
     },
-    {"code": "B", "name": "Medium risk", "rank": 2, "min_score": 12, "max_score": 15, "interval_months": 12},
+    {"code": "B", "name": "Medelhög risk", "rank": 2, "min_score": 12, "max_score": 15, "interval_months": 12},
     {
         "code": "C",
-        "name": "Low risk (inspection only)",
+        "name": "Låg risk (endast tillsyn)",
         "rank": 3,
         "min_score": 4,
         "max_score": 11,
@@ -38,7 +38,7 @@ DEFAULT_PM_CLASSES: list[dict[str, Any]] = [
 DEFAULT_CM_LEVELS: list[dict[str, Any]] = [
     {
         "code": "P1",
-        "name": "Patient safety, act now",
+        "name": "Patientsäkerhet, åtgärda direkt",
         "rank": 1,
         "response_hours": 1,
         "resolution_hours": 8,
@@ -46,7 +46,7 @@ DEFAULT_CM_LEVELS: list[dict[str, Any]] = [
     },
     {
         "code": "P2",
-        "name": "Urgent, care is affected",
+        "name": "Brådskande, vården påverkas",
         "rank": 2,
         "response_hours": 4,
         "resolution_hours": 16,
@@ -62,7 +62,7 @@ DEFAULT_CM_LEVELS: list[dict[str, Any]] = [
     },
     {
         "code": "P4",
-        "name": "Planned",
+        "name": "Planerad",
         "rank": 4,
         "response_hours": 45,
         "resolution_hours": 180,
@@ -76,22 +76,22 @@ DEFAULT_CM_LEVELS: list[dict[str, Any]] = [
 # equipment leakage (same 1000 µA limit). The standard sets no insulation limit: 2 MΩ (mains–PE) and
 # 70 MΩ (mains–applied parts) are the customary values, editable per protocol.
 _COMMON: list[dict[str, Any]] = [
-    {"kind": ItemKind.CHECK, "label": "Visual inspection: enclosure, cord, plug, labels"},
+    {"kind": ItemKind.CHECK, "label": "Okulär kontroll: hölje, kabel, kontakt, märkning"},
     {
         "kind": ItemKind.MEASURE,
-        "label": "Protective earth resistance",
+        "label": "Skyddsjordresistans",
         "unit": "Ω",
         "upper_limit": Decimal("0.3"),
     },
     {
         "kind": ItemKind.MEASURE,
-        "label": "Insulation resistance, mains parts–PE",
+        "label": "Isolationsresistans, nätdel–skyddsjord",
         "unit": "MΩ",
         "lower_limit": Decimal(2),
     },
     {
         "kind": ItemKind.MEASURE,
-        "label": "Equipment leakage current (alternative method)",
+        "label": "Apparatläckström (alternativ metod)",
         "unit": "µA",
         "upper_limit": Decimal(1000),
     },
@@ -101,43 +101,43 @@ IEC_62353: dict[str, list[dict[str, Any]]] = {
         *_COMMON,
         {
             "kind": ItemKind.MEASURE,
-            "label": "Applied part leakage current, type B (with equipment leakage)",
+            "label": "Patientläckström, patientansluten del typ B (med apparatläckström)",
             "unit": "µA",
             "upper_limit": Decimal(1000),
         },
-        {"kind": ItemKind.CHECK, "label": "Functional test"},
+        {"kind": ItemKind.CHECK, "label": "Funktionskontroll"},
     ],
     "BF": [
         *_COMMON,
         {
             "kind": ItemKind.MEASURE,
-            "label": "Insulation resistance, mains parts–applied parts",
+            "label": "Isolationsresistans, nätdel–patientansluten del",
             "unit": "MΩ",
             "lower_limit": Decimal(70),
         },
         {
             "kind": ItemKind.MEASURE,
-            "label": "Applied part leakage current, type BF (alternative method)",
+            "label": "Patientläckström, patientansluten del typ BF (alternativ metod)",
             "unit": "µA",
             "upper_limit": Decimal(5000),
         },
-        {"kind": ItemKind.CHECK, "label": "Functional test"},
+        {"kind": ItemKind.CHECK, "label": "Funktionskontroll"},
     ],
     "CF": [
         *_COMMON,
         {
             "kind": ItemKind.MEASURE,
-            "label": "Insulation resistance, mains parts–applied parts",
+            "label": "Isolationsresistans, nätdel–patientansluten del",
             "unit": "MΩ",
             "lower_limit": Decimal(70),
         },
         {
             "kind": ItemKind.MEASURE,
-            "label": "Applied part leakage current, type CF (alternative method)",
+            "label": "Patientläckström, patientansluten del typ CF (alternativ metod)",
             "unit": "µA",
             "upper_limit": Decimal(50),
         },
-        {"kind": ItemKind.CHECK, "label": "Functional test"},
+        {"kind": ItemKind.CHECK, "label": "Funktionskontroll"},
     ],
 }
 # Which applied-part type each demo model has.
@@ -169,7 +169,7 @@ def protocol_templates(user: Any, models: dict[str, Any]) -> dict[str, Any]:
         out[part] = services.protocol_template_create(
             user=user,
             code=f"IEC62353-{part}",
-            name=f"IEC 62353 recurrent test, class I, type {part}",
+            name=f"IEC 62353 återkommande provning, klass I, typ {part}",
             description="Recurrent electrical safety test after IEC 62353 (alternative method).",
             items=[{**item, "order": i + 1} for i, item in enumerate(items)],
             device_models=[models[name] for name, p in APPLIED_PART.items() if p == part and name in models],

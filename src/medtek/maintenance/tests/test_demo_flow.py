@@ -62,7 +62,7 @@ def test_failed_protocol_blocks_the_device(demo):
     services.work_order_start(user=tech, work_order=wo)
     record = wo.protocol_records.get()
     answers = passing_answers(record)
-    cf = record.template.items.get(label__startswith="Applied part leakage current, type CF")
+    cf = record.template.items.get(label__startswith="Patientläckström, patientansluten del typ CF")
     answers[cf.pk] = {"value": "75", "unit": "µA"}
     services.protocol_record(user=tech, record=record, results=answers)
     assert Device.objects.get(pk=wo.device_id).status == DeviceStatus.BLOCKED
