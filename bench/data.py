@@ -260,10 +260,11 @@ def generate(ctx: BenchContext, *, devices: int, owners: int, events_per_device:
 
 
 def analyze() -> None:
+    """Fresh planner statistics (VACUUM too on PostgreSQL, except inside a transaction, e.g. a test's)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             cursor.execute("VACUUM ANALYZE")
         else:
             cursor.execute("ANALYZE")
