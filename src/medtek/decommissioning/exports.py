@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -116,7 +117,7 @@ def manifest_xlsx(shipment: DonationShipment, rows: list[dict[str, Any]]) -> byt
     ws.append([str(_("Shipment")), shipment.pk])
     ws.append([str(_("Donor")), str(shipment.organisation)])
     ws.append([str(_("Recipient")), str(agreement.aid_organisation)])
-    ws.append([str(_("Agreement")), agreement.reference])
+    ws.append([pgettext("aid agreement", "Agreement"), agreement.reference])
     ws.append([str(_("Shipment date")), shipment.shipment_date])
     ws.append([str(_("Handed over")), shipment.handed_over_on])
     ws.append([])
@@ -148,7 +149,12 @@ def report_pdf(report: dict[str, Any]) -> bytes:
     pdf.ln(2)
     pdf.line_text(str(_("Recipients")), size=12)
     pdf.grid(
-        [str(_("Aid organisation")), str(_("Agreement")), str(_("Items")), str(_("Estimated value (SEK)"))],
+        [
+            str(_("Aid organisation")),
+            pgettext("aid agreement", "Agreement"),
+            str(_("Items")),
+            str(_("Estimated value (SEK)")),
+        ],
         [[r["name"], r["agreement"], r["items"], _money(r["value"])] for r in report["recipients"]],
         [80.0, 35.0, 25.0, 45.0],
     )
@@ -186,7 +192,12 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
         ws.append([k["category"], k["items"], k["units"], k["value"]])
     ws.append([])
     ws.append(
-        [str(_("Aid organisation")), str(_("Agreement")), str(_("Items")), str(_("Estimated value (SEK)"))]
+        [
+            str(_("Aid organisation")),
+            pgettext("aid agreement", "Agreement"),
+            str(_("Items")),
+            str(_("Estimated value (SEK)")),
+        ]
     )
     for r in report["recipients"]:
         ws.append([r["name"], r["agreement"], r["items"], r["value"]])

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemKind, SurplusReason
 
-ROUTINE = "Region Halland's routine for surplus medical devices"
+ROUTINE = gettext_noop("Region Halland's routine for surplus medical devices")
 
 # Dispositions after which the item leaves the region (and, for a device, the register).
 LEAVING = frozenset({Disposition.DONATE, Disposition.SELL, Disposition.TRADE_IN, Disposition.DESTROY})

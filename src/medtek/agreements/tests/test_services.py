@@ -43,9 +43,9 @@ def test_an_overlapping_agreement_for_the_same_customer_is_refused_and_nothing_i
     with pytest.raises(ValidationError) as exc:
         _new(demo)
     assert exc.value.message_dict["customers"] == [
-        "Bergs kommun already has an agreement of this kind for an overlapping period: RJH-MT-2026 "
-        "(2026-01-01 – extended automatically until terminated). Record its termination first or choose "
-        "dates that do not overlap."
+        "Bergs kommun har redan en överenskommelse av denna typ för en överlappande period: RJH-MT-2026 "
+        "(2026-01-01 – förlängs automatiskt tills den sägs upp). Registrera först dess uppsägning eller "
+        "välj datum som inte överlappar."
     ]
     assert (Agreement.objects.count(), Event.objects.count()) == before
 
@@ -54,7 +54,7 @@ def test_a_separate_agreement_for_equipment_mt_lacks_competence_for_may_run_alon
     agreement = _new(
         demo, kind="monitoring", valid_from=dt.date(2026, 1, 1), valid_until=dt.date(2027, 12, 31)
     )
-    assert agreement.get_kind_display() == "Monitoring only (equipment MT lacks competence for)"
+    assert agreement.get_kind_display() == "Endast bevakning (utrustning där MT saknar kompetens)"
 
 
 def test_a_negative_price_is_refused(demo):
@@ -66,7 +66,7 @@ def test_a_negative_price_is_refused(demo):
             base_rate=Decimal("-1"),
             valid_from=dt.date(2025, 1, 1),
         )
-    assert exc.value.message_dict["base_rate"] == ["A price cannot be negative."]
+    assert exc.value.message_dict["base_rate"] == ["Ett pris kan inte vara negativt."]
 
 
 def test_termination_is_recorded_with_decision_and_forum(demo):
@@ -91,7 +91,7 @@ def test_an_index_figure_before_the_schedules_second_year_is_refused(demo):
             publication_reference="x",
         )
     assert exc.value.message_dict["year"] == [
-        "The rate of 2025 is the schedule's base; index figures apply from 2026."
+        "Timersättningen för 2025 är timprislistans bas; indextal gäller från 2026."
     ]
 
 

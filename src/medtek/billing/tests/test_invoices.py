@@ -38,8 +38,8 @@ def test_issuing_an_invoice_twice_is_refused_and_changes_nothing(demo):
     with pytest.raises(ValidationError) as exc:
         services.invoice_issue(user=admin, invoice=inv)
     assert exc.value.message_dict["invoice"] == [
-        "Invoice MT000001 was already issued on 2025-07-01; an issued invoice never changes "
-        "(correct it with a credit note)."
+        "Faktura MT000001 utfärdades redan 2025-07-01; en utfärdad faktura ändras aldrig "
+        "(rätta den med en kreditfaktura)."
     ]
     inv.refresh_from_db()
     assert (inv.number, inv.issue_date, inv.due_date) == (
@@ -75,8 +75,8 @@ def test_an_entry_in_an_invoiced_month_is_refused(demo):
     with pytest.raises(ValidationError) as exc:
         time_entry_add(user=tech, work_order=wo, date=dt.date(2026, 3, 10), hours=Decimal("1"))
     assert exc.value.message_dict["date"] == [
-        f"2026-03 is already invoiced to Bergs kommun (invoice {inv.number}): the period is closed. "
-        "Date the entry in an open month, or credit the invoice first."
+        f"2026-03 är redan fakturerad till Bergs kommun (faktura {inv.number}): perioden är stängd. "
+        "Datera registreringen i en öppen månad, eller kreditera fakturan först."
     ]
     assert not wo.time_entries.exists()
 
