@@ -10,7 +10,7 @@ TABLE_1_SHARES = ["5,4 %", "6,5 %", "10,4 %", "9,8 %", "4,4 %", "16,5 %", "5,7 %
 
 def device_count(page: Any) -> int:
     text = page.locator("#device-count").inner_text()
-    match = re.match(r"([\d\s\xa0]+) enhet", text)
+    match = re.match(r"([\d\s\xa0]+) inventari", text)
     assert match, text
     return int(re.sub(r"\D", "", match.group(1)))
 
@@ -30,8 +30,8 @@ def test_berg_sees_its_50_devices_and_not_ostersunds(
 
     login(page, "berg")
     page.goto("/devices/")
-    assert page.locator("nav.main-nav a[aria-current=page]").inner_text() == "Enheter"
-    assert page.locator("#device-count").inner_text() == "50 enheter"
+    assert page.locator("nav.main-nav a[aria-current=page]").inner_text() == "Inventarier"
+    assert page.locator("#device-count").inner_text() == "50 inventarier"
     assert page.locator("table.devices tbody tr").count() == 50
     assert page.locator("a[rel=next]").count() == 0
     response = page.goto(ost_url)
@@ -64,7 +64,7 @@ def test_import_reports_a_bad_row_writes_nothing_then_imports_the_fixed_file(pag
     before = device_count(page)
 
     bad = "asset_number;model;owner\nBRW-1;Infusomat Space;KROKOM\nBRW-2;Ingen sådan modell;KROKOM\n"
-    upload(page, "enheter.csv", bad)
+    upload(page, "inventarier.csv", bad)
     assert "Inget sparades" in page.locator("#import-result").inner_text()
     rows = page.locator("table.import-errors tbody tr")
     assert rows.count() == 1
@@ -74,8 +74,8 @@ def test_import_reports_a_bad_row_writes_nothing_then_imports_the_fixed_file(pag
     page.goto("/devices/?owner=" + owner_id(page, "Krokoms kommun"))
     assert device_count(page) == before
 
-    upload(page, "enheter.csv", bad.replace("Ingen sådan modell", "B. Braun Infusomat Space"))
-    assert page.locator("#import-result").inner_text() == "2 enheter importerade."
+    upload(page, "inventarier.csv", bad.replace("Ingen sådan modell", "B. Braun Infusomat Space"))
+    assert page.locator("#import-result").inner_text() == "2 inventarier importerade."
     page.goto("/devices/?owner=" + owner_id(page, "Krokoms kommun"))
     assert device_count(page) == before + 2
 
@@ -83,14 +83,14 @@ def test_import_reports_a_bad_row_writes_nothing_then_imports_the_fixed_file(pag
 def test_language_switches_to_english_and_back(page: Any, login: Any) -> None:
     login(page, "berg")
     page.goto("/devices/")
-    assert page.locator("h1").inner_text() == "Enheter"
+    assert page.locator("h1").inner_text() == "Inventarier"
     page.click("form.lang button[value=en]")
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Devices"
     assert page.locator("#device-count").inner_text() == "50 devices"
     page.click("form.lang button[value=sv]")
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Enheter"
+    assert page.locator("h1").inner_text() == "Inventarier"
 
 
 def test_technician_scans_a_device_on_a_phone(browser: Any, live_server_url: str, login: Any) -> None:

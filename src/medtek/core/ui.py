@@ -27,8 +27,23 @@ class Panel:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DeviceLink:
+    """A button on a device's register page that leads to another part's page for that device.
+
+    `href(device_id, asset_number)` gives the address; shown when the user has `capability` for the
+    device's owner.
+    """
+
+    label: Any  # a lazy translation
+    href: Callable[[int, str], str]
+    capability: str = "view"
+    order: int = 100
+
+
 NAV: list[NavItem] = []
 PANELS: list[Panel] = []
+DEVICE_LINKS: list[DeviceLink] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -41,3 +56,18 @@ def register_panel(panel: Panel) -> None:
     if all(existing.template != panel.template for existing in PANELS):
         PANELS.append(panel)
         PANELS.sort(key=lambda p: p.order)
+
+
+def register_device_link(link: DeviceLink) -> None:
+    if all(existing.label != link.label for existing in DEVICE_LINKS):
+        DEVICE_LINKS.append(link)
+        DEVICE_LINKS.sort(key=lambda item: item.order)
+
+
+def device_links(scope: Any, *, device_id: int, asset_number: str, owner_id: int) -> list[dict[str, Any]]:
+    """The registered device links the user may follow for this device, as {"url", "label"}."""
+    return [
+        {"url": link.href(device_id, asset_number), "label": link.label}
+        for link in DEVICE_LINKS
+        if scope.can(link.capability, owner_id)
+    ]

@@ -8,7 +8,14 @@ class DecommissioningConfig(AppConfig):
     verbose_name = _("Surplus and decommissioning")
 
     def ready(self) -> None:
-        from medtek.core.ui import NavItem, Panel, register_nav, register_panel
+        from medtek.core.ui import (
+            DeviceLink,
+            NavItem,
+            Panel,
+            register_device_link,
+            register_nav,
+            register_panel,
+        )
         from medtek.decommissioning.panels import surplus_panel
 
         register_nav(
@@ -18,3 +25,16 @@ class DecommissioningConfig(AppConfig):
             NavItem("decommissioning:donation_report", _("Donations"), capability="surplus.decide", order=62)
         )
         register_panel(Panel("decommissioning/_panel.html", surplus_panel, order=60))
+        register_device_link(
+            DeviceLink(
+                _("Register as surplus"), _register_surplus_url, capability="surplus.register", order=60
+            )
+        )
+
+
+def _register_surplus_url(device_id: int, asset_number: str) -> str:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return f"{reverse('decommissioning:case_new')}?{urlencode({'device': device_id})}"

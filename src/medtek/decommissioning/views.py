@@ -63,11 +63,27 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "decommissioning/overview.html", context)
 
 
+def _case_initial(request: HttpRequest) -> dict[str, Any]:
+    """A case started from a device's page has that device and its owner filled in."""
+    raw = request.GET.get("device", "")
+    if request.method != "GET" or not raw.isdigit():
+        return {}
+    device = (
+        Device.objects.visible_to(request.user, Cap.SURPLUS_REGISTER)
+        .filter(pk=int(raw))
+        .values("owner_id", "asset_number")
+        .first()
+    )
+    if device is None:
+        return {}
+    return {"organisation": device["owner_id"], "asset_1": device["asset_number"]}
+
+
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).can(Cap.SURPLUS_REGISTER):
         raise PermissionDenied
-    form = CaseForm(request.POST or None, user=request.user)
+    form = CaseForm(request.POST or None, user=request.user, initial=_case_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         org = data["organisation"]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
+from medtek.core.ui import device_links
 from medtek.inventory import selectors, services
 from medtek.inventory.choices import DeviceStatus, EventKind, MaintenanceResponsibility
 from medtek.inventory.filters import DeviceFilter
@@ -141,6 +142,12 @@ def _render_detail(
         else "",
         "history_is_first": cursor is None,
         "can_edit": can_edit,
+        "device_links": device_links(
+            scope_for(request.user),
+            device_id=device.pk,
+            asset_number=device.asset_number,
+            owner_id=device.owner_id,
+        ),
     }
     if can_edit:
         context["status_form"] = status_form or StatusForm(device=device)

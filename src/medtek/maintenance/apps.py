@@ -8,7 +8,14 @@ class MaintenanceConfig(AppConfig):
     verbose_name = _("Maintenance")
 
     def ready(self) -> None:
-        from medtek.core.ui import NavItem, Panel, register_nav, register_panel
+        from medtek.core.ui import (
+            DeviceLink,
+            NavItem,
+            Panel,
+            register_device_link,
+            register_nav,
+            register_panel,
+        )
         from medtek.maintenance.panels import work_panel
 
         register_nav(NavItem("maintenance:my_work", _("My work"), capability="work.do", order=20))
@@ -17,3 +24,21 @@ class MaintenanceConfig(AppConfig):
         register_nav(NavItem("maintenance:work_order_list", _("Work orders"), order=23))
         register_nav(NavItem("maintenance:key_figures", _("Key figures"), order=24))
         register_panel(Panel("maintenance/_panel_work.html", work_panel, order=20))
+        register_device_link(
+            DeviceLink(_("Maintenance and work orders"), _device_work_url, capability="view", order=10)
+        )
+        register_device_link(
+            DeviceLink(_("Report a fault or ask for advice"), _report_url, capability="work.report", order=20)
+        )
+
+
+def _device_work_url(device_id: int, asset_number: str) -> str:
+    from django.urls import reverse
+
+    return reverse("maintenance:device_work", kwargs={"device_id": device_id})
+
+
+def _report_url(device_id: int, asset_number: str) -> str:
+    from django.urls import reverse
+
+    return f"{reverse('maintenance:report')}?device={device_id}"

@@ -23,7 +23,14 @@ DEFAULT_PM_CLASSES: list[dict[str, Any]] = [
         "max_score": 20,
         "interval_months": 6,
     },
-    {"code": "B", "name": "Medelhög risk", "rank": 2, "min_score": 12, "max_score": 15, "interval_months": 12},
+    {
+        "code": "B",
+        "name": "Medelhög risk",
+        "rank": 2,
+        "min_score": 12,
+        "max_score": 15,
+        "interval_months": 12,
+    },
     {
         "code": "C",
         "name": "Låg risk (endast tillsyn)",

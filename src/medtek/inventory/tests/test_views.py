@@ -52,13 +52,13 @@ def detail_url(device: Device) -> str:
 def test_berg_sees_exactly_its_50_demo_devices(demo: Any) -> None:
     response = client_for(demo["users"]["berg"]).get(reverse("inventory:device_list"))
     assert response.status_code == 200
-    assert "50 enheter" in text(response)
+    assert "50 inventarier" in text(response)
     assert {d.owner.short_code for d in response.context["devices"]} == {"BERG"}
 
 
 def test_mt_admin_list_counts_all_923_and_links_to_the_next_page(demo: Any) -> None:
     response = client_for(demo["users"]["mt-admin"]).get(reverse("inventory:device_list"))
-    assert "923 enheter" in text(response)
+    assert "923 inventarier" in text(response)
     assert response.context["next_url"].startswith("?cursor=")
     second = client_for(demo["users"]["mt-admin"]).get(
         reverse("inventory:device_list") + response.context["next_url"]
@@ -71,7 +71,7 @@ def test_mt_admin_list_counts_all_923_and_links_to_the_next_page(demo: Any) -> N
 def test_list_says_more_than_the_cap_when_the_count_is_not_exact(reg: Any, settings: Any) -> None:
     settings.MEDTEK = {**settings.MEDTEK, "LIST_COUNT_CAP": 1}
     response = client_for(reg.admin).get(reverse("inventory:device_list"))
-    assert "över 1 enheter" in text(response)
+    assert "över 1 inventarier" in text(response)
 
 
 def test_list_filters_by_status_like_the_api(reg: Any) -> None:
@@ -199,7 +199,7 @@ def test_duplicate_asset_number_is_shown_on_its_field(reg: Any) -> None:
     )
     assert response.status_code == 200
     assert response.context["form"].errors["asset_number"] == [
-        "En enhet med detta inventarienummer är redan registrerad."
+        "En inventarie med detta inventarienummer är redan registrerad."
     ]
 
 
@@ -214,7 +214,9 @@ def test_service_rule_error_is_shown_on_the_form(reg: Any) -> None:
             "maintenance_responsibility": "mt",
         },
     )
-    assert response.context["form"].errors["expiry_date"] == ["En steril enhet behöver sitt utgångsdatum."]
+    assert response.context["form"].errors["expiry_date"] == [
+        "En steril inventarie behöver sitt utgångsdatum."
+    ]
     assert not Device.objects.filter(asset_number="B-0102").exists()
 
 
@@ -255,7 +257,7 @@ def test_illegal_status_jump_shows_the_reason(reg: Any) -> None:
         reverse("inventory:device_status", kwargs={"device_id": reg.device.pk}), {"status": "sold"}
     )
     errors = response.context["status_form"].errors["status"]
-    assert errors[0].startswith("En enhet som är 'I bruk' kan inte bli 'Såld'")
+    assert errors[0].startswith("En inventarie som är 'I bruk' kan inte bli 'Såld'")
     reg.device.refresh_from_db()
     assert reg.device.status == DeviceStatus.IN_USE
 
@@ -283,7 +285,7 @@ def test_move_to_the_same_place_is_refused_with_the_reason(reg: Any) -> None:
     response = client_for(reg.tech).post(
         reverse("inventory:device_move", kwargs={"device_id": reg.device.pk}), {"location": reg.ward.pk}
     )
-    assert response.context["move_form"].errors["location"] == ["Enheten står redan där."]
+    assert response.context["move_form"].errors["location"] == ["Inventarien står redan där."]
 
 
 # Import ------------------------------------------------------------------------------------------------
@@ -327,7 +329,7 @@ def test_dry_run_checks_without_saving(importable: Any) -> None:
 def test_import_creates_the_devices_and_says_how_many(importable: Any) -> None:
     csv = "asset_number;model;owner\nI-1;Infusomat Space;BERG\nI-2;Infusomat Space;BERG\n"
     response = upload(client_for(importable.admin), csv)
-    assert "2 enheter importerade." in text(response)
+    assert "2 inventarier importerade." in text(response)
     assert Device.objects.filter(asset_number__in=["I-1", "I-2"], owner=importable.berg).count() == 2
 
 
@@ -356,7 +358,7 @@ def test_scan_box_finds_a_device_by_asset_number_serial_or_udi(reg: Any) -> None
 def test_scan_box_does_not_reveal_a_foreign_device(reg: Any) -> None:
     response = client_for(reg.berg_contact).get(reverse("inventory:device_find"), {"code": "O-0001"})
     assert response.status_code == 404
-    assert "Ingen enhet som du får se matchar" in text(response)
+    assert "Ingen inventarie som du får se matchar" in text(response)
 
 
 def test_start_page_shows_table_1_with_shares_summing_to_100(demo: Any) -> None:
@@ -372,3 +374,34 @@ def test_start_page_as_of_an_earlier_date_shows_fewer_devices(demo: Any) -> None
         p["context"]["table"] for p in response.context["panels"] if "rows" in p["context"].get("table", {})
     )
     assert 0 < table["total"] < 923
+
+
+# Links to the other parts of a device's life ---------------------------------------------------------
+
+
+def test_berg_reports_a_fault_or_surplus_from_its_device_page(reg: Any) -> None:
+    response = client_for(reg.berg_contact).get(detail_url(reg.device))
+    links = {str(link["label"]): link["url"] for link in response.context["device_links"]}
+    assert links == {
+        "Underhåll och arbetsordrar": f"/maintenance/device/{reg.device.pk}/",
+        "Felanmäl eller be om råd": f"/maintenance/report/?device={reg.device.pk}",
+        "Registrera som övertalig": f"/decommissioning/cases/new/?device={reg.device.pk}",
+    }
+    assert f'href="/maintenance/report/?device={reg.device.pk}"' in text(response)
+
+
+def test_the_auditor_gets_no_link_to_report_or_register_surplus(reg: Any) -> None:
+    response = client_for(reg.auditor).get(detail_url(reg.device))
+    assert [str(link["label"]) for link in response.context["device_links"]] == ["Underhåll och arbetsordrar"]
+
+
+def test_the_surplus_form_from_a_device_page_has_the_device_filled_in(reg: Any) -> None:
+    response = client_for(reg.berg_contact).get(f"/decommissioning/cases/new/?device={reg.device.pk}")
+    form = response.context["form"]
+    assert form["asset_1"].value() == "B-0001"
+    assert form["organisation"].value() == reg.berg.pk
+
+
+def test_the_surplus_form_ignores_a_device_the_user_may_not_register(reg: Any) -> None:
+    response = client_for(reg.berg_contact).get(f"/decommissioning/cases/new/?device={reg.ost_device.pk}")
+    assert response.context["form"]["asset_1"].value() in (None, "")
