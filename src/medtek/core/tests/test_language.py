@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
+
+import medtek
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +41,24 @@ def test_an_api_script_gets_swedish_errors_unless_it_asks_for_english(world):
 
     assert reason(HTTP_ACCEPT_LANGUAGE="en").startswith("A device that is 'In use' cannot become 'Sold'")
     assert not reason().startswith("A device that is")
+
+
+def _catalogs() -> list[Path]:
+    root = Path(medtek.__file__).resolve().parent
+    return sorted(root.glob("**/locale/sv/LC_MESSAGES/django.po"))
+
+
+@pytest.mark.parametrize("po_path", _catalogs(), ids=lambda p: p.parts[-5])
+def test_every_swedish_catalog_is_complete_and_compiled(po_path: Path) -> None:
+    """Every message has its Swedish text, none is a guess, and the shipped .mo says the same."""
+    import polib
+
+    po = polib.pofile(str(po_path))
+    assert [e.msgid for e in po.untranslated_entries()] == []
+    assert [e.msgid for e in po.fuzzy_entries()] == []
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural)
+        for e in polib.mofile(str(po_path.with_suffix(".mo")))
+    }
+    source = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in po.translated_entries()}
+    assert compiled == source, "run `make messages` to compile the catalog"
