@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 from medtek.agreements.choices import AgreementStatus, RateRounding
 
 ROUNDING_UNIT = {RateRounding.KRONA: Decimal("1"), RateRounding.ORE: Decimal("0.01")}
@@ -121,7 +123,7 @@ def parse_within(value: str) -> int:
     """'90d' (days) or '12w' (weeks) as a number of days; ValueError with the reason otherwise."""
     match = WITHIN.match(value or "")
     if not match:
-        raise ValueError(f"'{value}' is not a span of days: write e.g. 90d or 12w")
+        raise ValueError(_("'%(value)s' is not a span of days: write e.g. 90d or 12w") % {"value": value})
     n, unit = int(match.group(1)), match.group(2) or "d"
     return n * 7 if unit == "w" else n
 
@@ -137,8 +139,11 @@ class MissingIndexFigure(RateError):
     def __init__(self, year: int, index_name: str = "VPI") -> None:
         self.year = year
         super().__init__(
-            f"No {index_name} figure has been entered for {year}: the rate from {year}-01-01 cannot be "
-            f"computed. An MT admin enters the change published by SKR (with its reference) first."
+            _(
+                "No %(index)s figure has been entered for %(year)s: the rate from %(year)s-01-01 cannot be "
+                "computed. An MT admin enters the change published by SKR (with its reference) first."
+            )
+            % {"index": index_name, "year": year}
         )
 
 
@@ -163,7 +168,10 @@ def indexed_rate(
     (half away from zero), and that rounded rate is the base of the next year.
     """
     if day < valid_from:
-        raise RateError(f"The rate schedule starts {valid_from.isoformat()}; there is no rate for {day}.")
+        raise RateError(
+            _("The rate schedule starts %(start)s; there is no rate for %(day)s.")
+            % {"start": valid_from.isoformat(), "day": day.isoformat()}
+        )
     rate = Decimal(base_rate)
     for year in range(valid_from.year + 1, day.year + 1):
         if year not in figures:

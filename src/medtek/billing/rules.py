@@ -9,11 +9,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from medtek.core.money import allocate, money, shares_percent
 
+# Invoices are written in Swedish whatever language the user who runs or downloads them reads.
+INVOICE_LANGUAGE = "sv"
 HALF = re.compile(r"^(\d{4})H([12])$")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-PERIOD_HELP = "write a half-year such as 2026H1 or 2026H2, or a month such as 2026-03"
+PERIOD_HELP = gettext_lazy("write a half-year such as 2026H1 or 2026H2, or a month such as 2026-03")
 
 
 @dataclass(frozen=True)
@@ -41,20 +46,26 @@ def parse_period(value: str) -> Period:
         if 1 <= month <= 12:
             last = calendar.monthrange(year, month)[1]
             return Period(f"{year}-{month:02d}", "month", dt.date(year, month, 1), dt.date(year, month, last))
-    raise ValueError(f"'{value}' is not a half-year or a month: {PERIOD_HELP}.")
+    raise ValueError(
+        _("'%(value)s' is not a half-year or a month: %(help)s.") % {"value": value, "help": PERIOD_HELP}
+    )
 
 
 def parse_half_year(value: str) -> Period:
     period = parse_period(value)
     if period.kind != "half":
-        raise ValueError(f"The fixed part is billed per half-year (e.g. 2026H1), not for '{value}'.")
+        raise ValueError(
+            _("The fixed part is billed per half-year (e.g. 2026H1), not for '%(value)s'.") % {"value": value}
+        )
     return period
 
 
 def parse_month(value: str) -> Period:
     period = parse_period(value)
     if period.kind != "month":
-        raise ValueError(f"The variable part is billed per month (e.g. 2026-03), not for '{value}'.")
+        raise ValueError(
+            _("The variable part is billed per month (e.g. 2026-03), not for '%(value)s'.") % {"value": value}
+        )
     return period
 
 
@@ -101,7 +112,7 @@ def fixed_total(terms: FixedTerms, *, devices: int, months: int, rate: Decimal |
     fraction = Decimal(months) / Decimal(12)
     if terms.mode == "hours":
         if rate is None:
-            raise ValueError("the fixed part in hours needs the hourly rate")
+            raise ValueError(_("The fixed part in hours needs the hourly rate."))
         per_year = Decimal(terms.base_hours) + Decimal(terms.minutes_per_device) * devices / Decimal(60)
         hours = per_year * fraction
         return FixedTotal(devices, per_year, hours, rate, money(hours * rate))
@@ -120,7 +131,7 @@ class Share:
 def distribute(total: Decimal, counts: Mapping[int, int]) -> list[Share]:
     """Table 1: each customer's count, share (one decimal) and part of `total`, adding up to it exactly."""
     if sum(counts.values()) <= 0:
-        raise ValueError("no registered devices to distribute the fixed part over")
+        raise ValueError(_("There are no registered devices to distribute the fixed part over."))
     amounts = allocate(total, counts)
     shares = shares_percent(counts)
     return [Share(c, counts[c], shares[c], amounts[c]) for c in counts]

@@ -27,8 +27,6 @@ from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
-INVOICE_LANGUAGE = "sv"
-
 
 def _require(user: Any, org_id: int) -> None:
     if not scope_for(user).can(Cap.BILLING_MANAGE, org_id):
@@ -278,7 +276,7 @@ def fixed_run(
             raise ValidationError({"period": f"{a.reference}: {exc}"}) from exc
         bases.append(basis)
         parties = {p.customer_id: p for p in a.parties.all()}
-        with translation.override(INVOICE_LANGUAGE):
+        with translation.override(rules.INVOICE_LANGUAGE):
             for row in basis.rows:
                 if row.amount == 0:
                     continue
@@ -413,7 +411,7 @@ def variable_run(*, user: Any, period: str, agreement: Agreement | int | None = 
     def wo_label(wo: WorkOrder) -> str:
         return f"{wo.number} {wo.title}"[:120]
 
-    with translation.override(INVOICE_LANGUAGE):
+    with translation.override(rules.INVOICE_LANGUAGE):
         for t in times:
             a, p = owner_to_party[t.work_order.customer_id]
             rate = rate_for(a, t.date)

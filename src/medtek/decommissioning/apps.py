@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DecommissioningConfig(AppConfig):
@@ -19,7 +20,12 @@ class DecommissioningConfig(AppConfig):
         from medtek.decommissioning.panels import surplus_panel
 
         register_nav(
-            NavItem("decommissioning:overview", _("Surplus"), capability="surplus.register", order=60)
+            NavItem(
+                "decommissioning:overview",
+                pgettext_lazy("menu", "Surplus"),
+                capability="surplus.register",
+                order=60,
+            )
         )
         register_nav(
             NavItem("decommissioning:donation_report", _("Donations"), capability="surplus.decide", order=62)

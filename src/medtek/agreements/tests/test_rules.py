@@ -55,7 +55,7 @@ def test_spans_of_days(text, days):
 
 
 def test_a_span_that_is_not_one_is_refused():
-    with pytest.raises(ValueError, match=r"'soon' is not a span of days: write e.g. 90d or 12w"):
+    with pytest.raises(ValueError, match=r"'soon' är inget antal dagar: skriv t.ex. 90d eller 12w"):
         rules.parse_within("soon")
 
 
@@ -79,5 +79,5 @@ def test_each_years_rounded_rate_is_the_base_of_the_next():
 
 
 def test_a_missing_figure_is_never_guessed():
-    with pytest.raises(rules.MissingIndexFigure, match="No VPI figure has been entered for 2027"):
+    with pytest.raises(rules.MissingIndexFigure, match="Inget VPI-tal har förts in för 2027"):
         _rate(D(2027, 1, 1), {2026: Decimal("3.0")})

@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from fpdf import FPDF
 
 from medtek.billing.models import Invoice, InvoiceLine
+from medtek.billing.rules import INVOICE_LANGUAGE
 
 # The built-in fonts are Latin-1: å, ä, ö are there; typographic dashes and quotes are replaced.
 REPLACE = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "×": "x", "\u00a0": " "}
@@ -22,6 +24,11 @@ def _t(value: Any) -> str:
 
 def kr(value: Decimal) -> str:
     return f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",")
+
+
+def _part(invoice: Invoice) -> str:
+    with translation.override(INVOICE_LANGUAGE):
+        return str(invoice.get_part_display())
 
 
 def _pdf() -> FPDF:
@@ -46,7 +53,7 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
         ("Överenskommelse", invoice.agreement.reference),
         (
             "Avser",
-            f"{invoice.get_part_display()} {invoice.period} ({invoice.period_start} - {invoice.period_end})",
+            f"{_part(invoice)} {invoice.period} ({invoice.period_start} - {invoice.period_end})",
         ),
         ("Fakturadatum", invoice.issue_date or "-"),
         ("Förfallodatum", invoice.due_date or "-"),

@@ -9,11 +9,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from lxml import etree
 
 from medtek.billing.choices import InvoiceKind
 from medtek.billing.models import Invoice, InvoiceLine
+from medtek.billing.rules import INVOICE_LANGUAGE
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import org_number_digits
 
@@ -148,7 +149,9 @@ def invoice_xml(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> byt
     if not credit and invoice.due_date:
         b.cbc(root, "DueDate", invoice.due_date.isoformat())
     b.cbc(root, "CreditNoteTypeCode" if credit else "InvoiceTypeCode", "381" if credit else "380")
-    note = invoice.note or f"{invoice.agreement.reference} {invoice.get_part_display()} {invoice.period}"
+    with translation.override(INVOICE_LANGUAGE):
+        part = str(invoice.get_part_display())
+    note = invoice.note or f"{invoice.agreement.reference} {part} {invoice.period}"
     b.cbc(root, "Note", note)
     b.cbc(root, "DocumentCurrencyCode", CURRENCY)
     b.cbc(root, "BuyerReference", invoice.buyer_reference)

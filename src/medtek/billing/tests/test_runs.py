@@ -92,8 +92,8 @@ def test_a_missing_index_figure_stops_the_run_with_a_clear_message_and_writes_no
     with pytest.raises(ValidationError) as exc:
         services.fixed_run(user=demo["users"]["mt-admin"], period="2027H1")
     assert exc.value.message_dict["period"] == [
-        "RJH-MT-2026: No VPI figure has been entered for 2027: the rate from 2027-01-01 cannot be computed. "
-        "An MT admin enters the change published by SKR (with its reference) first."
+        "RJH-MT-2026: Inget VPI-tal har förts in för 2027: timpriset från 2027-01-01 kan inte beräknas. "
+        "En MT-administratör för först in förändringen som SKR publicerat (med dess referens)."
     ]
     assert _snapshot() == before
 
@@ -113,10 +113,10 @@ def test_entering_the_2026_figure_changes_the_2026_rate_and_not_2025(demo):
     [
         (
             "2026H3",
-            "'2026H3' is not a half-year or a month: write a half-year such as 2026H1 or 2026H2, "
-            "or a month such as 2026-03.",
+            "'2026H3' är varken ett halvår eller en månad: skriv ett halvår som 2026H1 eller 2026H2, "
+            "eller en månad som 2026-03.",
         ),
-        ("2026-03", "The fixed part is billed per half-year (e.g. 2026H1), not for '2026-03'."),
+        ("2026-03", "Den fasta delen faktureras per halvår (t.ex. 2026H1), inte för '2026-03'."),
     ],
 )
 def test_a_fixed_run_refuses_a_period_that_is_not_a_half_year(demo, period, message):
@@ -129,8 +129,8 @@ def test_a_variable_run_refuses_a_month_13(demo):
     with pytest.raises(ValidationError) as exc:
         services.variable_run(user=demo["users"]["mt-admin"], period="2026-13")
     assert exc.value.message_dict["period"] == [
-        "'2026-13' is not a half-year or a month: write a half-year such as 2026H1 or 2026H2, "
-        "or a month such as 2026-03."
+        "'2026-13' är varken ett halvår eller en månad: skriv ett halvår som 2026H1 eller 2026H2, "
+        "eller en månad som 2026-03."
     ]
 
 
