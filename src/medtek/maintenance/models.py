@@ -130,11 +130,17 @@ class WorkOrder(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=WorkOrderStatus.choices, default=WorkOrderStatus.REPORTED
     )
+    # device, customer and assigned_to lead composite indexes (Meta), which serve their lookups too;
+    # a single-column index of their own would only slow the planner's bulk inserts.
     device = models.ForeignKey(
-        Device, null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders"
+        Device, null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders", db_index=False
     )
     customer = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="work_orders", verbose_name=_("customer")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
+        verbose_name=_("customer"),
+        db_index=False,
     )
     location = models.ForeignKey(
         Location, null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders"
@@ -161,7 +167,12 @@ class WorkOrder(TimeStampedModel):
         _("waiting for"), max_length=16, choices=WaitingReason.choices, blank=True
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     plan_run = models.ForeignKey(PlanRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     resolution = models.TextField(_("what was done"), blank=True)

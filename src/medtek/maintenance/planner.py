@@ -25,7 +25,15 @@ EM = "(m.function_score + m.physical_risk_score + m.maintenance_need_score)"
 def _add_months_sql(date_col: str, months_col: str) -> str:
     if connection.vendor == "postgresql":
         return f"CAST({date_col} + make_interval(months => {months_col}) AS date)"
-    return f"date({date_col}, '+' || {months_col} || ' months')"
+    # SQLite's '+N months' rolls 31 January + 1 month over into March; like rules.add_months, keep the
+    # day of month but not past the target month's last day.
+    day_of_month = f"CAST(substr({date_col}, 9, 2) AS INTEGER)"  # dates are stored as YYYY-MM-DD
+    same_day = (
+        f"date({date_col}, 'start of month', '+' || {months_col} || ' months', "
+        f"'+' || ({day_of_month} - 1) || ' days')"
+    )
+    month_end = f"date({date_col}, 'start of month', '+' || ({months_col} + 1) || ' months', '-1 day')"
+    return f"min({same_day}, {month_end})"
 
 
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
@@ -46,9 +54,14 @@ def sync_pm_states(
     if device_ids is not None:
         clause, params = _in("d.id", device_ids)
         where = f" AND {clause}"
+    # The states that exist are read once, before the first insert: planned against a table that is
+    # empty or nearly so, PostgreSQL would otherwise probe the table being filled once per device, and
+    # each probe would scan every row inserted so far (a quadratic insert of a new register).
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cur:
         cur.execute(
             f"""
+            WITH existing AS {materialized} (SELECT device_id FROM maintenance_devicepmstate)
             INSERT INTO maintenance_devicepmstate
                 (device_id, pm_class_id, rank, interval_override_months, interval_months, last_done, next_due)
             SELECT d.id, c.id, COALESCE(c.rank, 99), NULL,
@@ -57,38 +70,39 @@ def sync_pm_states(
             FROM inventory_device d
             JOIN inventory_devicemodel m ON m.id = d.model_id
             LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score
-            WHERE NOT EXISTS (SELECT 1 FROM maintenance_devicepmstate s WHERE s.device_id = d.id){where}
+            WHERE NOT EXISTS (SELECT 1 FROM existing s WHERE s.device_id = d.id){where}
             """,
             [ops.adapt_datefield_value(today), *params],
         )
         created = cur.rowcount
         if refresh:
-            class_of = f"""
-                SELECT c.{{col}} FROM inventory_device d
-                JOIN inventory_devicemodel m ON m.id = d.model_id
-                JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score
-                WHERE d.id = maintenance_devicepmstate.device_id
-            """
-            model_interval = """
-                SELECT m.pm_interval_months FROM inventory_device d
-                JOIN inventory_devicemodel m ON m.id = d.model_id
-                WHERE d.id = maintenance_devicepmstate.device_id
-            """
-            cur.execute(
-                f"""
-                UPDATE maintenance_devicepmstate SET
-                    pm_class_id = ({class_of.format(col="id")}),
-                    rank = COALESCE(({class_of.format(col="rank")}), 99),
-                    interval_months = COALESCE(interval_override_months, ({model_interval}),
-                                               ({class_of.format(col="interval_months")}))
-                """
+            # One pass over the states: class, planning order and interval from the model in force, and
+            # the next-due date from the new interval; on PostgreSQL only the rows that change are written.
+            interval = "COALESCE(s.interval_override_months, m.pm_interval_months, c.interval_months)"
+            state = "maintenance_devicepmstate"
+            changed = (
+                f" AND ({state}.pm_class_id, {state}.rank, {state}.interval_months, {state}.next_due)"
+                " IS DISTINCT FROM (x.class_id, x.rank, x.interval_months, x.next_due)"
+                if connection.vendor == "postgresql"
+                else ""
             )
             cur.execute(
                 f"""
-                UPDATE maintenance_devicepmstate SET next_due = CASE
-                    WHEN interval_months IS NULL THEN NULL
-                    WHEN last_done IS NULL THEN COALESCE(next_due, %s)
-                    ELSE {_add_months_sql("last_done", "interval_months")} END
+                UPDATE {state} SET
+                    pm_class_id = x.class_id, rank = x.rank,
+                    interval_months = x.interval_months, next_due = x.next_due
+                FROM (
+                    SELECT s.device_id, c.id AS class_id, COALESCE(c.rank, 99) AS rank,
+                           {interval} AS interval_months,
+                           CASE WHEN {interval} IS NULL THEN NULL
+                                WHEN s.last_done IS NULL THEN COALESCE(s.next_due, %s)
+                                ELSE {_add_months_sql("s.last_done", interval)} END AS next_due
+                    FROM maintenance_devicepmstate s
+                    JOIN inventory_device d ON d.id = s.device_id
+                    JOIN inventory_devicemodel m ON m.id = d.model_id
+                    LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score
+                ) x
+                WHERE x.device_id = {state}.device_id{changed}
                 """,
                 [ops.adapt_datefield_value(today)],
             )
