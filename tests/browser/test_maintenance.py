@@ -72,7 +72,7 @@ def test_berg_reports_a_fault_mt_works_and_closes_it_and_the_figures_show_it(
     page.fill("#m-price", "1240,50")
     with page.expect_navigation():
         page.click("#add-material")
-    assert page.locator("#hours-total").inner_text() == "2,5 h"
+    assert page.locator("#hours-total").inner_text() == "2,50 h"
     entries = page.locator("#entries tbody").inner_text()
     assert "Besök Bergs hemsjukvård" in entries and "Tryckgivare" in entries
     page.fill("#wo-actions input[name=resolution]", "Tryckgivaren bytt, funktionskontroll utan anmärkning")
