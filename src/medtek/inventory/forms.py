@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from medtek.inventory import rules
@@ -236,12 +237,25 @@ class OwnerForm(forms.Form):
     )
 
     def __init__(self, *args: Any, user: Any, device: Device, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "owner-%s")  # the move form on the same page has its own location
         super().__init__(*args, **kwargs)
         owner_field: Any = self.fields["owner"]
         owner_field.queryset = _owner_choices(user, Cap.REGISTER_EDIT).exclude(pk=device.owner_id)
+        # The placement is one of the chosen owner's locations: offered once an owner is chosen (the page
+        # fetches them), never every location of every organisation the user reaches.
+        owner_field.widget.attrs.update(
+            {
+                "hx-get": reverse("inventory:device_owner_locations", kwargs={"device_id": device.pk}),
+                "hx-target": "#owner-location",
+                "hx-trigger": "change",
+            }
+        )
+        chosen = str(self.data.get("owner") or "") if self.is_bound else ""
         location_field: Any = self.fields["location"]
-        location_field.queryset = _location_choices(user, Cap.REGISTER_EDIT).exclude(
-            organisation_id=device.owner_id
+        location_field.queryset = (
+            _location_choices(user, Cap.REGISTER_EDIT, int(chosen)).exclude(organisation_id=device.owner_id)
+            if chosen.isdigit()
+            else Location.objects.none()
         )
         location_field.empty_label = _("No placement")
 

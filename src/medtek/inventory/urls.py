@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:device_id>/status/", views.device_status, name="device_status"),
     path("<int:device_id>/move/", views.device_move, name="device_move"),
     path("<int:device_id>/owner/", views.device_owner, name="device_owner"),
+    path("<int:device_id>/owner/locations/", views.device_owner_locations, name="device_owner_locations"),
 ]

@@ -261,6 +261,15 @@ def device_owner(request: HttpRequest, device_id: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def device_owner_locations(request: HttpRequest, device_id: int) -> HttpResponse:
+    """The options of the owner form's placement for the owner chosen (fetched when it changes)."""
+    device = _device_for_action(request, device_id)
+    form = OwnerForm({"owner": request.GET.get("owner", "")}, user=request.user, device=device)
+    return render(request, "inventory/_options.html", {"field": form["location"]})
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def device_import(request: HttpRequest) -> HttpResponse:
     _require(request, Cap.REGISTER_IMPORT)

@@ -281,6 +281,39 @@ def test_owner_change_moves_the_device_to_the_new_owner(reg: Any) -> None:
     assert client_for(reg.berg_contact).get(detail_url(reg.device)).status_code == 404
 
 
+def test_owner_change_places_the_device_at_one_of_the_new_owners_locations(reg: Any) -> None:
+    ost_ward = LocationFactory(organisation=reg.ostersund, code="OST1", name="Östersund avd 1")
+    client_for(reg.admin).post(
+        reverse("inventory:device_owner", kwargs={"device_id": reg.device.pk}),
+        {"owner": reg.ostersund.pk, "location": ost_ward.pk},
+    )
+    reg.device.refresh_from_db()
+    assert (reg.device.owner_id, reg.device.location_id) == (reg.ostersund.pk, ost_ward.pk)
+
+
+def test_owner_change_refuses_a_placement_at_another_organisation(reg: Any) -> None:
+    response = client_for(reg.admin).post(
+        reverse("inventory:device_owner", kwargs={"device_id": reg.device.pk}),
+        {"owner": reg.ostersund.pk, "location": reg.ward2.pk},
+    )
+    assert "location" in response.context["owner_form"].errors
+    reg.device.refresh_from_db()
+    assert reg.device.owner_id == reg.berg.pk
+
+
+def test_the_owner_form_offers_placements_only_once_an_owner_is_chosen(reg: Any) -> None:
+    ost_ward = LocationFactory(organisation=reg.ostersund, code="OST1", name="Östersund avd 1")
+    client = client_for(reg.admin)
+    form = client.get(detail_url(reg.device)).context["owner_form"]
+    assert [str(label) for _value, label in form.fields["location"].choices] == ["Ingen placering"]
+    options = client.get(
+        reverse("inventory:device_owner_locations", kwargs={"device_id": reg.device.pk}),
+        {"owner": reg.ostersund.pk},
+    ).content.decode()
+    assert f'value="{ost_ward.pk}"' in options and "Östersund avd 1" in options
+    assert "Avdelning 1" not in options
+
+
 def test_move_to_the_same_place_is_refused_with_the_reason(reg: Any) -> None:
     response = client_for(reg.tech).post(
         reverse("inventory:device_move", kwargs={"device_id": reg.device.pk}), {"location": reg.ward.pk}
