@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any
 
 from django.db.models import Q
 
@@ -18,17 +18,11 @@ class ProviderOrPartyQuerySet(TenantQuerySet[Any]):
     tenant_field = "provider_id"
     party_path = "parties__customer_id"
 
-    def visible_to(self, user: Any, capability: str = "view") -> Self:
-        from medtek.organizations.scoping import scope_for
-
-        scope = scope_for(user)
-        if scope.is_superuser:
-            return self.all()
-        org_ids = sorted(scope.org_ids(capability))
-        if not org_ids:
-            return self.none()
-        party_rows = self.model._default_manager.filter(**{f"{self.party_path}__in": org_ids}).values("pk")
-        return self.filter(Q(**{f"{self.tenant_field}__in": org_ids}) | Q(pk__in=party_rows))
+    def scope_condition(self, org_ids: list[int]) -> Q:
+        party_rows = self.model._default_manager.filter(**{f"{self.party_path}__any_of": org_ids}).values(
+            "pk"
+        )
+        return super().scope_condition(org_ids) | Q(pk__in=party_rows)
 
 
 class AgreementQuerySet(ProviderOrPartyQuerySet):

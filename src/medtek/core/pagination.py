@@ -59,11 +59,13 @@ def keyset_page(
     cursor: str | None = None,
     limit: int | None = None,
     count_cap: int | None = None,
+    count_queryset: models.QuerySet[Any] | None = None,
 ) -> Page[Any]:
     """One page of `queryset` ordered by `order` (non-null fields; "-" for descending; "pk" is added).
 
     The count is computed on the first page only, up to `count_cap` rows (beyond that it is reported
-    as not exact), and carried in the cursor so deeper pages never count again.
+    as not exact), and carried in the cursor so deeper pages never count again. It counts ids only, of
+    `count_queryset` when given: the same rows without the joins a page's columns need.
     """
     limit = min(limit or settings.MEDTEK["PAGE_SIZE"], settings.MEDTEK["MAX_PAGE_SIZE"])
     count_cap = count_cap or settings.MEDTEK["LIST_COUNT_CAP"]
@@ -80,7 +82,8 @@ def keyset_page(
         count, exact = int(state.get("c", 0)), bool(state.get("e", True))
         queryset = queryset.filter(_after(order, values))
     else:
-        capped = queryset.order_by()[: count_cap + 1].count() if count_cap else queryset.count()
+        ids = (queryset if count_queryset is None else count_queryset).order_by().values("pk")
+        capped = ids[: count_cap + 1].count() if count_cap else ids.count()
         exact = capped <= count_cap
         count = min(capped, count_cap)
     rows = list(queryset.order_by(*order)[: limit + 1])

@@ -27,12 +27,11 @@ def device_list(
     *, user: Any, filters: DeviceFilter, cursor: str | None = None, limit: int | None = None
 ) -> Page[Device]:
     """A page of the devices the user may see, filtered, sorted and keyset-paginated."""
-    qs = (
-        device_queryset(user=user, filters=filters)
-        .select_related("model__manufacturer", "owner", "location")
-        .only(*_DEVICE_FIELDS, *LIST_RELATED_FIELDS)
+    rows = device_queryset(user=user, filters=filters)
+    qs = rows.select_related("model__manufacturer", "owner", "location").only(
+        *_DEVICE_FIELDS, *LIST_RELATED_FIELDS
     )
-    return keyset_page(qs, order=filters.order, cursor=cursor, limit=limit)
+    return keyset_page(qs, order=filters.order, cursor=cursor, limit=limit, count_queryset=rows)
 
 
 # What a list row shows of the related rows; the rest of them is not fetched (lean list queries).
@@ -63,8 +62,10 @@ def device_list_values(
     *, user: Any, filters: DeviceFilter, cursor: str | None = None, limit: int | None = None
 ) -> Page[dict[str, Any]]:
     """`device_list` as dictionaries of values (no model objects, two small joins): the API's fast path."""
-    qs = device_queryset(user=user, filters=filters).values(*LIST_VALUES)
-    return keyset_page(qs, order=filters.order, cursor=cursor, limit=limit)
+    rows = device_queryset(user=user, filters=filters)
+    return keyset_page(
+        rows.values(*LIST_VALUES), order=filters.order, cursor=cursor, limit=limit, count_queryset=rows
+    )
 
 
 def device_get(*, user: Any, pk: int, capability: str = Cap.VIEW) -> Device:

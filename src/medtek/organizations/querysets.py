@@ -6,12 +6,39 @@ from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 
 if TYPE_CHECKING:
     from medtek.organizations.scoping import Scope
 
 M = TypeVar("M", bound=models.Model)
+
+
+class AnyOf(models.Lookup):  # type: ignore[type-arg]
+    """`field__any_of=[ids]`: membership in a list of ids, sent as one array on PostgreSQL.
+
+    A scope reaches hundreds of organisations; Django's `__in` prepares, and psycopg splices, each id as
+    its own parameter on every query, which cost an MT user's list request milliseconds of Python.
+    """
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> list[int]:
+        return [int(v) for v in self.rhs]
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            return "1 = 0", ()
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
+
+
+models.IntegerField.register_lookup(AnyOf)
+models.ForeignKey.register_lookup(AnyOf)
 
 
 class TenantQuerySet(models.QuerySet[M], Generic[M]):
@@ -29,7 +56,11 @@ class TenantQuerySet(models.QuerySet[M], Generic[M]):
         org_ids = scope.org_ids(capability)
         if not org_ids:
             return self.none()
-        return self.filter(**{f"{self.tenant_field}__in": sorted(org_ids)})
+        return self.filter(self.scope_condition(sorted(org_ids)))
+
+    def scope_condition(self, org_ids: list[int]) -> Q:
+        """The rows of these organisations; a queryset whose rows others may also see widens this."""
+        return Q(**{f"{self.tenant_field}__any_of": org_ids})
 
     def get_visible(self, user: Any, capability: str = "view", **lookup: Any) -> M:
         """One row the user may see, or 404 — a foreign tenant's row looks exactly like a missing one."""
