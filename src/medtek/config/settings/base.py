@@ -51,6 +51,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "medtek.config.urls"
 WSGI_APPLICATION = "medtek.config.wsgi.application"
 
+FORM_RENDERER = "medtek.core.forms.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
