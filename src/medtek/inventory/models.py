@@ -7,7 +7,6 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from medtek.core.models import TimeStampedModel
@@ -100,11 +99,17 @@ class Device(TimeStampedModel):
     udi_pi = models.CharField(_("UDI-PI"), max_length=120, blank=True)
     lot = models.CharField(_("lot"), max_length=40, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    # model, owner and location lead the composite list indexes (Meta), which serve their lookups; an
+    # index of their own would only slow every import.
     model = models.ForeignKey(
-        DeviceModel, on_delete=models.PROTECT, related_name="devices", verbose_name=_("model")
+        DeviceModel, on_delete=models.PROTECT, related_name="devices", verbose_name=_("model"), db_index=False
     )
     owner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="devices", verbose_name=_("owner")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="devices",
+        verbose_name=_("owner"),
+        db_index=False,
     )
     location = models.ForeignKey(
         Location,
@@ -113,6 +118,7 @@ class Device(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="devices",
         verbose_name=_("placement"),
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=32, choices=DeviceStatus.choices, default=DeviceStatus.IN_USE
@@ -146,16 +152,15 @@ class Device(TimeStampedModel):
         ordering = ["asset_number"]
         verbose_name = _("device")
         verbose_name_plural = _("devices")
+        # Prefix search on asset and serial numbers (UPPER(col) LIKE 'X%') has its indexes per database
+        # in migrations 0002 and 0003: pattern-ops on PostgreSQL, plain expression indexes on SQLite.
         indexes = [
             models.Index(fields=["owner", "asset_number"], name="device_owner_asset"),
             models.Index(fields=["owner", "status", "asset_number"], name="device_owner_status_asset"),
             models.Index(fields=["status", "asset_number"], name="device_status_asset"),
             models.Index(fields=["model", "asset_number"], name="device_model_asset"),
             models.Index(fields=["location", "asset_number"], name="device_location_asset"),
-            models.Index(fields=["serial_number"], name="device_serial"),
             models.Index(fields=["udi_di"], name="device_udi_di"),
-            models.Index(Upper("asset_number"), name="device_asset_upper"),
-            models.Index(Upper("serial_number"), name="device_serial_upper"),
         ]
 
     def __str__(self) -> str:
