@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -220,16 +221,16 @@ def _cell_text(value: Any) -> str:
 
 
 def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
+    """The first sheet, read with calamine (Rust): some twenty times faster than openpyxl's reader."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows_iter = iter(workbook.get_sheet_by_index(0).iter_rows())  # from the sheet's row 1
         header = [_cell_text(v) for v in next(rows_iter)]
     except StopIteration as exc:
         raise _FileError(_("The file is empty.")) from exc
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+    except Exception as exc:  # calamine raises its own kinds for a damaged or foreign file
         raise _FileError(_("The file cannot be read as XLSX: %(reason)s") % {"reason": exc}) from exc
 
     def rows() -> Iterator[tuple[int, list[str]]]:
@@ -372,7 +373,9 @@ class _Validator:
 
     def check_registered(self, pending: list[tuple[str, int]], errors: list[RowError]) -> None:
         numbers = [a for a, _n in pending]
-        taken = set(Device.objects.filter(asset_number__in=numbers).values_list("asset_number", flat=True))
+        taken = set(
+            Device.objects.filter(asset_number__any_of=numbers).values_list("asset_number", flat=True)
+        )
         for asset, number in pending:
             if asset in taken:
                 errors.append(
@@ -714,7 +717,7 @@ class _CopyWriter(_Writer):
         text = _copy_text
         self.lines.append("\t".join([text(v) for v in values]))
         asset, model_id, owner_id, location_id, status = values[0], values[6], values[7], values[8], values[9]
-        data = json.dumps({"asset_number": asset, "model": model_id, "owner": owner_id}, ensure_ascii=False)
+        data = f'{{"asset_number": {encode_basestring(asset)}, "model": {model_id}, "owner": {owner_id}}}'
         self.events.append(
             f"{owner_id}\t{text(location_id)}\t{status}\t{'f' if status in self.left else 't'}\t"
             f"{data.translate(_COPY_ESCAPES)}\t{self.event_rest}"

@@ -16,17 +16,19 @@ M = TypeVar("M", bound=models.Model)
 
 
 class AnyOf(models.Lookup):  # type: ignore[type-arg]
-    """`field__any_of=[ids]`: membership in a list of ids, sent as one array on PostgreSQL.
+    """`field__any_of=[values]`: membership in a list of ids or texts, sent as one array on PostgreSQL.
 
-    A scope reaches hundreds of organisations; Django's `__in` prepares, and psycopg splices, each id as
-    its own parameter on every query, which cost an MT user's list request milliseconds of Python.
+    A scope reaches hundreds of organisations, an import checks thousands of asset numbers; Django's
+    `__in` prepares, and psycopg splices, each value as its own parameter, which cost an MT user's list
+    request milliseconds of Python and an import a tenth of its time.
     """
 
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def get_prep_lookup(self) -> list[int]:
-        return [int(v) for v in self.rhs]
+    def get_prep_lookup(self) -> list[Any]:
+        cast = str if isinstance(self.lhs.output_field, models.CharField) else int
+        return [cast(v) for v in self.rhs]
 
     def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -39,6 +41,7 @@ class AnyOf(models.Lookup):  # type: ignore[type-arg]
 
 models.IntegerField.register_lookup(AnyOf)
 models.ForeignKey.register_lookup(AnyOf)
+models.CharField.register_lookup(AnyOf)
 
 
 class TenantQuerySet(models.QuerySet[M], Generic[M]):
