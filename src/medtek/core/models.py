@@ -46,10 +46,16 @@ class Event(models.Model):
     whether it counts in the register), so the register can be asked what it looked like on any day.
     """
 
-    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now, db_index=True)
+    occurred_at = models.DateTimeField(_("occurred"), default=timezone.now)
     recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    # No index of its own: nothing lists events by actor, and users are deactivated, not deleted.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     kind = models.CharField(_("kind"), max_length=64)
     subject_type = models.CharField(max_length=64)

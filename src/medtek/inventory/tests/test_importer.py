@@ -262,3 +262,44 @@ def test_import_takes_a_bounded_number_of_queries(register: Any, django_assert_m
         report = run(register.admin, f"{HEADER}\n{rows}\n")
     assert report.created == 300
     assert Event.objects.filter(kind="device.imported").count() == 300
+
+
+# Large files: on PostgreSQL the rows are streamed to the database while the file is still being checked.
+
+MANY = 5000  # more than the writer's chunk, so rows are already streamed when the bad one comes
+
+
+def _many(count: int, bad: dict[int, str] | None = None) -> str:
+    lines = [HEADER]
+    for i in range(count):
+        lines.append((bad or {}).get(i, f"M-{i:05d};Infusomat Space;BERG;;;;;"))
+    return "\n".join(lines) + "\n"
+
+
+def test_a_bad_row_after_thousands_of_good_ones_leaves_nothing_written(register: Any) -> None:
+    devices, events = Device.objects.count(), Event.objects.count()
+    report = run(register.admin, _many(MANY, {MANY - 1: "M-LAST;No Such Model;BERG;;;;;"}))
+    assert messages(report) == [(MANY + 1, "model", "Unknown device model 'No Such Model'.")]
+    assert (report.created, Device.objects.count(), Event.objects.count()) == (0, devices, events)
+
+
+def test_an_asset_number_already_registered_far_down_the_file_is_named_and_nothing_written(
+    register: Any,
+) -> None:
+    DeviceFactory(asset_number="M-04000", owner=register.berg)
+    devices, events = Device.objects.count(), Event.objects.count()
+    report = run(register.admin, _many(MANY))
+    assert messages(report) == [
+        (4002, "asset_number", "A device with the asset number M-04000 is already registered.")
+    ]
+    assert (report.created, Device.objects.count(), Event.objects.count()) == (0, devices, events)
+
+
+def test_a_large_file_registers_every_device_with_its_event(register: Any) -> None:
+    report = run(register.admin, _many(MANY))
+    assert (report.ok, report.created) == (True, MANY)
+    imported = Event.objects.filter(kind="device.imported", device_id__isnull=False)
+    assert imported.count() == MANY
+    last = imported.get(device_id=Device.objects.get(asset_number="M-04999").pk)
+    assert (last.owner_id, last.in_register, last.data["asset_number"]) == (register.berg.pk, True, "M-04999")
+    assert last.actor_id == register.admin.pk
