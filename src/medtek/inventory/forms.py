@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, Validati
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from medtek.core.forms import LongModelChoiceField
 from medtek.inventory import rules
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.filters import SORTS
@@ -88,15 +89,22 @@ def _location_choices(user: Any, capability: str, owner_id: int | None = None) -
     return qs.order_by("organisation__name", "name")
 
 
-class LocationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.organisation.name} – {obj.name}"
+class OrganisationChoiceField(LongModelChoiceField):
+    label_fields = ("name",)
 
 
-class DeviceModelChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        category = f" ({obj.category})" if obj.category else ""
-        return f"{obj.manufacturer.name} {obj.name}{category}"
+class LocationChoiceField(LongModelChoiceField):
+    label_fields = ("organisation__name", "name")
+
+    def label_from_values(self, organisation: str, name: str) -> str:
+        return f"{organisation} – {name}"
+
+
+class DeviceModelChoiceField(LongModelChoiceField):
+    label_fields = ("manufacturer__name", "name", "category")
+
+    def label_from_values(self, manufacturer: str, name: str, category: str) -> str:
+        return f"{manufacturer} {name} ({category})" if category else f"{manufacturer} {name}"
 
 
 def _device_models() -> Any:
@@ -115,7 +123,7 @@ class DeviceFilterForm(forms.Form):
     """The list's search box and filters; DeviceFilter (shared with the API) does the filtering."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner"), required=False)
+    owner = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("Owner"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
     model = DeviceModelChoiceField(queryset=DeviceModel.objects.none(), label=_("Model"), required=False)
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("Placement"), required=False)
@@ -155,7 +163,7 @@ class DeviceForm(forms.Form):
         help_text=_("Scan the GS1/UDI barcode: fills UDI-DI, serial number, lot and expiry date."),
     )
     model = DeviceModelChoiceField(queryset=DeviceModel.objects.none(), label=_("Model"))
-    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Owner"))
+    owner = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("Owner"))
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("Placement"), required=False)
 
     def __init__(self, *args: Any, user: Any, device: Device | None = None, **kwargs: Any) -> None:
@@ -231,7 +239,7 @@ class MoveForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("New owner"))
+    owner = OrganisationChoiceField(queryset=Organisation.objects.none(), label=_("New owner"))
     location = LocationChoiceField(
         queryset=Location.objects.none(), label=_("Placement at the new owner"), required=False
     )

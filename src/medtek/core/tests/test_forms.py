@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
-from medtek.core.forms import FormRenderer
+from medtek.core.forms import FormRenderer, LongSelect
 
 CHOICES = [
     ("", "—"),
@@ -31,3 +31,33 @@ def test_a_select_renders_as_djangos_template_renders_it(field: str, data: dict[
     ours = Sample(data, renderer=FormRenderer())[field].as_widget()
     djangos = Sample(data, renderer=DjangoTemplates())[field].as_widget()
     assert ours == djangos
+
+
+FLAT = [("", "—"), ("1", "Bergs kommun"), ("2", "Östersunds <kommun>"), ("3", "Åre & co")]
+
+
+def _owner_form(widget: type[forms.Select]) -> type[forms.Form]:
+    class OwnerForm(forms.Form):
+        owner = forms.ChoiceField(
+            choices=FLAT, required=False, widget=widget(attrs={"hx-get": "/x/?a=1&b=2"})
+        )
+        kind = forms.ChoiceField(choices=FLAT, widget=widget)
+
+    return OwnerForm
+
+
+@pytest.mark.parametrize("data", [None, {"owner": "2", "kind": "3"}, {"owner": "9"}])
+@pytest.mark.parametrize("field", ["owner", "kind"])
+def test_a_long_select_writes_what_django_writes(field: str, data: dict[str, object] | None) -> None:
+    ours = _owner_form(LongSelect)(data, renderer=DjangoTemplates())[field].as_widget()
+    djangos = _owner_form(forms.Select)(data, renderer=DjangoTemplates())[field].as_widget()
+    assert ours == djangos
+
+
+def test_a_long_select_of_a_model_choice_field_marks_the_chosen_one(world) -> None:
+    from medtek.organizations.models import Organisation
+
+    field = forms.ModelChoiceField(queryset=Organisation.objects.order_by("name"), widget=LongSelect)
+    html = field.widget.render("owner", world.berg.pk)
+    assert f'<option value="{world.berg.pk}" selected>' in html
+    assert html.count(" selected") == 1
