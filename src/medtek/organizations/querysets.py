@@ -35,6 +35,9 @@ class AnyOf(models.Lookup):  # type: ignore[type-arg]
         if not self.rhs:
             return "1 = 0", ()
         if connection.vendor == "postgresql":
+            if all(type(v) is int for v in self.rhs):
+                # An array literal, written once: psycopg's list dumper costs ~0.4 us a value, per query.
+                return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, self.rhs)) + "}")
             return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
         return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*lhs_params, *self.rhs)
 
