@@ -49,9 +49,14 @@ _DEVICE_FIELDS = tuple(f.name for f in Device._meta.concrete_fields)
 
 
 # A list row as plain values: the device's own columns and the two names the API shows.
+# (The bookkeeping columns created_at, updated_at and notes are left out: the list does not show them.)
 LIST_VALUES = (
     "pk",
-    *(f.attname for f in Device._meta.concrete_fields),
+    *(
+        f.attname
+        for f in Device._meta.concrete_fields
+        if f.attname not in {"created_at", "updated_at", "notes"}
+    ),
     "model__name",
     "model__category",
     "owner__name",

@@ -58,6 +58,20 @@ def _compute(user: Any) -> Scope:
     if user.is_superuser:
         return Scope(is_superuser=True, roles=frozenset(Role.values))
     memberships, version = _memberships_and_graph_version(user.pk)
+    return _scope_from(memberships, version)
+
+
+def prime_scope(user: Any, memberships: list[tuple[int, str]], version: tuple[Any, ...]) -> None:
+    """Set the user's scope from memberships and a graph fingerprint read along with the user (the
+    API's token lookup reads them in its one query: see GRAPH_VERSION_SQL)."""
+    if user.is_superuser:
+        scope = Scope(is_superuser=True, roles=frozenset(Role.values))
+    else:
+        scope = _scope_from(memberships, version) if user.is_active else EMPTY
+    setattr(user, _CACHE_ATTR, scope)
+
+
+def _scope_from(memberships: list[tuple[int, str]], version: tuple[Any, ...]) -> Scope:
     if not memberships:
         return EMPTY
     # Scopes are the same for everyone with the same memberships while the organisation graph is
@@ -76,6 +90,22 @@ _SCOPES: dict[Any, Scope] = {}
 _SCOPES_MAX = 2000
 
 
+def graph_version_sql() -> str:
+    """A subquery (alias it) of five columns that change whenever the organisation graph does."""
+    from medtek.organizations.models import Organisation
+
+    org = Organisation._meta.db_table
+    links = Organisation.providers.through._meta.db_table
+    return f"""(
+        SELECT (SELECT COUNT(*) FROM {org}) AS n,
+               (SELECT MAX(updated_at) FROM {org}) AS changed,
+               (SELECT COALESCE(SUM(COALESCE(parent_id, 0) * 7 + id), 0) FROM {org}) AS parents,
+               (SELECT COUNT(*) FROM {links}) AS links,
+               (SELECT COALESCE(SUM(from_organisation_id * 7919 + to_organisation_id), 0) FROM {links})
+                   AS link_sum
+    )"""
+
+
 def _memberships_and_graph_version(user_id: int) -> tuple[list[tuple[int, str]], tuple[Any, ...]]:
     """The user's (organisation, role) pairs and a fingerprint of the organisation graph, in one query.
 
@@ -84,20 +114,11 @@ def _memberships_and_graph_version(user_id: int) -> tuple[list[tuple[int, str]],
     """
     from django.db import connection
 
-    from medtek.organizations.models import Membership, Organisation
+    from medtek.organizations.models import Membership
 
-    org = Organisation._meta.db_table
-    links = Organisation.providers.through._meta.db_table
     sql = f"""
         SELECT m.organisation_id, m.role, v.n, v.changed, v.parents, v.links, v.link_sum
-        FROM {Membership._meta.db_table} m CROSS JOIN (
-            SELECT (SELECT COUNT(*) FROM {org}) AS n,
-                   (SELECT MAX(updated_at) FROM {org}) AS changed,
-                   (SELECT COALESCE(SUM(COALESCE(parent_id, 0) * 7 + id), 0) FROM {org}) AS parents,
-                   (SELECT COUNT(*) FROM {links}) AS links,
-                   (SELECT COALESCE(SUM(from_organisation_id * 7919 + to_organisation_id), 0) FROM {links})
-                       AS link_sum
-        ) v
+        FROM {Membership._meta.db_table} m CROSS JOIN {graph_version_sql()} v
         WHERE m.user_id = %s
     """
     with connection.cursor() as cursor:

@@ -119,3 +119,25 @@ def test_get_visible_answers_404_for_a_capability_the_user_lacks(world: Any) -> 
 def test_organisations_are_scoped_by_their_own_id(world: Any) -> None:
     names = set(Organisation.objects.visible_to(world.ostersund_contact).values_list("name", flat=True))
     assert names == {"Östersunds kommun"}
+
+
+def test_a_token_request_sees_what_its_user_sees(world: Any) -> None:
+    """The API's token lookup reads the user's scope in the same query; it must be the same scope."""
+    from django.test import Client
+
+    from medtek.organizations.services import token_create
+
+    _token, key = token_create(username=world.berg_contact.username, name="scope")
+    body = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/organisations").json()
+    assert {item["id"] for item in body["items"]} == set(scope_for(world.berg_contact).org_ids(Cap.VIEW))
+
+
+def test_a_revoked_token_is_refused(world: Any) -> None:
+    from django.test import Client
+
+    from medtek.organizations.models import ApiToken
+    from medtek.organizations.services import token_create
+
+    token, key = token_create(username=world.admin.username, name="old")
+    ApiToken.objects.filter(pk=token.pk).update(revoked=True)
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/devices").status_code == 401
