@@ -239,7 +239,7 @@ def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for number, values in enumerate(rows_iter, start=2):
-                yield number, [_cell_text(v) for v in values]
+                yield number, [v if v.__class__ is str else _cell_text(v) for v in values]
         finally:
             workbook.close()
 
@@ -278,7 +278,7 @@ class _Validator:
         locations = (
             Location.objects.all()
             if allowed is None
-            else Location.objects.filter(organisation_id__in=allowed)
+            else Location.objects.filter(organisation_id__any_of=sorted(allowed))
         )
         self.location_by_key: dict[tuple[int, str], int] = {}
         self.location_owners: dict[str, set[int]] = defaultdict(set)
