@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Upper
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
 from medtek.inventory import rules
 from medtek.inventory.choices import DeviceStatus
@@ -86,7 +89,7 @@ class DeviceFilter:
         if self.q:
             term = self.q
             qs = qs.filter(
-                Q(asset_number__istartswith=term) | Q(serial_number__istartswith=term) | Q(udi_di=term)
+                starts_with("asset_number", term) | starts_with("serial_number", term) | Q(udi_di=term)
             )
         return qs
 
@@ -102,3 +105,18 @@ class DeviceFilter:
             if value not in (None, "") and not (key == "sort" and value == "asset_number"):
                 out[key] = str(value).lower() if isinstance(value, bool) else str(value)
         return out
+
+
+def starts_with(field: str, term: str) -> Q:
+    """Rows whose `field` starts with `term`, in any case, through the register's search indexes.
+
+    PostgreSQL answers UPPER(col) LIKE 'X%' from its pattern-ops index. SQLite's LIKE cannot use an index
+    on a case-sensitive column, so there the prefix is a range on the UPPER(col) expression index
+    (SQLite's UPPER knows ASCII only, so other text takes the LIKE).
+    """
+    if connection.vendor != "sqlite" or not term.isascii() or not term:
+        return Q(**{f"{field}__istartswith": term})
+    low = term.upper()
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    upper = Upper(field)
+    return Q(GreaterThanOrEqual(upper, low), LessThan(upper, high))
