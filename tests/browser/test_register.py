@@ -121,3 +121,15 @@ def upload(page: Any, filename: str, content: str) -> None:
     )
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+
+
+def test_choosing_a_new_owner_offers_its_placements(page: Any, login: Any) -> None:
+    login(page, "mt-admin")
+    page.goto("/devices/?owner=" + owner_id(page, "Bergs kommun"))
+    page.locator("table.devices tbody a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#owner-location option").all_inner_texts() == ["Ingen placering"]
+    page.select_option("#owner-owner", label="Östersunds kommun")
+    page.wait_for_function("document.querySelectorAll('#owner-location option').length > 1")
+    offered = page.locator("#owner-location option").all_inner_texts()[1:]
+    assert offered and all(text.startswith("Östersunds kommun – ") for text in offered)
