@@ -32,7 +32,7 @@ MODELS = [
     (
         "B. Braun",
         "Infusomat Space",
-        "Infusion pump",
+        "Infusionspump",
         "Z12030101",
         RiskClass.IIB,
         12,
@@ -49,7 +49,7 @@ MODELS = [
     (
         "B. Braun",
         "Perfusor Space",
-        "Syringe pump",
+        "Sprutpump",
         "Z12030102",
         RiskClass.IIB,
         12,
@@ -66,7 +66,7 @@ MODELS = [
     (
         "Arjo",
         "Enterprise 9000",
-        "Care bed",
+        "Vårdsäng",
         "V080101",
         RiskClass.I,
         24,
@@ -83,7 +83,7 @@ MODELS = [
     (
         "Invacare",
         "Medley Ergo",
-        "Care bed",
+        "Vårdsäng",
         "V080101",
         RiskClass.I,
         24,
@@ -100,7 +100,7 @@ MODELS = [
     (
         "Arjo",
         "Maxi Move",
-        "Patient lift",
+        "Personlyft",
         "Y121203",
         RiskClass.I,
         12,
@@ -117,7 +117,7 @@ MODELS = [
     (
         "Liko",
         "Viking M",
-        "Patient lift",
+        "Personlyft",
         "Y121203",
         RiskClass.I,
         12,
@@ -168,7 +168,7 @@ MODELS = [
     (
         "Laerdal",
         "LSU",
-        "Suction unit",
+        "Sug",
         "Z12060101",
         RiskClass.IIA,
         12,
@@ -185,7 +185,7 @@ MODELS = [
     (
         "Philips",
         "SimplyGo",
-        "Oxygen concentrator",
+        "Oxygenkoncentrator",
         "Z12040201",
         RiskClass.IIA,
         12,
@@ -202,7 +202,7 @@ MODELS = [
     (
         "Omron",
         "M6 Comfort",
-        "Blood pressure monitor",
+        "Blodtrycksmätare",
         "Z12010101",
         RiskClass.IIA,
         24,
@@ -219,7 +219,7 @@ MODELS = [
     (
         "Masimo",
         "Rad-5v",
-        "Pulse oximeter",
+        "Pulsoximeter",
         "Z12010201",
         RiskClass.IIB,
         24,
@@ -236,7 +236,7 @@ MODELS = [
     (
         "Hamilton Medical",
         "Hamilton-C1",
-        "Ventilator",
+        "Respirator",
         "Z12030201",
         RiskClass.IIB,
         6,
@@ -253,7 +253,7 @@ MODELS = [
     (
         "Drägerwerk",
         "Babyleo TN500",
-        "Incubator",
+        "Kuvös",
         "Z12110101",
         RiskClass.IIB,
         6,
@@ -270,7 +270,7 @@ MODELS = [
     (
         "Siemens Healthineers",
         "Mobilett Elara Max",
-        "Mobile X-ray",
+        "Mobil röntgen",
         "Z11030101",
         RiskClass.IIB,
         12,
@@ -287,7 +287,7 @@ MODELS = [
     (
         "GE HealthCare",
         "LOGIQ E10",
-        "Ultrasound unit",
+        "Ultraljudsapparat",
         "Z11040101",
         RiskClass.IIA,
         12,
@@ -304,7 +304,7 @@ MODELS = [
     (
         "Medline",
         "Foley catheter 14 Ch (sterile)",
-        "Urinary catheter",
+        "Urinkateter",
         "U030101",
         RiskClass.IIA,
         None,

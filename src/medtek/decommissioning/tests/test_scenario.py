@@ -104,7 +104,7 @@ def test_the_done_when_scenario_on_the_demo_data(demo):
     report = selectors.donation_report(user=mth, date_from=today.replace(day=1), date_to=today)
     assert report["count"] == 1
     assert [r["name"] for r in report["recipients"]] == ["Human Bridge"]
-    assert [k["category"] for k in report["kinds"]] == ["Care bed"]
+    assert [k["category"] for k in report["kinds"]] == ["Vårdsäng"]
 
     # Each device's history shows every step; handed-over devices no longer count.
     for device, final in ((ultrasound, "traded_in"), (bed, "donated")):
