@@ -30,8 +30,9 @@ demo: install
 	$(BIN)/medtek demo-data --if-empty
 	@echo
 	@echo "  medtek runs at http://$(HOST):$(PORT)/"
-	@echo "  Demo logins (password: demo): mt-admin, mt-tech, auditor, finance, hmc,"
-	@echo "    berg, bracke, harjedalen, krokom, ragunda, stromsund, are, ostersund, mth"
+	@echo "  Demo logins (password: demo): mt-admin, mt-tech, auditor, finance,"
+	@echo "    berg, bracke, harjedalen, krokom, ragunda, stromsund, are, ostersund,"
+	@echo "    mth, mth-tech, hmc, halland-unit  (who sees what: README, Demo logins)"
 	@echo
 	$(BIN)/medtek runserver $(HOST):$(PORT)
 
