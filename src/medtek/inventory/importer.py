@@ -147,7 +147,12 @@ def import_devices(*, user: Any, data: bytes, filename: str, dry_run: bool = Fal
             if dry_run
             else (_CopyWriter(user) if connection.vendor == "postgresql" else _OrmWriter(user))
         )
-        validator.run(columns, records, report, writer)
+        try:
+            validator.run(columns, records, report, writer)
+        except BaseException:
+            if writer is not None:
+                writer.abort()  # end a COPY in progress, so the transaction can roll back cleanly
+            raise
         if not report.rows and not report.errors:
             report.errors.append(RowError(2, "", _("The file has no device rows under its header.")))
         if report.errors or writer is None:

@@ -303,3 +303,24 @@ def test_a_large_file_registers_every_device_with_its_event(register: Any) -> No
     last = imported.get(device_id=Device.objects.get(asset_number="M-04999").pk)
     assert (last.owner_id, last.in_register, last.data["asset_number"]) == (register.berg.pk, True, "M-04999")
     assert last.actor_id == register.admin.pk
+
+
+def test_a_failure_in_the_middle_of_a_large_file_leaves_nothing_and_the_connection_usable(
+    register: Any, monkeypatch: Any
+) -> None:
+    from medtek.inventory import importer
+
+    devices = Device.objects.count()
+    original = importer._Validator.row
+    calls = {"n": 0}
+
+    def row_then_fail(self: Any, *args: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == MANY - 10:
+            raise RuntimeError("disk full")
+        return original(self, *args)
+
+    monkeypatch.setattr(importer._Validator, "row", row_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run(register.admin, _many(MANY))
+    assert Device.objects.count() == devices
