@@ -7,7 +7,7 @@ page's time. The HTML is the same as Django's template writes (see the tests).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django import forms
@@ -17,6 +17,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
+Option = tuple[Any, dict[str, Any], Any]  # value, attributes, label
+SELECTED: dict[str, Any] = {"selected": True}
+NOT_SELECTED: dict[str, Any] = {}
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -28,21 +31,35 @@ def _attrs(attrs: dict[str, Any]) -> str:
     )
 
 
-def render_select(widget: dict[str, Any]) -> SafeString:
-    """A select widget's context (`widget` of ChoiceWidget.get_context) as HTML, as select.html writes it."""
-    parts = [f'<select name="{escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group_name, options, _index in widget["optgroups"]:
+def write_select(
+    name: str, attrs: dict[str, Any], groups: Iterable[tuple[Any, Iterable[Option]]]
+) -> SafeString:
+    """A <select> exactly as Django's select.html and select_option.html write it.
+
+    `groups` are (group label or None, [(value, option attributes, label), ...]).
+    """
+    parts = [f'<select name="{escape(name)}"{_attrs(attrs)}>']
+    for group_name, options in groups:
         if group_name:
             parts.append(f'\n  <optgroup label="{escape(group_name)}">')
-        for option in options:
+        for value, option_attrs, label in options:
+            # select_option.html ends with a newline
             parts.append(
-                f'\n  <option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
-                f"{escape(option['label'])}</option>\n"  # select_option.html ends with a newline
+                f'\n  <option value="{escape(value)}"{_attrs(option_attrs)}>{escape(label)}</option>\n'
             )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))
+
+
+def render_select(widget: dict[str, Any]) -> SafeString:
+    """A select widget's context (`widget` of ChoiceWidget.get_context) as HTML."""
+    groups = (
+        (group_name, ((o["value"], o["attrs"], o["label"]) for o in options))
+        for group_name, options, _index in widget["optgroups"]
+    )
+    return write_select(widget["name"], widget["attrs"], groups)
 
 
 class FormRenderer(DjangoTemplates):
@@ -60,7 +77,7 @@ class LongSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> str:
         chosen = {str(v) for v in self.format_value(value)}
-        parts = [f'<select name="{escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>']
+        options: list[Option] = []
         marked = False
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):  # option groups: the general path
@@ -68,10 +85,8 @@ class LongSelect(forms.Select):
             text = "" if option_value is None else str(option_value)
             selected = not marked and text in chosen
             marked = marked or selected
-            mark = " selected" if selected else ""
-            parts.append(f'\n  <option value="{escape(text)}"{mark}>{escape(label)}</option>\n')
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
+            options.append((text, SELECTED if selected else NOT_SELECTED, label))
+        return write_select(name, self.build_attrs(self.attrs, attrs), [(None, options)])
 
 
 class _ValuesChoiceIterator(ModelChoiceIterator):
