@@ -34,6 +34,7 @@ class Scope:
 
 
 EMPTY = Scope()
+SUPERUSER = Scope(is_superuser=True, roles=frozenset(Role.values))
 _CACHE_ATTR = "_medtek_scope"
 
 
@@ -56,19 +57,15 @@ def forget_scope(user: Any) -> None:
 
 def _compute(user: Any) -> Scope:
     if user.is_superuser:
-        return Scope(is_superuser=True, roles=frozenset(Role.values))
+        return SUPERUSER
     memberships, version = _memberships_and_graph_version(user.pk)
     return _scope_from(memberships, version)
 
 
 def prime_scope(user: Any, memberships: list[tuple[int, str]], version: tuple[Any, ...]) -> None:
     """Set the user's scope from memberships and a graph fingerprint read along with the user (the
-    API's token lookup reads them in its one query: see GRAPH_VERSION_SQL)."""
-    if user.is_superuser:
-        scope = Scope(is_superuser=True, roles=frozenset(Role.values))
-    else:
-        scope = _scope_from(memberships, version) if user.is_active else EMPTY
-    setattr(user, _CACHE_ATTR, scope)
+    API's token lookup reads them in its one query, with graph_version_sql)."""
+    setattr(user, _CACHE_ATTR, SUPERUSER if user.is_superuser else _scope_from(memberships, version))
 
 
 def _scope_from(memberships: list[tuple[int, str]], version: tuple[Any, ...]) -> Scope:

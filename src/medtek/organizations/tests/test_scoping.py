@@ -141,3 +141,18 @@ def test_a_revoked_token_is_refused(world: Any) -> None:
     token, key = token_create(username=world.admin.username, name="old")
     ApiToken.objects.filter(pk=token.pk).update(revoked=True)
     assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/devices").status_code == 401
+
+
+def test_a_token_records_when_it_was_last_used(world: Any) -> None:
+    from django.test import Client
+
+    from medtek.organizations.models import ApiToken
+    from medtek.organizations.services import token_create
+
+    token, key = token_create(username=world.admin.username, name="used")
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/devices").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    first = token.last_used_at
+    Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/devices")
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # written at most every 5 minutes
