@@ -31,12 +31,11 @@ class Panel:
 class DeviceLink:
     """A button on a device's register page that leads to another part's page for that device.
 
-    `href(device_id, asset_number)` gives the address; shown when the user has `capability` for the
-    device's owner.
+    `href(device_id)` gives the address; shown when the user has `capability` for the device's owner.
     """
 
     label: Any  # a lazy translation
-    href: Callable[[int, str], str]
+    href: Callable[[int], str]
     capability: str = "view"
     order: int = 100
 
@@ -64,10 +63,10 @@ def register_device_link(link: DeviceLink) -> None:
         DEVICE_LINKS.sort(key=lambda item: item.order)
 
 
-def device_links(scope: Any, *, device_id: int, asset_number: str, owner_id: int) -> list[dict[str, Any]]:
+def device_links(scope: Any, *, device_id: int, owner_id: int) -> list[dict[str, Any]]:
     """The registered device links the user may follow for this device, as {"url", "label"}."""
     return [
-        {"url": link.href(device_id, asset_number), "label": link.label}
+        {"url": link.href(device_id), "label": link.label}
         for link in DEVICE_LINKS
         if scope.can(link.capability, owner_id)
     ]

@@ -38,7 +38,7 @@ class DecommissioningConfig(AppConfig):
         )
 
 
-def _register_surplus_url(device_id: int, asset_number: str) -> str:
+def _register_surplus_url(device_id: int) -> str:
     from urllib.parse import urlencode
 
     from django.urls import reverse

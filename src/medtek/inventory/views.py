@@ -145,7 +145,6 @@ def _render_detail(
         "device_links": device_links(
             scope_for(request.user),
             device_id=device.pk,
-            asset_number=device.asset_number,
             owner_id=device.owner_id,
         ),
     }

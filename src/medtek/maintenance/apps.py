@@ -32,13 +32,13 @@ class MaintenanceConfig(AppConfig):
         )
 
 
-def _device_work_url(device_id: int, asset_number: str) -> str:
+def _device_work_url(device_id: int) -> str:
     from django.urls import reverse
 
     return reverse("maintenance:device_work", kwargs={"device_id": device_id})
 
 
-def _report_url(device_id: int, asset_number: str) -> str:
+def _report_url(device_id: int) -> str:
     from django.urls import reverse
 
     return f"{reverse('maintenance:report')}?device={device_id}"
