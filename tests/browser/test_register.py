@@ -68,7 +68,8 @@ def test_import_reports_a_bad_row_writes_nothing_then_imports_the_fixed_file(pag
     assert "Inget sparades" in page.locator("#import-result").inner_text()
     rows = page.locator("table.import-errors tbody tr")
     assert rows.count() == 1
-    assert rows.first.locator("td").all_inner_texts() == ["3", "model", "Okänd modell 'Ingen sådan modell'."]
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells == ["2", "3", "model", "Okänd modell 'Ingen sådan modell'."]
 
     page.go_back()
     page.goto("/devices/?owner=" + owner_id(page, "Krokoms kommun"))

@@ -13,6 +13,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from medtek.core.spreadsheets import xlsx_row
 from medtek.decommissioning.models import DonationShipment
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
@@ -114,18 +115,18 @@ def manifest_xlsx(shipment: DonationShipment, rows: list[dict[str, Any]]) -> byt
     assert ws is not None
     ws.title = str(_("Manifest"))
     agreement = shipment.aid_agreement
-    ws.append([str(_("Shipment")), shipment.pk])
-    ws.append([str(_("Donor")), str(shipment.organisation)])
-    ws.append([str(_("Recipient")), str(agreement.aid_organisation)])
-    ws.append([pgettext("aid agreement", "Agreement"), agreement.reference])
-    ws.append([str(_("Shipment date")), shipment.shipment_date])
-    ws.append([str(_("Handed over")), shipment.handed_over_on])
-    ws.append([])
-    ws.append([str(_(label)) for _key, label in MANIFEST_COLUMNS] + [str(_("Expiry date"))])
+    ws.append(xlsx_row(ws, [str(_("Shipment")), shipment.pk]))
+    ws.append(xlsx_row(ws, [str(_("Donor")), str(shipment.organisation)]))
+    ws.append(xlsx_row(ws, [str(_("Recipient")), str(agreement.aid_organisation)]))
+    ws.append(xlsx_row(ws, [pgettext("aid agreement", "Agreement"), agreement.reference]))
+    ws.append(xlsx_row(ws, [str(_("Shipment date")), shipment.shipment_date]))
+    ws.append(xlsx_row(ws, [str(_("Handed over")), shipment.handed_over_on]))
+    ws.append(xlsx_row(ws, []))
+    ws.append(xlsx_row(ws, [str(_(label)) for _key, label in MANIFEST_COLUMNS] + [str(_("Expiry date"))]))
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([row[key] for key, _label in MANIFEST_COLUMNS] + [row["expiry_date"]])
+        ws.append(xlsx_row(ws, [row[key] for key, _label in MANIFEST_COLUMNS] + [row["expiry_date"]]))
     return _workbook_bytes(wb)
 
 
@@ -182,37 +183,48 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = str(_("Donations"))
-    ws.append([str(_("Period")), report["date_from"], report["date_to"]])
-    ws.append([str(_("Items")), report["count"]])
-    ws.append([str(_("Units")), report["units"]])
-    ws.append([str(_("Estimated value (SEK)")), report["estimated_value"]])
-    ws.append([])
-    ws.append([str(_("Category")), str(_("Items")), str(_("Units")), str(_("Estimated value (SEK)"))])
-    for k in report["kinds"]:
-        ws.append([k["category"], k["items"], k["units"], k["value"]])
-    ws.append([])
+    ws.append(xlsx_row(ws, [str(_("Period")), report["date_from"], report["date_to"]]))
+    ws.append(xlsx_row(ws, [str(_("Items")), report["count"]]))
+    ws.append(xlsx_row(ws, [str(_("Units")), report["units"]]))
+    ws.append(xlsx_row(ws, [str(_("Estimated value (SEK)")), report["estimated_value"]]))
+    ws.append(xlsx_row(ws, []))
     ws.append(
-        [
-            str(_("Aid organisation")),
-            pgettext("aid agreement", "Agreement"),
-            str(_("Items")),
-            str(_("Estimated value (SEK)")),
-        ]
+        xlsx_row(ws, [str(_("Category")), str(_("Items")), str(_("Units")), str(_("Estimated value (SEK)"))])
+    )
+    for k in report["kinds"]:
+        ws.append(xlsx_row(ws, [k["category"], k["items"], k["units"], k["value"]]))
+    ws.append(xlsx_row(ws, []))
+    ws.append(
+        xlsx_row(
+            ws,
+            [
+                str(_("Aid organisation")),
+                pgettext("aid agreement", "Agreement"),
+                str(_("Items")),
+                str(_("Estimated value (SEK)")),
+            ],
+        )
     )
     for r in report["recipients"]:
-        ws.append([r["name"], r["agreement"], r["items"], r["value"]])
+        ws.append(xlsx_row(ws, [r["name"], r["agreement"], r["items"], r["value"]]))
     shipments = wb.create_sheet(str(_("Shipments")))
     shipments.append(
-        [
-            str(_("Shipment")),
-            str(_("Handed over")),
-            str(_("Aid organisation")),
-            str(_("Items")),
-            str(_("Follow-up")),
-        ]
+        xlsx_row(
+            shipments,
+            [
+                str(_("Shipment")),
+                str(_("Handed over")),
+                str(_("Aid organisation")),
+                str(_("Items")),
+                str(_("Follow-up")),
+            ],
+        )
     )
     for s in report["shipments"]:
         shipments.append(
-            [s.pk, s.handed_over_on, str(s.aid_agreement.aid_organisation), s.item_count, s.follow_up]
+            xlsx_row(
+                shipments,
+                [s.pk, s.handed_over_on, str(s.aid_agreement.aid_organisation), s.item_count, s.follow_up],
+            )
         )
     return _workbook_bytes(wb)

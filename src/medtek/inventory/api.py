@@ -313,7 +313,13 @@ def device_events(request: HttpRequest, device_id: int, cursor: str | None = Non
 
 
 class ImportRowError(Schema):
-    row: int
+    row: int = Field(
+        description="The data row as the user counts it: 1 is the first row under the header, "
+        "0 the header or the file as a whole."
+    )
+    line: int = Field(
+        description="The file line the row starts on (XLSX: the sheet's row number); 0 for the whole file."
+    )
     column: str
     message: str
 
@@ -323,10 +329,16 @@ class ImportReportOut(Schema):
     dry_run: bool
     rows: int
     created: int
+    error_count: int = Field(
+        description="All errors found; `errors` lists the first 1,000 of them, in row order."
+    )
+    error_rows: int = Field(description="How many rows (the header counts as one) have an error.")
     errors: list[ImportRowError]
 
 
-@router.post("/devices/import", response={200: ImportReportOut, 403: ErrorOut, 422: ImportReportOut})
+@router.post(
+    "/devices/import", response={200: ImportReportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportReportOut}
+)
 def device_import(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008
@@ -334,12 +346,21 @@ def device_import(
 ) -> Any:
     """Register the devices of a CSV/XLSX file (columns: see medtek.inventory.importer), all or none.
 
-    Answers the row report; 422 when any row is bad (then nothing is written), with every bad row's
-    row number (header = 1), column and reason. `dry_run` checks the file and writes nothing.
+    Answers the row report; 422 when any row is bad (then nothing is written), with the bad rows'
+    data row (the first row under the header is 1), file line, column and reason — the first 1,000
+    errors, and the count of all. 413 for a file over the upload limit (MEDTEK_UPLOAD_MAX_MB).
+    `dry_run` checks the file and writes nothing.
     """
+    from django.core.exceptions import ValidationError
+
+    from medtek.core.uploads import check_upload_size
     from medtek.inventory.importer import import_devices
 
-    report = import_devices(user=request.user, data=file.read(), filename=file.name or "", dry_run=dry_run)
+    try:
+        check_upload_size(file)
+    except ValidationError as exc:
+        return Status(413, {"detail": exc.messages[0], "errors": {"file": exc.messages}})
+    report = import_devices(user=request.user, data=file, filename=file.name or "", dry_run=dry_run)
     return Status(200 if report.ok else 422, report.as_dict())
 
 

@@ -1,7 +1,9 @@
 """Device export to CSV or XLSX, with the import's columns so an export can be edited and re-imported.
 
 CSV: UTF-8 with BOM, `;` between columns and decimal comma — what Swedish Excel opens directly —,
-dates as YYYY-MM-DD, yes/no as ja/nej; streamed row by row, so a million devices never sit in memory.
+dates as YYYY-MM-DD, yes/no as ja/nej, text that could start a formula behind an apostrophe
+(medtek.core.spreadsheets; the import takes it off again); streamed row by row, so a million devices
+never sit in memory.
 XLSX: one sheet "Devices" written with openpyxl's write-only mode; dates and amounts as cells of their type.
 Both read the user's devices (scoped, filtered like the list) in keyset chunks of one query each.
 """
@@ -21,6 +23,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medtek.core.spreadsheets import csv_text, xlsx_row
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.importer import COLUMNS
 from medtek.inventory.selectors import device_queryset
@@ -70,6 +73,8 @@ def _yes_no(value: bool) -> str:
 def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return csv_text(value)
     if isinstance(value, bool):
         return _yes_no(value)
     if isinstance(value, Decimal):
@@ -124,7 +129,7 @@ def export_devices(*, user: Any, filters: DeviceFilter, fmt: str) -> HttpRespons
             raise ValidationError(
                 {"format": _("More devices than an XLSX sheet holds; export as csv or filter the list.")}
             )
-        sheet.append([_yes_no(v) if isinstance(v, bool) else v for v in row])
+        sheet.append(xlsx_row(sheet, [_yes_no(v) if isinstance(v, bool) else v for v in row]))
     out = io.BytesIO()
     workbook.save(out)
     response = HttpResponse(

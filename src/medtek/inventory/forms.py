@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from medtek.core.forms import LongModelChoiceField
+from medtek.core.uploads import check_upload_size
 from medtek.inventory import rules
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.filters import SORTS
@@ -36,7 +37,6 @@ DESCRIPTIVE_FIELDS = [
 ]
 # Fields a scanned barcode fills when the user leaves them empty.
 BARCODE_FIELDS = ("serial_number", "udi_di", "udi_pi", "lot", "expiry_date")
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 SORT_LABELS = {
     "asset_number": _("Asset number, ascending"),
@@ -279,8 +279,7 @@ class ImportForm(forms.Form):
         name = (upload.name or "").lower()
         if not name.endswith((".csv", ".xlsx")):
             raise ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > MAX_IMPORT_BYTES:
-            raise ValidationError(_("The file is larger than 50 MB; split it into smaller files."))
+        check_upload_size(upload)
         return upload
 
 

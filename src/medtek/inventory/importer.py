@@ -29,24 +29,31 @@ bulk, and the devices and their "device.imported" events are written set-based i
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
+import heapq
 import io
+import itertools
 import json
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from medtek.core.events import build_event, record_events
 from medtek.core.models import Event
+from medtek.core.spreadsheets import unquote_csv_text
+from medtek.core.uploads import MB, UnsafeZip, check_zip
 from medtek.inventory import rules
 from medtek.inventory.choices import DeviceStatus, EventKind
 from medtek.inventory.models import Device, DeviceModel
@@ -92,25 +99,34 @@ UNIQUE_CHECK_CHUNK = 10000
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in the file: spreadsheet row (header = 1), column name and the reason."""
+    """One problem in the file: the data row as the user counts it (the first row under the header is
+    row 1; 0 is the header or the file as a whole), the column, the reason, and the line of the file
+    the row starts on (in an XLSX file, the sheet's row number)."""
 
     row: int
     column: str
     message: str
+    line: int = 0
 
 
 @dataclass
 class ImportReport:
-    """What an import found and did. `ok` is False when any row is bad; then nothing was written."""
+    """What an import found and did. `ok` is False when any row is bad; then nothing was written.
+
+    `errors` holds the first errors in row order (at most IMPORT_MAX_ERRORS); `error_count` and
+    `error_rows` count all of them and the rows they are on.
+    """
 
     rows: int = 0
     created: int = 0
     errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    error_rows: int = 0
     dry_run: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count and not self.errors
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -118,98 +134,233 @@ class ImportReport:
             "dry_run": self.dry_run,
             "rows": self.rows,
             "created": self.created,
-            "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors],
+            "error_count": self.error_count,
+            "error_rows": self.error_rows,
+            "errors": [
+                {"row": e.row, "line": e.line, "column": e.column, "message": e.message} for e in self.errors
+            ],
         }
 
 
+class _Errors:
+    """The errors found so far: all counted, the first `cap` of them (by row) kept."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.count = 0
+        self.rows = 0
+        self._kept: list[tuple[int, int, RowError]] = []  # a max-heap on (row, order), negated
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def add_row(self, errors: Iterable[RowError]) -> None:
+        """The errors of one row (or of the header), all found at once."""
+        added = 0
+        for error in errors:
+            added += 1
+            self.count += 1
+            heapq.heappush(self._kept, (-error.row, -self.count, error))
+            if len(self._kept) > self.cap:
+                heapq.heappop(self._kept)
+        self.rows += 1 if added else 0
+
+    def add(self, error: RowError) -> None:
+        self.add_row((error,))
+
+    def fill(self, report: ImportReport) -> None:
+        report.errors = [e for _row, _order, e in sorted(self._kept, key=lambda k: (-k[0], -k[1]))]
+        report.error_count, report.error_rows = self.count, self.rows
+
+
 class _FileError(Exception):
-    """The file as a whole cannot be read."""
+    """The file as a whole, or from one row on, cannot be read."""
+
+    def __init__(self, message: str, *, row: int = 0, line: int = 0) -> None:
+        super().__init__(message)
+        self.row, self.line = row, line
+
+    def error(self) -> RowError:
+        return RowError(self.row, "", str(self), self.line)
 
 
-def import_devices(*, user: Any, data: bytes, filename: str, dry_run: bool = False) -> ImportReport:
-    """Validate every row of a CSV/XLSX file and register all its devices, or none when any row is bad."""
+def import_devices(
+    *, user: Any, data: bytes | IO[bytes], filename: str, dry_run: bool = False
+) -> ImportReport:
+    """Validate every row of a CSV/XLSX file and register all its devices, or none when any row is bad.
+
+    `data` is the file's bytes or a binary file (an upload, read as a stream). On SQLite the rows are
+    checked without holding the database's write lock and staged in a temporary table; the devices
+    and their events are then written in one short transaction, so other users' writes wait a moment
+    at most. On PostgreSQL they are streamed with COPY, which blocks no one.
+    """
     scope = scope_for(user)
     if not scope.can(Cap.REGISTER_IMPORT):
         raise PermissionDenied(_("You may not import devices."))
     report = ImportReport(dry_run=dry_run)
+    errors = _Errors(int(settings.MEDTEK["IMPORT_MAX_ERRORS"]))
+    stream: IO[bytes] = io.BytesIO(data) if isinstance(data, bytes | bytearray | memoryview) else data
     try:
-        header, records = _read(data, filename)
+        source = _read(stream, filename)
     except _FileError as exc:
-        report.errors.append(RowError(1, "", str(exc)))
+        errors.add(exc.error())
+        errors.fill(report)
         return report
-    with transaction.atomic():
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic() if postgres else contextlib.nullcontext():
         validator = _Validator(user, scope)
-        columns = validator.check_header(header, report.errors)
-        if report.errors:
+        columns = validator.check_header(source.header, errors)
+        if errors:
+            errors.fill(report)
             return report
         writer: _Writer | None = (
-            None
-            if dry_run
-            else (_CopyWriter(user) if connection.vendor == "postgresql" else _OrmWriter(user))
+            None if dry_run else (_CopyWriter(user) if postgres else _StagingWriter(user))
         )
         try:
-            validator.run(columns, records, report, writer)
-        except BaseException:
+            validator.run(columns, source, report, errors, writer)
+            if not report.rows and not errors:
+                errors.add(RowError(1, "", _("The file has no device rows under its header."), 2))
+            if not errors and writer is not None:
+                try:
+                    report.created = writer.flush()
+                except RegisteredAlready:
+                    validator.check_registered(errors, recheck=True)
+        finally:
             if writer is not None:
-                writer.abort()  # end a COPY in progress, so the transaction can roll back cleanly
-            raise
-        if not report.rows and not report.errors:
-            report.errors.append(RowError(2, "", _("The file has no device rows under its header.")))
-        if report.errors or writer is None:
-            return report
-        try:
-            report.created = writer.flush()
-        except RegisteredAlready:
-            validator.check_registered(report.errors)
-            report.errors.sort(key=lambda e: e.row)
+                writer.abort()  # end a COPY or drop the staged rows, whatever happened
+    errors.fill(report)
+    if report.error_count:
+        report.created = 0
     return report
 
 
 # Reading -------------------------------------------------------------------------------------------
 
 
-def _read(data: bytes, filename: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The header and the (row number, cells as text) of every row after it."""
-    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    return _read_csv(data)
+@dataclass
+class _Source:
+    """A file's header and its rows as (data row, file line, cells as text)."""
+
+    header: list[str]
+    rows: Iterator[tuple[int, int, list[str]]]
+    may_hold_nul: bool = True
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise _FileError(_("The file is not text in UTF-8; save it as 'CSV UTF-8' or as XLSX.")) from exc
+def _limit(name: str) -> int:
+    return int(settings.MEDTEK[name])
 
 
-def _read_csv(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
+def _read(stream: IO[bytes], filename: str) -> _Source:
+    head = stream.read(4)
+    stream.seek(0)
+    if filename.lower().endswith((".xlsx", ".xlsm")) or head == b"PK\x03\x04":
+        return _read_xlsx(stream)
+    return _read_csv(stream)
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _encoding_of(stream: IO[bytes]) -> tuple[str, bool]:
+    """The encoding to read the CSV with (UTF-8, else Windows-1252), and whether it holds a NUL byte.
+
+    The file is scanned a megabyte at a time; UTF-16 and UTF-32 (with or without a byte-order mark)
+    and text in neither UTF-8 nor Windows-1252 are refused with a message that names what was found.
+    """
+    head = stream.read(4096)
+    stream.seek(0)
+    found = next((name for bom, name in _BOMS if head.startswith(bom)), None)
+    if found is None and len(head) >= 8 and head.count(b"\x00") * 3 >= len(head):
+        found = "UTF-16"  # ASCII text in UTF-16 without a byte-order mark: every other byte is NUL
+    if found:
+        raise _FileError(
+            _("The file is %(encoding)s-encoded; save it as UTF-8 (in Excel: 'CSV UTF-8').")
+            % {"encoding": found}
+        )
+    has_nul = False
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        line = 1
+        try:
+            while chunk := stream.read(MB):
+                decoder.decode(chunk)
+                has_nul = has_nul or b"\x00" in chunk
+                line += chunk.count(b"\n")
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            if encoding == "cp1252":
+                raise _FileError(
+                    _(
+                        "The file is not text in UTF-8 (nor in Windows-1252): byte 0x%(byte)02X near line "
+                        "%(line)s; save it as 'CSV UTF-8' or as XLSX."
+                    )
+                    % {"byte": exc.object[exc.start], "line": line}
+                ) from exc
+            continue
+        finally:
+            stream.seek(0)
+        return encoding, has_nul
+    raise AssertionError("unreachable")
+
+
+def _read_csv(stream: IO[bytes]) -> _Source:
+    encoding, has_nul = _encoding_of(stream)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    first_line = text.readline()
+    if not first_line.strip():
+        raise _FileError(_("The file is empty."))
     delimiter = max((";", ",", "\t"), key=first_line.count)
     if not first_line.count(delimiter):
         delimiter = ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    max_columns, max_rows = _limit("IMPORT_MAX_COLUMNS"), _limit("IMPORT_MAX_ROWS")
+
+    def lines() -> Iterator[str]:
+        for number, line in enumerate(itertools.chain((first_line,), text), start=1):
+            if line.count(delimiter) >= max_columns:  # bounded before the csv module splits the line
+                raise _FileError(_too_many_columns(max_columns), line=number)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
     try:
         header = next(reader)
-    except StopIteration as exc:
-        raise _FileError(_("The file is empty.")) from exc
     except csv.Error as exc:
         raise _FileError(_("The file cannot be read as CSV: %(reason)s") % {"reason": exc}) from exc
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        number = 1
+    def rows() -> Iterator[tuple[int, int, list[str]]]:
+        number, start = 0, reader.line_num + 1
         try:
             for cells in reader:
                 number += 1
-                yield number, cells
+                if number > max_rows:
+                    raise _FileError(_too_many_rows(max_rows), row=number, line=start)
+                yield number, start, [unquote_csv_text(c) if c[:1] == "'" else c for c in cells]
+                start = reader.line_num + 1
         except csv.Error as exc:
-            yield number + 1, [f"\x00csv:{exc}"]
+            raise _FileError(
+                _("The file cannot be read as CSV here: %(reason)s") % {"reason": exc},
+                row=number + 1,
+                line=start,
+            ) from exc
+        except _FileError as exc:
+            exc.row = exc.row or number + 1
+            raise
 
-    return header, rows()
+    return _Source(header, rows(), may_hold_nul=has_nul)
+
+
+def _too_many_rows(limit: int) -> str:
+    return _("The file has more than %(limit)s rows; split it into smaller files.") % {"limit": limit}
+
+
+def _too_many_columns(limit: int) -> str:
+    return _("The file has more than %(limit)s columns; the import reads at most that many.") % {
+        "limit": limit
+    }
 
 
 def _cell_text(value: Any) -> str:
@@ -228,27 +379,43 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    """The first sheet, read with calamine (Rust): some twenty times faster than openpyxl's reader."""
+def _read_xlsx(stream: IO[bytes]) -> _Source:
+    """The first sheet, read with calamine (Rust): some twenty times faster than openpyxl's reader.
+
+    calamine holds the sheet's cells, so the zip is checked first (uploads.check_zip): what it unpacks
+    to is bounded by IMPORT_XLSX_MAX_UNPACKED_MB, and so is the memory the sheet takes.
+    """
     from python_calamine import CalamineWorkbook
 
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows_iter = iter(workbook.get_sheet_by_index(0).iter_rows())  # from the sheet's row 1
+        check_zip(stream, max_unpacked=_limit("IMPORT_XLSX_MAX_UNPACKED_MB") * MB)
+    except UnsafeZip as exc:
+        raise _FileError(str(exc)) from exc
+    max_columns, max_rows = _limit("IMPORT_MAX_COLUMNS"), _limit("IMPORT_MAX_ROWS")
+    try:
+        workbook = CalamineWorkbook.from_filelike(stream)
+        sheet = workbook.get_sheet_by_index(0)
+        if sheet.end is not None and sheet.end[0] > max_rows:  # end: the last row's index, from 0
+            raise _FileError(_too_many_rows(max_rows), row=max_rows + 1, line=max_rows + 2)
+        if sheet.width > max_columns:
+            raise _FileError(_too_many_columns(max_columns), line=1)
+        rows_iter = iter(sheet.iter_rows())  # from the sheet's row 1
         header = [_cell_text(v) for v in next(rows_iter)]
     except StopIteration as exc:
         raise _FileError(_("The file is empty.")) from exc
+    except _FileError:
+        raise
     except Exception as exc:  # calamine raises its own kinds for a damaged or foreign file
         raise _FileError(_("The file cannot be read as XLSX: %(reason)s") % {"reason": exc}) from exc
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
+    def rows() -> Iterator[tuple[int, int, list[str]]]:
         try:
-            for number, values in enumerate(rows_iter, start=2):
-                yield number, [v if v.__class__ is str else _cell_text(v) for v in values]
+            for number, values in enumerate(rows_iter, start=1):
+                yield number, number + 1, [v if v.__class__ is str else _cell_text(v) for v in values]
         finally:
             workbook.close()
 
-    return header, rows()
+    return _Source(header, rows())
 
 
 # Validation ----------------------------------------------------------------------------------------
@@ -298,9 +465,10 @@ class _Validator:
             with translation.override("sv"):
                 self.statuses[_key(str(label))] = value
 
-    def check_header(self, header: list[str], errors: list[RowError]) -> list[str | None]:
+    def check_header(self, header: list[str], errors: _Errors) -> list[str | None]:
         columns: list[str | None] = []
         seen: set[str] = set()
+        found: list[RowError] = []
         for raw in header:
             name = _key(raw).replace(" ", "_")
             name = ALIASES.get(name, name)
@@ -308,109 +476,119 @@ class _Validator:
                 columns.append(None)
                 continue
             if name not in COLUMNS:
-                errors.append(
+                found.append(
                     RowError(
-                        1,
+                        0,
                         raw,
                         _("Unknown column '%(name)s'; the columns are: %(columns)s.")
                         % {"name": raw, "columns": ", ".join(COLUMNS)},
+                        1,
                     )
                 )
             elif name in seen:
-                errors.append(RowError(1, raw, _("The column '%(name)s' appears twice.") % {"name": raw}))
+                found.append(RowError(0, raw, _("The column '%(name)s' appears twice.") % {"name": raw}, 1))
             seen.add(name)
             columns.append(name)
         for name in REQUIRED:
             if name not in seen:
-                errors.append(
-                    RowError(1, name, _("The column '%(name)s' is missing; it is required.") % {"name": name})
+                found.append(
+                    RowError(
+                        0, name, _("The column '%(name)s' is missing; it is required.") % {"name": name}, 1
+                    )
                 )
+        errors.add_row(found)
         return columns
 
     def run(
         self,
         columns: list[str | None],
-        records: Iterable[tuple[int, list[str]]],
+        source: _Source,
         report: ImportReport,
+        errors: _Errors,
         writer: _Writer | None,
     ) -> None:
-        errors = report.errors
+        """Check every row; hand the good ones to `writer` while the file has no error."""
         seen_numbers: dict[str, int] = {}
         index = {name: i for i, name in enumerate(columns) if name}
         width = len(columns)
         get = _getter(index)
-        for number, cells in records:
-            if cells and cells[0].startswith("\x00csv:"):
-                errors.append(
-                    RowError(
-                        number,
-                        "",
-                        _("The file cannot be read as CSV here: %(reason)s") % {"reason": cells[0][5:]},
+        check_nul = source.may_hold_nul
+        try:
+            for number, line, cells in source.rows:
+                if not any(c.strip() for c in cells):
+                    continue
+                report.rows += 1
+                if check_nul and any("\x00" in c for c in cells):
+                    errors.add_row(_nul_errors(number, line, columns, cells))
+                    continue
+                if len(cells) < width:
+                    cells = cells + [""] * (width - len(cells))
+                values = self.row(number, line, get(cells), errors)
+                if values is None:
+                    continue
+                asset = values[0]
+                first = seen_numbers.get(asset)
+                if first is not None:
+                    errors.add(
+                        RowError(
+                            number,
+                            "asset_number",
+                            _("The asset number %(number)s is also on row %(row)s.")
+                            % {"number": asset, "row": first},
+                            line,
+                        )
                     )
-                )
-                break
-            if not any(c.strip() for c in cells):
-                continue
-            report.rows += 1
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            values = self.row(number, get(cells), errors)
-            if values is None:
-                continue
-            asset = values[0]
-            first = seen_numbers.get(asset)
-            if first is not None:
-                errors.append(
-                    RowError(
-                        number,
-                        "asset_number",
-                        _("The asset number %(number)s is also on row %(row)s.")
-                        % {"number": asset, "row": first},
-                    )
-                )
-                continue
-            seen_numbers[asset] = number
-            self.accepted.append((asset, number))
-            if writer is not None and not errors:
-                writer.add(values)
-                if not writer.streams and len(self.accepted) - self.checked >= UNIQUE_CHECK_CHUNK:
+                    continue
+                seen_numbers[asset] = number
+                self.accepted.append((asset, number, line))
+                if writer is not None and not errors:
+                    writer.add(values)
+                if (writer is None or not writer.streams) and len(
+                    self.accepted
+                ) - self.checked >= UNIQUE_CHECK_CHUNK:
                     self.check_registered(errors)
-            elif len(self.accepted) - self.checked >= UNIQUE_CHECK_CHUNK:
-                if writer is not None:
-                    writer.abort()  # a streaming writer holds the connection until it is stopped
-                self.check_registered(errors)
+                if writer is not None and errors:
+                    writer.abort()  # nothing will be written; stop streaming or staging
+        except _FileError as exc:
+            errors.add(exc.error())
         if writer is not None and errors:
             writer.abort()
         if writer is None or not writer.streams or errors:
             self.check_registered(errors)
-        errors.sort(key=lambda e: e.row)
 
-    def check_registered(self, errors: list[RowError]) -> None:
-        """Report the accepted rows whose asset number the register already holds (not yet checked)."""
+    def check_registered(self, errors: _Errors, *, recheck: bool = False) -> None:
+        """Report the accepted rows whose asset number the register already holds (not yet checked).
+
+        `recheck`: all of them again (another import registered some after they were checked).
+        """
+        if recheck:
+            self.checked = 0
         pending, self.checked = self.accepted[self.checked :], len(self.accepted)
-        if not pending:
-            return
-        numbers = [a for a, _n in pending]
-        taken = set(
-            Device.objects.filter(asset_number__any_of=numbers).values_list("asset_number", flat=True)
-        )
-        for asset, number in pending:
-            if asset in taken:
-                errors.append(
-                    RowError(
-                        number,
-                        "asset_number",
-                        _("A device with the asset number %(number)s is already registered.")
-                        % {"number": asset},
-                    )
+        for start in range(0, len(pending), UNIQUE_CHECK_CHUNK):
+            chunk = pending[start : start + UNIQUE_CHECK_CHUNK]
+            taken = set(
+                Device.objects.filter(asset_number__any_of=[a for a, _n, _l in chunk]).values_list(
+                    "asset_number", flat=True
                 )
+            )
+            for asset, number, line in chunk:
+                if asset in taken:
+                    errors.add(
+                        RowError(
+                            number,
+                            "asset_number",
+                            _("A device with the asset number %(number)s is already registered.")
+                            % {"number": asset},
+                            line,
+                        )
+                    )
 
-    def row(self, number: int, raw: dict[str, str], errors: list[RowError]) -> tuple[Any, ...] | None:
+    def row(self, number: int, line: int, raw: dict[str, str], errors: _Errors) -> tuple[Any, ...] | None:
         """The validated values in `_Writer.FIELDS` order, or None after recording the row's errors."""
         bad: list[RowError] = []
 
         def fail(column: str, message: str) -> None:
-            bad.append(RowError(number, column, message))
+            bad.append(RowError(number, column, message, line))
 
         asset = raw["asset_number"].strip()
         if not asset:
@@ -463,7 +641,7 @@ class _Validator:
         if sterile and expiry is None and not raw["expiry_date"].strip():
             fail("expiry_date", _("A sterile device needs its expiry date."))
         if bad:
-            errors.extend(bad)
+            errors.add_row(bad)
             return None
         return (
             asset,
@@ -548,6 +726,15 @@ class _Validator:
                 % {"code": text, "owner": self.org_names[owner_id]},
             )
         return None
+
+
+def _nul_errors(number: int, line: int, columns: list[str | None], cells: list[str]) -> list[RowError]:
+    message = _("The cell holds a NUL character (\\0), which text cannot hold; remove it.")
+    return [
+        RowError(number, (columns[i] if i < len(columns) else None) or str(i + 1), message, line)
+        for i, cell in enumerate(cells)
+        if "\x00" in cell
+    ]
 
 
 def _getter(index: dict[str, int]) -> Any:
@@ -647,34 +834,127 @@ class _Writer:
         raise NotImplementedError
 
 
-class _OrmWriter(_Writer):
-    """Set-based inserts through the ORM (SQLite and other databases)."""
+def _events_sql(vendor: str, devices_where: str) -> str:
+    """INSERT of the "device.imported" event of every device `devices_where` picks, by the database.
+
+    Parameters: occurred/recorded time, actor id, kind, then the statuses that leave the register
+    (one for PostgreSQL's array, one each for SQLite's list), then those of `devices_where`.
+    """
+    if vendor == "postgresql":
+        left, data = "NOT (d.status = ANY(%s))", "jsonb_build_object"
+    else:
+        left, data = f"d.status NOT IN ({', '.join(['%s'] * len(rules.LEFT_REGISTER))})", "json_object"
+    return f"""
+        INSERT INTO {Event._meta.db_table} (occurred_at, recorded_at, actor_id, kind, subject_type,
+            subject_id, device_id, owner_id, location_id, status, in_register, data, message)
+        SELECT %s, %s, %s, %s, 'inventory.device', d.id, d.id, d.owner_id, d.location_id, d.status,
+               {left},
+               {data}('asset_number', d.asset_number, 'model', d.model_id, 'owner', d.owner_id),
+               ''
+        FROM {Device._meta.db_table} d WHERE {devices_where} ORDER BY d.id
+    """
+
+
+def _event_params(writer: _Writer, vendor: str) -> list[Any]:
+    now = connection.ops.adapt_datetimefield_value(writer.now)
+    left = sorted(rules.LEFT_REGISTER)
+    actor_id = writer.user.pk if getattr(writer.user, "is_authenticated", False) else None
+    return [now, now, actor_id, str(EventKind.IMPORTED), *([left] if vendor == "postgresql" else left)]
+
+
+class _StagingWriter(_Writer):
+    """SQLite: rows staged in a temporary table while the file is checked, swapped in at the end.
+
+    A temporary table lives in the connection's own temp database, so staging takes no lock on the
+    register and other users write as usual while a large file is checked. Only the swap — two
+    INSERT … SELECT in one transaction, run inside SQLite — holds the write lock, briefly; an asset
+    number registered meanwhile makes the unique index refuse the swap, and nothing is written.
+    """
+
+    CHUNK_ROWS = 5000
 
     def __init__(self, user: Any) -> None:
         super().__init__(user)
-        self.devices: list[Device] = []
+        self.table = f"medtek_import_{uuid.uuid4().hex}"
+        self.pending: list[tuple[Any, ...]] = []
+        self.staged = 0
+        self.created = False
+        self.dropped = False
+        self.insert = (
+            f"INSERT INTO temp.{self.table} ({', '.join(self.FIELDS)}) "
+            f"VALUES ({', '.join(['%s'] * len(self.FIELDS))})"
+        )
 
     def add(self, values: tuple[Any, ...]) -> None:
-        self.devices.append(Device(**dict(zip(self.FIELDS, values, strict=True))))
+        # As Django's SQLite backend stores them: dates as ISO text, amounts as text, flags as 0/1.
+        self.pending.append(
+            tuple(
+                v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, Decimal) else v
+                for v in values
+            )
+        )
+        if len(self.pending) >= self.CHUNK_ROWS:
+            self._stage()
+
+    def _stage(self) -> None:
+        if self.dropped or not self.pending:
+            return
+        with connection.cursor() as cursor:
+            if not self.created:
+                cursor.execute(
+                    f"CREATE TEMP TABLE {self.table} (seq INTEGER PRIMARY KEY, {', '.join(self.FIELDS)})"
+                )
+                self.created = True
+            cursor.executemany(self.insert, self.pending)
+        self.staged += len(self.pending)
+        self.pending = []
+
+    def abort(self) -> None:
+        """Drop the staged rows (nothing of them is in the register)."""
+        self.pending = []
+        if self.created and not self.dropped:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS temp.{self.table}")
+        self.dropped = True
 
     def flush(self) -> int:
-        created = Device.objects.bulk_create(self.devices, batch_size=2000)
-        record_events(
-            build_event(
-                kind=EventKind.IMPORTED,
-                subject=device,
-                actor=self.user,
-                data={
-                    "asset_number": device.asset_number,
-                    "model": device.model_id,
-                    "owner": device.owner_id,
-                },
-                occurred_at=self.now,
-                device_snapshot=device.snapshot(),
-            )
-            for device in created
+        self._stage()
+        if not self.staged:
+            return 0
+        rest_columns, rest_values = _constant_values(
+            Device, self.FIELDS, {"created_at": self.now, "updated_at": self.now}
         )
-        return len(created)
+        columns = ", ".join([*self.FIELDS, *rest_columns])
+        selected = ", ".join([*self.FIELDS, *(["%s"] * len(rest_values))])
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {Device._meta.db_table} ({columns}) "
+                    f"SELECT {selected} FROM temp.{self.table} ORDER BY seq",
+                    rest_values,
+                )
+                cursor.execute(
+                    _events_sql(
+                        connection.vendor, f"d.asset_number IN (SELECT asset_number FROM temp.{self.table})"
+                    ),
+                    _event_params(self, connection.vendor),
+                )
+        except IntegrityError as exc:
+            raise RegisteredAlready from exc
+        return self.staged
+
+
+def _constant_values(model: Any, given: Iterable[str], fixed: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    """Columns of `model` not in `given` and their database values (from `fixed` or the field default)."""
+    names: list[str] = []
+    values: list[Any] = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key or f.attname in given:
+            continue
+        names.append(f.column)
+        value = fixed[f.attname] if f.attname in fixed else f.get_default()
+        values.append(f.get_db_prep_save(value, connection))
+    return names, values
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
@@ -794,23 +1074,7 @@ class _CopyWriter(_Writer):
             raise RegisteredAlready from exc
         with connection.cursor() as cursor:
             cursor.execute(
-                f"""
-                INSERT INTO {Event._meta.db_table} (occurred_at, recorded_at, actor_id, kind, subject_type,
-                    subject_id, device_id, owner_id, location_id, status, in_register, data, message)
-                SELECT %s, %s, %s, %s, 'inventory.device', d.id, d.id, d.owner_id, d.location_id, d.status,
-                       NOT (d.status = ANY(%s)),
-                       jsonb_build_object('asset_number', d.asset_number, 'model', d.model_id,
-                                          'owner', d.owner_id),
-                       ''
-                FROM {Device._meta.db_table} d WHERE d.asset_number = ANY(%s)
-                """,
-                [
-                    self.now,
-                    self.now,
-                    self.actor_id,
-                    str(EventKind.IMPORTED),
-                    sorted(rules.LEFT_REGISTER),
-                    self.assets,
-                ],
+                _events_sql(connection.vendor, "d.asset_number = ANY(%s)"),
+                [*_event_params(self, connection.vendor), self.assets],
             )
         return len(self.assets)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medtek.core.models import Event
@@ -284,18 +285,22 @@ def device_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         dry_run = form.cleaned_data["dry_run"]
         try:
-            report = import_devices(
-                user=request.user, data=upload.read(), filename=upload.name, dry_run=dry_run
-            )
+            report = import_devices(user=request.user, data=upload, filename=upload.name, dry_run=dry_run)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            errors = list(report.errors)
+            errors = report.errors[:IMPORT_ERRORS_SHOWN]
             context.update(
                 report=report,
                 dry_run=dry_run,
-                errors_shown=errors[:IMPORT_ERRORS_SHOWN],
-                errors_hidden=max(0, len(errors) - IMPORT_ERRORS_SHOWN),
+                errors_shown=errors,
+                errors_hidden=max(0, report.error_count - len(errors)),
+                error_summary=_("The file has %(errors)s on %(rows)s. Nothing was saved.")
+                % {
+                    "errors": ngettext("%(n)s error", "%(n)s errors", report.error_count)
+                    % {"n": report.error_count},
+                    "rows": ngettext("%(n)s row", "%(n)s rows", report.error_rows) % {"n": report.error_rows},
+                },
             )
     return render(request, "inventory/device_import.html", context)
 

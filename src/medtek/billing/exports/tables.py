@@ -11,6 +11,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from medtek.billing.models import Invoice, InvoiceLine
+from medtek.core.spreadsheets import csv_row, xlsx_row
 
 LINE_HEADER = [
     "invoice",
@@ -59,11 +60,12 @@ def _cell(value: Any) -> Any:
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """Text that could start a formula is neutralised before amounts become text, so -5.00 stays -5.00."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([_cell(v) for v in csv_row(row)])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -75,7 +77,7 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
         ws = wb.create_sheet(title[:31])
         ws.append(list(header))
         for row in rows:
-            ws.append([v for v in row])
+            ws.append(xlsx_row(ws, row))
         for col in ws.iter_cols(min_row=2):
             for cell in col:
                 if isinstance(cell.value, Decimal):

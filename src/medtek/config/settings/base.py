@@ -123,4 +123,13 @@ MEDTEK = {
     "LIST_COUNT_CAP": int(os.environ.get("MEDTEK_LIST_COUNT_CAP", "10000")),
     "PAGE_SIZE": 50,
     "MAX_PAGE_SIZE": 200,
+    # Every uploaded file, on every path (form and API), at most this many megabytes.
+    "UPLOAD_MAX_MB": int(os.environ.get("MEDTEK_UPLOAD_MAX_MB", "50")),
+    # An import file: at most this many data rows and columns, and an XLSX at most this many
+    # megabytes unpacked (a zip bomb is refused from its directory before anything is unpacked).
+    "IMPORT_MAX_ROWS": int(os.environ.get("MEDTEK_IMPORT_MAX_ROWS", "1000000")),
+    "IMPORT_MAX_COLUMNS": int(os.environ.get("MEDTEK_IMPORT_MAX_COLUMNS", "100")),
+    "IMPORT_XLSX_MAX_UNPACKED_MB": int(os.environ.get("MEDTEK_IMPORT_XLSX_MAX_UNPACKED_MB", "100")),
+    # An import's error report lists at most this many errors (and counts all of them).
+    "IMPORT_MAX_ERRORS": 1000,
 }

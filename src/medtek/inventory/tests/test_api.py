@@ -200,7 +200,15 @@ def test_import_registers_the_file_and_answers_the_report(world: Any, admin_api:
     text = f"asset_number;model;owner\nIMP-1;{model.name};{world.berg.short_code}\n"
     response = admin_api.post(f"{API}/devices/import", {"file": csv_file(text)})
     assert response.status_code == 200, response.content
-    assert response.json() == {"ok": True, "dry_run": False, "rows": 1, "created": 1, "errors": []}
+    assert response.json() == {
+        "ok": True,
+        "dry_run": False,
+        "rows": 1,
+        "created": 1,
+        "error_count": 0,
+        "error_rows": 0,
+        "errors": [],
+    }
     assert Device.objects.filter(asset_number="IMP-1").exists()
 
 
@@ -209,7 +217,7 @@ def test_import_with_bad_rows_is_422_with_every_row_error(world: Any, admin_api:
     response = admin_api.post(f"{API}/devices/import", {"file": csv_file(text)})
     assert response.status_code == 422
     assert response.json()["errors"] == [
-        {"row": 2, "column": "model", "message": "Unknown device model 'Nope'."}
+        {"row": 1, "line": 2, "column": "model", "message": "Unknown device model 'Nope'."}
     ]
     assert not Device.objects.exists()
 

@@ -122,18 +122,20 @@ def test_every_bad_row_is_reported_and_nothing_is_written(register: Any) -> None
     report = run(register.admin, text)
     assert not report.ok
     assert messages(report) == [
-        (3, "model", "Unknown device model 'No Such Model'."),
-        (4, "owner", "Unknown organisation 'NOPE'."),
-        (5, "location", "The location AVD9 belongs to another organisation, not to Bergs kommun."),
-        (6, "acquisition_value", "The acquisition value cannot be negative."),
-        (7, "acquisition_value", "'abc' is not an amount; write e.g. 28000,50 or 28000.50."),
-        (8, "expiry_date", "A sterile device needs its expiry date."),
-        (9, "is_sterile", "'kanske' is not yes or no; write ja or nej."),
-        (10, "asset_number", "The asset number A-1 is also on row 2."),
-        (11, "asset_number", "A device with the asset number TAKEN is already registered."),
-        (12, "asset_number", "The asset number is required."),
-        (12, "expiry_date", "'31/12/2027' is not a date; write YYYY-MM-DD."),
+        (2, "model", "Unknown device model 'No Such Model'."),
+        (3, "owner", "Unknown organisation 'NOPE'."),
+        (4, "location", "The location AVD9 belongs to another organisation, not to Bergs kommun."),
+        (5, "acquisition_value", "The acquisition value cannot be negative."),
+        (6, "acquisition_value", "'abc' is not an amount; write e.g. 28000,50 or 28000.50."),
+        (7, "expiry_date", "A sterile device needs its expiry date."),
+        (8, "is_sterile", "'kanske' is not yes or no; write ja or nej."),
+        (9, "asset_number", "The asset number A-1 is also on row 1."),
+        (10, "asset_number", "A device with the asset number TAKEN is already registered."),
+        (11, "asset_number", "The asset number is required."),
+        (11, "expiry_date", "'31/12/2027' is not a date; write YYYY-MM-DD."),
     ]
+    assert [e.line for e in report.errors] == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 12]
+    assert (report.error_count, report.error_rows) == (11, 10)
     assert report.created == 0
     assert Device.objects.count() == 1
     assert Event.objects.count() == events
@@ -157,7 +159,7 @@ def test_ambiguous_model_name_asks_for_the_manufacturer(register: Any) -> None:
     DeviceModelFactory(name="Infusomat Space")
     report = run(register.admin, "asset_number;model;owner\nA-1;Infusomat Space;BERG\n")
     assert messages(report) == [
-        (2, "model", "Several manufacturers have a model 'Infusomat Space'; write 'Manufacturer Model'.")
+        (1, "model", "Several manufacturers have a model 'Infusomat Space'; write 'Manufacturer Model'.")
     ]
 
 
@@ -165,7 +167,7 @@ def test_owner_outside_the_users_import_right_is_refused(register: Any) -> None:
     register.foreign.short_code = "HALM"
     register.foreign.save()
     report = run(register.admin, "asset_number;model;owner\nA-1;Infusomat Space;HALM\n")
-    assert messages(report) == [(2, "owner", "Unknown organisation 'HALM'.")]
+    assert messages(report) == [(1, "owner", "Unknown organisation 'HALM'.")]
 
 
 def test_user_without_import_right_is_denied(register: Any) -> None:
@@ -175,13 +177,15 @@ def test_user_without_import_right_is_denied(register: Any) -> None:
 
 def test_unknown_and_missing_columns_are_reported_on_the_header_row(register: Any) -> None:
     report = run(register.admin, "asset_number;modell_x\nA-1;x\n")
-    assert [e.row for e in report.errors] == [1, 1, 1]
+    assert [(e.row, e.line) for e in report.errors] == [(0, 1), (0, 1), (0, 1)]
+    assert (report.error_count, report.error_rows) == (3, 1)
     assert report.errors[0] == RowError(
-        1,
+        0,
         "modell_x",
         "Unknown column 'modell_x'; the columns are: asset_number, model, owner, location, serial_number, "
         "udi, status, acquisition_date, acquisition_value, warranty_end, stores_patient_data, "
         "has_radiation_source, is_sterile, expiry_date.",
+        1,
     )
     assert report.errors[1].message == "The column 'model' is missing; it is required."
 
@@ -247,13 +251,13 @@ def test_xlsx_file_is_imported_with_typed_cells(register: Any) -> None:
 
 def test_a_damaged_xlsx_file_is_one_clear_error(register: Any) -> None:
     report = import_devices(user=register.admin, data=b"PK\x03\x04garbage", filename="devices.xlsx")
-    assert report.errors[0].row == 1
-    assert report.errors[0].message.startswith("The file cannot be read as XLSX")
+    assert (report.errors[0].row, report.errors[0].line) == (0, 0)
+    assert report.errors[0].message.startswith("The file is not a readable XLSX (zip) file")
 
 
 def test_a_file_with_only_a_header_is_an_error(register: Any) -> None:
     report = run(register.admin, "asset_number;model;owner\n")
-    assert messages(report) == [(2, "", "The file has no device rows under its header.")]
+    assert messages(report) == [(1, "", "The file has no device rows under its header.")]
 
 
 def test_import_takes_a_bounded_number_of_queries(register: Any, django_assert_max_num_queries: Any) -> None:
@@ -279,7 +283,7 @@ def _many(count: int, bad: dict[int, str] | None = None) -> str:
 def test_a_bad_row_after_thousands_of_good_ones_leaves_nothing_written(register: Any) -> None:
     devices, events = Device.objects.count(), Event.objects.count()
     report = run(register.admin, _many(MANY, {MANY - 1: "M-LAST;No Such Model;BERG;;;;;"}))
-    assert messages(report) == [(MANY + 1, "model", "Unknown device model 'No Such Model'.")]
+    assert messages(report) == [(MANY, "model", "Unknown device model 'No Such Model'.")]
     assert (report.created, Device.objects.count(), Event.objects.count()) == (0, devices, events)
 
 
@@ -290,7 +294,7 @@ def test_an_asset_number_already_registered_far_down_the_file_is_named_and_nothi
     devices, events = Device.objects.count(), Event.objects.count()
     report = run(register.admin, _many(MANY))
     assert messages(report) == [
-        (4002, "asset_number", "A device with the asset number M-04000 is already registered.")
+        (4001, "asset_number", "A device with the asset number M-04000 is already registered.")
     ]
     assert (report.created, Device.objects.count(), Event.objects.count()) == (0, devices, events)
 

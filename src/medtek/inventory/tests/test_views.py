@@ -346,7 +346,8 @@ def test_import_with_a_bad_row_shows_the_row_report_and_writes_nothing(importabl
     response = upload(client_for(importable.admin), csv)
     page = text(response)
     assert "Inget sparades" in page
-    assert [(e.row, e.column) for e in response.context["errors_shown"]] == [(3, "model")]
+    assert [(e.row, e.line, e.column) for e in response.context["errors_shown"]] == [(2, 3, "model")]
+    assert "Filen har 1 fel på 1 rad. Inget sparades." in page
     assert "Okänd modell &#x27;Okänd modell&#x27;." in page
     assert Device.objects.count() == before
 
