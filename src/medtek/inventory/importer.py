@@ -299,7 +299,7 @@ def _encoding_of(stream: IO[bytes]) -> tuple[str, bool]:
                         "The file is not text in UTF-8 (nor in Windows-1252): byte 0x%(byte)02X near line "
                         "%(line)s; save it as 'CSV UTF-8' or as XLSX."
                     )
-                    % {"byte": exc.object[exc.start], "line": line}
+                    % {"byte": exc.object[exc.start], "line": line + exc.object[: exc.start].count(b"\n")}
                 ) from exc
             continue
         finally:
@@ -430,7 +430,7 @@ class _Validator:
 
     def __init__(self, user: Any, scope: Any) -> None:
         self.user = user
-        self.accepted: list[tuple[str, int]] = []  # (asset number, row) of the rows that passed
+        self.accepted: list[tuple[str, int, int]] = []  # (asset number, row, line) of the rows that passed
         self.checked = 0  # how many of them were checked against the register
         allowed = None if scope.is_superuser else scope.org_ids(Cap.REGISTER_IMPORT)
         self.allowed: frozenset[int] | None = allowed
