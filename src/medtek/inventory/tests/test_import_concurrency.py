@@ -127,10 +127,11 @@ print(json.dumps({
 
 
 @pytest.fixture
-def file_database(transactional_db: Any, tmp_path: Path) -> Path:
+def file_database(request: Any, tmp_path: Path) -> Path:
     """The test database's schema (and triggers) copied into a file, for a process of its own."""
     if connection.vendor != "sqlite":
         pytest.skip("the write lock held by an import is SQLite's; PostgreSQL streams with COPY")
+    request.getfixturevalue("transactional_db")
     path = tmp_path / "medtek.sqlite3"
     connection.ensure_connection()
     target = sqlite3.connect(path)
