@@ -1,7 +1,9 @@
 """Device import from a spreadsheet (CSV or XLSX): every row validated, then all written or none.
 
-The file has a header row (row 1) naming its columns; each following row is one device.
-Column names are case-insensitive; the Swedish names in brackets are accepted too.
+The file has a header row naming its columns; each following row is one device. Errors name the data
+row as the user counts it (the first row under the header is row 1) and, beside it, the file line the
+row starts on (in XLSX, the sheet's row number). Column names are case-insensitive; the Swedish names
+in brackets are accepted too.
 
 Columns (* required):
 - asset_number* (inventarienummer): unique in the file and in the register, at most 40 characters.
@@ -20,11 +22,20 @@ Columns (* required):
 - stores_patient_data, has_radiation_source, is_sterile: ja/nej, yes/no, 1/0, true/false; empty is no.
 
 CSV files are UTF-8 (with or without BOM; Windows-1252 as Swedish Excel saves "CSV" is read too), with
-`;` or `,` between columns (sniffed from the header). XLSX files are read from their first sheet.
+`;` or `,` between columns (sniffed from the header); UTF-16/UTF-32 and other encodings are refused by
+name. A text cell starting with an apostrophe before =, +, -, @ (as medtek's exports write formula-like
+text) is read without the apostrophe. XLSX files are read from their first sheet. Input is bounded
+(settings MEDTEK_IMPORT_MAX_ROWS, MEDTEK_IMPORT_MAX_COLUMNS, MEDTEK_IMPORT_XLSX_MAX_UNPACKED_MB; the
+upload size is checked by the form and the API handler), NUL characters are refused with their row and
+column, and the report keeps the first IMPORT_MAX_ERRORS errors while counting all.
 
 References are resolved with one query per table, asset numbers are checked against the register in
-bulk, and the devices and their "device.imported" events are written set-based in one transaction
-(COPY on PostgreSQL), so a file of a million rows takes a few dozen queries, not a million.
+bulk, and the devices and their "device.imported" events are written set-based, so a file of a million
+rows takes a few dozen queries, not a million. On PostgreSQL the rows stream with COPY inside one
+transaction, which blocks no other user. On SQLite, where a writing transaction locks the whole
+database, the file is checked with no transaction open and the good rows are staged in a temporary
+table (the connection's own temp database: no lock on the register); only the final swap — two
+INSERT … SELECT in one short transaction — takes the write lock.
 """
 
 from __future__ import annotations
@@ -926,18 +937,19 @@ class _StagingWriter(_Writer):
         )
         columns = ", ".join([*self.FIELDS, *rest_columns])
         selected = ", ".join([*self.FIELDS, *(["%s"] * len(rest_values))])
+        table = Device._meta.db_table
         try:
             with transaction.atomic(), connection.cursor() as cursor:
+                # Holding the write lock, the new devices are exactly those above the highest id now.
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+                (before,) = cursor.fetchone()
                 cursor.execute(
-                    f"INSERT INTO {Device._meta.db_table} ({columns}) "
-                    f"SELECT {selected} FROM temp.{self.table} ORDER BY seq",
+                    f"INSERT INTO {table} ({columns}) SELECT {selected} FROM temp.{self.table} ORDER BY seq",
                     rest_values,
                 )
                 cursor.execute(
-                    _events_sql(
-                        connection.vendor, f"d.asset_number IN (SELECT asset_number FROM temp.{self.table})"
-                    ),
-                    _event_params(self, connection.vendor),
+                    _events_sql(connection.vendor, "d.id > %s"),
+                    [*_event_params(self, connection.vendor), before],
                 )
         except IntegrityError as exc:
             raise RegisteredAlready from exc
