@@ -956,17 +956,19 @@ class _StagingWriter(_Writer):
         return self.staged
 
 
+def _constant_fields(model: Any, given: Iterable[str], fixed: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """The fields of `model` not in `given`, each with its value (from `fixed` or the field default)."""
+    return [
+        (f, fixed[f.attname] if f.attname in fixed else f.get_default())
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname not in given
+    ]
+
+
 def _constant_values(model: Any, given: Iterable[str], fixed: dict[str, Any]) -> tuple[list[str], list[Any]]:
-    """Columns of `model` not in `given` and their database values (from `fixed` or the field default)."""
-    names: list[str] = []
-    values: list[Any] = []
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f.attname in given:
-            continue
-        names.append(f.column)
-        value = fixed[f.attname] if f.attname in fixed else f.get_default()
-        values.append(f.get_db_prep_save(value, connection))
-    return names, values
+    """Columns of `model` not in `given` and their values as the database takes them as parameters."""
+    pairs = _constant_fields(model, given, fixed)
+    return [f.column for f, _v in pairs], [f.get_db_prep_save(v, connection) for f, v in pairs]
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": ""})
@@ -990,16 +992,9 @@ def _copy_text(value: Any) -> str:
 
 
 def _constant_columns(model: Any, given: Iterable[str], fixed: dict[str, Any]) -> tuple[list[str], str]:
-    """Columns of `model` not in `given` and their values (from `fixed` or the field default)."""
-    names: list[str] = []
-    texts: list[str] = []
-    for f in model._meta.concrete_fields:
-        if f.primary_key or f.attname in given:
-            continue
-        names.append(f.column)
-        value = fixed[f.attname] if f.attname in fixed else f.get_default()
-        texts.append(_copy_text(value))
-    return names, "\t".join(texts)
+    """Columns of `model` not in `given` and their values in COPY text format."""
+    pairs = _constant_fields(model, given, fixed)
+    return [f.column for f, _v in pairs], "\t".join(_copy_text(v) for _f, v in pairs)
 
 
 class RegisteredAlready(Exception):
