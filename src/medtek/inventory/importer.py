@@ -277,8 +277,9 @@ _BOMS = (
 )
 
 
-def _encoding_of(stream: IO[bytes]) -> tuple[str, bool]:
-    """The encoding to read the CSV with (UTF-8, else Windows-1252), and whether it holds a NUL byte.
+def _encoding_of(stream: IO[bytes]) -> tuple[str, bool, bool]:
+    """The encoding to read the CSV with (UTF-8, else Windows-1252), and whether it holds a NUL byte
+    and an apostrophe (so the rows are searched for them only when there can be one).
 
     The file is scanned a megabyte at a time; UTF-16 and UTF-32 (with or without a byte-order mark)
     and text in neither UTF-8 nor Windows-1252 are refused with a message that names what was found.
@@ -293,7 +294,7 @@ def _encoding_of(stream: IO[bytes]) -> tuple[str, bool]:
             _("The file is %(encoding)s-encoded; save it as UTF-8 (in Excel: 'CSV UTF-8').")
             % {"encoding": found}
         )
-    has_nul = False
+    has_nul = has_quote = False
     for encoding in ("utf-8-sig", "cp1252"):
         decoder = codecs.getincrementaldecoder(encoding)()
         line = 1
@@ -301,6 +302,7 @@ def _encoding_of(stream: IO[bytes]) -> tuple[str, bool]:
             while chunk := stream.read(MB):
                 decoder.decode(chunk)
                 has_nul = has_nul or b"\x00" in chunk
+                has_quote = has_quote or b"'" in chunk
                 line += chunk.count(b"\n")
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
@@ -315,12 +317,12 @@ def _encoding_of(stream: IO[bytes]) -> tuple[str, bool]:
             continue
         finally:
             stream.seek(0)
-        return encoding, has_nul
+        return encoding, has_nul, has_quote
     raise AssertionError("unreachable")
 
 
 def _read_csv(stream: IO[bytes]) -> _Source:
-    encoding, has_nul = _encoding_of(stream)
+    encoding, has_nul, has_quote = _encoding_of(stream)
     text = io.TextIOWrapper(stream, encoding=encoding, newline="")
     first_line = text.readline()
     if not first_line.strip():
@@ -349,7 +351,9 @@ def _read_csv(stream: IO[bytes]) -> _Source:
                 number += 1
                 if number > max_rows:
                     raise _FileError(_too_many_rows(max_rows), row=number, line=start)
-                yield number, start, [unquote_csv_text(c) if c[:1] == "'" else c for c in cells]
+                if has_quote:
+                    cells = [unquote_csv_text(c) if c[:1] == "'" else c for c in cells]
+                yield number, start, cells
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise _FileError(
