@@ -40,6 +40,7 @@ INSERT … SELECT in one short transaction — takes the write lock.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import csv
@@ -445,8 +446,12 @@ class _Validator:
 
     def __init__(self, user: Any, scope: Any) -> None:
         self.user = user
-        self.accepted: list[tuple[str, int, int]] = []  # (asset number, row, line) of the rows that passed
-        self.checked = 0  # how many of them were checked against the register
+        # The first row of each asset number that passed (its order is the file's), those not yet
+        # checked against the register, and where the file's lines part from "row + 1" (a CSV cell over
+        # several lines): kept lean, as a file may have a million rows.
+        self.first_row: dict[str, int] = {}
+        self.unchecked: list[str] = []
+        self.line_shifts: list[tuple[int, int]] = [(0, 1)]  # (from row, line - row)
         allowed = None if scope.is_superuser else scope.org_ids(Cap.REGISTER_IMPORT)
         self.allowed: frozenset[int] | None = allowed
         orgs = Organisation.objects.visible_to(user)
@@ -523,7 +528,7 @@ class _Validator:
         writer: _Writer | None,
     ) -> None:
         """Check every row; hand the good ones to `writer` while the file has no error."""
-        seen_numbers: dict[str, int] = {}
+        first_row, shifts = self.first_row, self.line_shifts
         index = {name: i for i, name in enumerate(columns) if name}
         width = len(columns)
         get = _getter(index)
@@ -533,6 +538,8 @@ class _Validator:
                 if not any(c.strip() for c in cells):
                     continue
                 report.rows += 1
+                if line - number != shifts[-1][1]:
+                    shifts.append((number, line - number))
                 if check_nul and any("\x00" in c for c in cells):
                     errors.add_row(_nul_errors(number, line, columns, cells))
                     continue
@@ -542,7 +549,7 @@ class _Validator:
                 if values is None:
                     continue
                 asset = values[0]
-                first = seen_numbers.get(asset)
+                first = first_row.get(asset)
                 if first is not None:
                     errors.add(
                         RowError(
@@ -554,13 +561,11 @@ class _Validator:
                         )
                     )
                     continue
-                seen_numbers[asset] = number
-                self.accepted.append((asset, number, line))
+                first_row[asset] = number
+                self.unchecked.append(asset)
                 if writer is not None and not errors:
                     writer.add(values)
-                if (writer is None or not writer.streams) and len(
-                    self.accepted
-                ) - self.checked >= UNIQUE_CHECK_CHUNK:
+                if (writer is None or not writer.streams) and len(self.unchecked) >= UNIQUE_CHECK_CHUNK:
                     self.check_registered(errors)
                 if writer is not None and errors:
                     writer.abort()  # nothing will be written; stop streaming or staging
@@ -576,27 +581,29 @@ class _Validator:
 
         `recheck`: all of them again (another import registered some after they were checked).
         """
-        if recheck:
-            self.checked = 0
-        pending, self.checked = self.accepted[self.checked :], len(self.accepted)
+        pending = list(self.first_row) if recheck else self.unchecked
+        self.unchecked = []
         for start in range(0, len(pending), UNIQUE_CHECK_CHUNK):
             chunk = pending[start : start + UNIQUE_CHECK_CHUNK]
-            taken = set(
-                Device.objects.filter(asset_number__any_of=[a for a, _n, _l in chunk]).values_list(
-                    "asset_number", flat=True
-                )
-            )
-            for asset, number, line in chunk:
+            registered = Device.objects.filter(asset_number__any_of=chunk)
+            taken = set(registered.values_list("asset_number", flat=True))
+            for asset in chunk:
                 if asset in taken:
+                    number = self.first_row[asset]
                     errors.add(
                         RowError(
                             number,
                             "asset_number",
                             _("A device with the asset number %(number)s is already registered.")
                             % {"number": asset},
-                            line,
+                            self.line_of(number),
                         )
                     )
+
+    def line_of(self, row: int) -> int:
+        """The file line a data row starts on."""
+        at = bisect.bisect_right(self.line_shifts, (row, 1 << 62)) - 1
+        return row + self.line_shifts[at][1]
 
     def row(self, number: int, line: int, raw: dict[str, str], errors: _Errors) -> tuple[Any, ...] | None:
         """The validated values in `_Writer.FIELDS` order, or None after recording the row's errors."""

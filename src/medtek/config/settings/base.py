@@ -129,7 +129,7 @@ MEDTEK = {
     # megabytes unpacked (a zip bomb is refused from its directory before anything is unpacked).
     "IMPORT_MAX_ROWS": int(os.environ.get("MEDTEK_IMPORT_MAX_ROWS", "1000000")),
     "IMPORT_MAX_COLUMNS": int(os.environ.get("MEDTEK_IMPORT_MAX_COLUMNS", "100")),
-    "IMPORT_XLSX_MAX_UNPACKED_MB": int(os.environ.get("MEDTEK_IMPORT_XLSX_MAX_UNPACKED_MB", "100")),
+    "IMPORT_XLSX_MAX_UNPACKED_MB": int(os.environ.get("MEDTEK_IMPORT_XLSX_MAX_UNPACKED_MB", "64")),
     # An import's error report lists at most this many errors (and counts all of them).
     "IMPORT_MAX_ERRORS": 1000,
 }

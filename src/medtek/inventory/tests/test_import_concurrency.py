@@ -178,7 +178,7 @@ def test_a_zip_bomb_upload_is_refused_with_the_reason_and_memory_stays_low(
     out = _run(BOMB_UPLOAD, file_database, str(bomb))
     assert out["status"] == 422
     assert out["body"]["errors"][0]["message"] == (
-        "Filen packas upp till 1024 MB, mer än de 100 MB en XLSX-import får ta; "
+        "Filen packas upp till 1024 MB, mer än de 64 MB en XLSX-import får ta; "
         "dela upp den eller spara den som CSV."
     )
     assert out["maxrss_mb"] < 300, out

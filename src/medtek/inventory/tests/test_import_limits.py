@@ -70,6 +70,20 @@ def test_a_cell_over_two_lines_and_a_blank_line_keep_row_and_line_apart(register
     assert only_error(report) == (3, 5, "model", "Unknown device model 'Okänd'.")
 
 
+def test_an_asset_number_already_registered_after_a_cell_over_two_lines_names_its_line(register: Any) -> None:
+    from medtek.inventory.tests.factories import DeviceFactory
+
+    DeviceFactory(asset_number="TAKEN", owner=register.berg)
+    text = HEADER + 'A-1;"Infusomat\nSpace";BERG\nA-2;Infusomat Space;BERG\nTAKEN;Infusomat Space;BERG\n'
+    report = run(register.admin, text.encode())
+    assert only_error(report) == (
+        3,
+        5,
+        "asset_number",
+        "A device with the asset number TAKEN is already registered.",
+    )
+
+
 def test_an_xlsx_error_names_the_data_row_and_the_sheet_row(register: Any) -> None:
     book = Workbook()
     sheet = book.active
@@ -237,7 +251,7 @@ def zip_bomb(unpacked_mb: int) -> bytes:
 def test_a_zip_bomb_is_refused_from_its_directory_with_the_reason(register: Any) -> None:
     report = run(register.admin, zip_bomb(200), "devices.xlsx")
     assert only_error(report)[3] == (
-        "The file unpacks to 200 MB, more than the 100 MB an XLSX import may; split it or save it as CSV."
+        "The file unpacks to 200 MB, more than the 64 MB an XLSX import may; split it or save it as CSV."
     )
 
 
