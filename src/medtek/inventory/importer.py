@@ -237,6 +237,18 @@ def import_devices(
                     report.created = writer.flush()
                 except RegisteredAlready:
                     validator.check_registered(errors, recheck=True)
+                    if not errors:  # another constraint: a model or location removed meanwhile
+                        errors.add(
+                            RowError(
+                                0,
+                                "",
+                                _(
+                                    "The register changed while the file was being saved; "
+                                    "nothing was saved. Import the file again."
+                                ),
+                                0,
+                            )
+                        )
         finally:
             if writer is not None:
                 writer.abort()  # end a COPY or drop the staged rows, whatever happened

@@ -328,3 +328,24 @@ def test_a_failure_in_the_middle_of_a_large_file_leaves_nothing_and_the_connecti
     with pytest.raises(RuntimeError, match="disk full"):
         run(register.admin, _many(MANY))
     assert Device.objects.count() == devices
+
+
+def test_an_asset_number_registered_while_the_file_is_being_saved_is_named_and_nothing_written(
+    register: Any, monkeypatch: Any
+) -> None:
+    from medtek.inventory import importer
+
+    for writer in (importer._StagingWriter, importer._CopyWriter):
+        original = writer.flush
+
+        def register_then_flush(self: Any, original: Any = original) -> int:
+            DeviceFactory(asset_number="A-2", owner=register.berg)  # another user, a moment earlier
+            return original(self)
+
+        monkeypatch.setattr(writer, "flush", register_then_flush)
+    devices = Device.objects.count()
+    report = run(register.admin, f"{HEADER}\nA-1;Infusomat Space;BERG;;;;;\nA-2;Infusomat Space;BERG;;;;;\n")
+    assert messages(report) == [
+        (2, "asset_number", "A device with the asset number A-2 is already registered.")
+    ]
+    assert (report.created, Device.objects.count()) == (0, devices + 1)
