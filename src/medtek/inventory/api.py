@@ -134,6 +134,7 @@ class OwnerIn(Schema):
 class EventOut(Schema):
     id: int
     occurred_at: dt.datetime
+    recorded_at: dt.datetime
     kind: str
     actor: str | None = Field(None, alias="actor.username")
     subject_type: str

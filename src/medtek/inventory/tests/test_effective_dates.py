@@ -234,3 +234,23 @@ def test_the_status_form_shows_why_a_date_before_the_history_is_refused(world: A
         f"{days_ago(5).isoformat()} är före inventariens senaste händelse ({days_ago(2).isoformat()}): en "
         "ändring kan inte dateras före det som redan finns i dess historik."
     ]
+
+
+def test_the_history_shows_when_a_dated_change_was_registered(world: Any) -> None:
+    ward = LocationFactory(organisation=world.berg)
+    device = registered(world)
+    services.device_move(user=world.admin, device=device, location=ward, effective_date=days_ago(3))
+    client = Client()
+    client.force_login(world.admin)
+    html = client.get(reverse("inventory:device_detail", kwargs={"device_id": device.pk})).content.decode()
+    today = timezone.localdate().isoformat()
+    assert f'{days_ago(3).isoformat()} 00:00<br><small class="muted">registrerad {today}' in html
+
+
+def test_the_api_history_gives_both_the_day_it_happened_and_when_it_was_registered(world: Any) -> None:
+    ward = LocationFactory(organisation=world.berg)
+    device = registered(world)
+    services.device_move(user=world.admin, device=device, location=ward, effective_date=days_ago(3))
+    (moved, _created) = api_client(world).get(f"/api/v1/devices/{device.pk}/events").json()["items"]
+    assert moved["occurred_at"][:10] != moved["recorded_at"][:10]
+    assert timezone.localdate(dt.datetime.fromisoformat(moved["occurred_at"])) == days_ago(3)
