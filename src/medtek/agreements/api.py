@@ -11,12 +11,14 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 
 from medtek.agreements import rules, selectors, services
+from medtek.agreements.choices import RateRounding
 from medtek.agreements.models import Agreement, RateSchedule
 from medtek.core.api import ErrorOut, page_body, page_schema
 from medtek.core.pagination import keyset_page
 from medtek.organizations.rules import Cap
 
 router = Router(tags=["agreements"])
+ROUNDING_HELP = "How each year's indexed rate is rounded (half up): krona (whole kronor) or ore (öre)"
 
 
 class PartyOut(Schema):
@@ -127,8 +129,12 @@ class RateScheduleIn(Schema):
     name: str
     base_rate: Decimal
     valid_from: dt.date
-    rounding: str = "krona"
+    rounding: RateRounding = Field(RateRounding.KRONA, description=ROUNDING_HELP)
     index_name: str = "VPI"
+
+
+class RateSchedulePatch(Schema):
+    rounding: RateRounding = Field(..., description=ROUNDING_HELP)
 
 
 class FigureIn(Schema):
@@ -252,6 +258,19 @@ def rate_schedule_create(request: HttpRequest, payload: RateScheduleIn) -> Any:
 @router.get("/rate-schedules/{rate_schedule_id}", response={200: RateScheduleOut, 404: ErrorOut})
 def rate_schedule_detail(request: HttpRequest, rate_schedule_id: int) -> Any:
     return _schedule_out(selectors.rate_schedule_get(user=request.user, pk=rate_schedule_id))
+
+
+@router.patch(
+    "/rate-schedules/{rate_schedule_id}",
+    response={200: RateScheduleOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def rate_schedule_update(request: HttpRequest, rate_schedule_id: int, payload: RateSchedulePatch) -> Any:
+    """Set the schedule's rounding; the rates (and the next runs' drafts) follow at once."""
+    schedule = selectors.rate_schedule_get(
+        user=request.user, pk=rate_schedule_id, capability=Cap.AGREEMENT_MANAGE
+    )
+    services.rate_schedule_set_rounding(user=request.user, schedule=schedule, rounding=payload.rounding)
+    return _schedule_out(selectors.rate_schedule_get(user=request.user, pk=schedule.pk))
 
 
 @router.get("/rate-schedules/{rate_schedule_id}/rate", response={200: RateOut, 404: ErrorOut, 422: ErrorOut})

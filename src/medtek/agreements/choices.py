@@ -34,4 +34,5 @@ class EventKind:
     AGREEMENT_UPDATED = "agreement.updated"
     AGREEMENT_TERMINATED = "agreement.terminated"
     RATE_SCHEDULE_CREATED = "rate_schedule.created"
+    RATE_SCHEDULE_ROUNDING_CHANGED = "rate_schedule.rounding_changed"
     INDEX_FIGURE_ENTERED = "index_figure.entered"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from medtek.agreements.choices import RateRounding
+
 
 class TerminateForm(forms.Form):
     given_on = forms.DateField(label=_("Notice given on"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -23,3 +25,11 @@ class IndexFigureForm(forms.Form):
 
 class DayForm(forms.Form):
     day = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RoundingForm(forms.Form):
+    rounding = forms.ChoiceField(
+        label=_("Rounding of the indexed rate"),
+        choices=RateRounding.choices,
+        help_text=_("Each year's indexed rate is rounded half up to this unit and is the base of the next"),
+    )

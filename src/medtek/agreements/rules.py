@@ -106,6 +106,22 @@ def status_on(terms: Terms, day: dt.date) -> AgreementStatus:
     return AgreementStatus.IN_FORCE
 
 
+def notice_date_refusal(given_on: dt.date, *, valid_from: dt.date, today: dt.date) -> str | None:
+    """Why notice cannot be recorded as given on `given_on` (None when it can).
+
+    A termination records notice already given (with the decision behind it): it is dated on the day it
+    was given, never ahead, and not before the agreement starts.
+    """
+    if given_on > today:
+        return _(
+            "Notice cannot be dated in the future (%(day)s): record a termination once notice has been "
+            "given, dated the day it was given (today at the latest)."
+        ) % {"day": given_on.isoformat()}
+    if given_on < valid_from:
+        return _("Notice cannot be given before the agreement starts.")
+    return None
+
+
 def in_force_on(terms: Terms, day: dt.date) -> bool:
     return terms.valid_from <= day <= end_on(terms, day)
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medtek.agreements import rules
-from medtek.agreements.choices import EventKind
+from medtek.agreements.choices import EventKind, RateRounding
 from medtek.agreements.models import Agreement, AgreementParty, IndexFigure, RateSchedule
 from medtek.core.events import record_event
 from medtek.organizations.models import Organisation
@@ -187,8 +188,9 @@ def agreement_terminate(
                 % {"day": agreement.terminated_on.isoformat(), "ref": agreement.termination_decision}
             }
         )
-    if given_on < agreement.valid_from:
-        raise ValidationError({"given_on": _("Notice cannot be given before the agreement starts.")})
+    refusal = rules.notice_date_refusal(given_on, valid_from=agreement.valid_from, today=timezone.localdate())
+    if refusal:
+        raise ValidationError({"given_on": refusal})
     if not (decision_reference or "").strip():
         raise ValidationError({"decision_reference": _("Give the reference of the decision to terminate.")})
     if not (forum or "").strip():
@@ -250,6 +252,32 @@ def rate_schedule_create(
         actor=user,
         data={"base_rate": schedule.base_rate, "valid_from": valid_from, "rounding": rounding},
         message=f"{schedule.name}: {schedule.base_rate} kr/h",
+    )
+    return schedule
+
+
+@transaction.atomic
+def rate_schedule_set_rounding(*, user: Any, schedule: RateSchedule, rounding: str) -> RateSchedule:
+    """Set how each year's indexed rate is rounded (whole kronor or öre); the rates follow at once.
+
+    Issued invoices keep the rate they were issued with; drafts take the new one at the next run.
+    """
+    _require(user, Cap.AGREEMENT_MANAGE, schedule.provider_id)
+    if rounding not in RateRounding.values:
+        raise ValidationError({"rounding": _("Choose whole kronor or öre.")})
+    schedule = RateSchedule.objects.select_for_update().get(pk=schedule.pk)
+    before = schedule.rounding
+    if before == rounding:
+        return schedule
+    schedule.rounding = rounding
+    schedule.full_clean()
+    schedule.save(update_fields=["rounding", "updated_at"])
+    record_event(
+        kind=EventKind.RATE_SCHEDULE_ROUNDING_CHANGED,
+        subject=schedule,
+        actor=user,
+        data={"before": before, "after": rounding},
+        message=f"{schedule.name}: {RateRounding(before).label} → {RateRounding(rounding).label}",
     )
     return schedule
 

@@ -10,4 +10,7 @@ urlpatterns = [
     path("rates/", views.rate_schedule_list, name="rate_schedule_list"),
     path("rates/<int:rate_schedule_id>/", views.rate_schedule_detail, name="rate_schedule_detail"),
     path("rates/<int:rate_schedule_id>/index/", views.index_figure_enter, name="index_figure_enter"),
+    path(
+        "rates/<int:rate_schedule_id>/rounding/", views.rate_schedule_rounding, name="rate_schedule_rounding"
+    ),
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from medtek.agreements import selectors, services
-from medtek.agreements.forms import DayForm, IndexFigureForm, TerminateForm
+from medtek.agreements.forms import DayForm, IndexFigureForm, RoundingForm, TerminateForm
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
@@ -137,7 +137,9 @@ def rate_schedule_list(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/rate_schedule_list.html", {"rows": rows, "today": today})
 
 
-def _schedule_context(request: HttpRequest, schedule: Any, form: Any = None) -> dict[str, Any]:
+def _schedule_context(
+    request: HttpRequest, schedule: Any, form: Any = None, rounding_form: Any = None
+) -> dict[str, Any]:
     can_manage = scope_for(request.user).can(Cap.AGREEMENT_MANAGE, schedule.provider_id)
     next_year = timezone.localdate().year + 1
     return {
@@ -145,6 +147,8 @@ def _schedule_context(request: HttpRequest, schedule: Any, form: Any = None) -> 
         "table": selectors.rate_table(schedule=schedule, until_year=next_year),
         "can_manage": can_manage,
         "form": form or (IndexFigureForm(initial={"year": next_year}) if can_manage else None),
+        "rounding_form": rounding_form
+        or (RoundingForm(initial={"rounding": schedule.rounding}) if can_manage else None),
     }
 
 
@@ -176,5 +180,32 @@ def index_figure_enter(request: HttpRequest, rate_schedule_id: int) -> HttpRespo
         request,
         "agreements/rate_schedule_detail.html",
         _schedule_context(request, schedule, form),
+        status=422,
+    )
+
+
+@login_required
+def rate_schedule_rounding(request: HttpRequest, rate_schedule_id: int) -> HttpResponse:
+    schedule = selectors.rate_schedule_get(
+        user=request.user, pk=rate_schedule_id, capability=Cap.AGREEMENT_MANAGE
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = RoundingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rate_schedule_set_rounding(
+                user=request.user, schedule=schedule, rounding=form.cleaned_data["rounding"]
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Rounding saved."))
+            return redirect("agreements:rate_schedule_detail", rate_schedule_id=schedule.pk)
+    schedule = selectors.rate_schedule_get(user=request.user, pk=rate_schedule_id)
+    return render(
+        request,
+        "agreements/rate_schedule_detail.html",
+        _schedule_context(request, schedule, rounding_form=form),
         status=422,
     )

@@ -12,7 +12,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from medtek.agreements.choices import AgreementKind
 from medtek.core.money import allocate, money, shares_percent
+from medtek.inventory.rules import fold_counts as fold_counts  # one folding for billing and the start page
 
 # Invoices are written in Swedish whatever language the user who runs or downloads them reads.
 INVOICE_LANGUAGE = "sv"
@@ -69,21 +71,22 @@ def parse_month(value: str) -> Period:
     return period
 
 
-def fold_counts(
-    counts: Mapping[int, int], counts_as: Mapping[int, int | None], customers: list[int]
-) -> tuple[dict[int, int], dict[int, dict[int, int]]]:
-    """Each customer's registered devices, with those of care providers that count as it folded in.
+# The fixed and the variable part are the economic terms of the MT-support agreement (FU/AU). Equipment MT
+# lacks competence for is under separate agreements where MT only watches maintenance need, placement and
+# traceability: the runs bill nothing for them.
+BILLED_KINDS = frozenset({AgreementKind.MT_SUPPORT})
 
-    Returns (customer → count, customer → {contributing owner → its count}).
-    """
-    totals = {c: 0 for c in customers}
-    parts: dict[int, dict[int, int]] = {c: {} for c in customers}
-    for owner, n in counts.items():
-        target = owner if owner in totals else counts_as.get(owner)
-        if target in totals and n:
-            totals[target] += n
-            parts[target][owner] = parts[target].get(owner, 0) + n
-    return totals, parts
+
+def is_billed(kind: str) -> bool:
+    """Whether the billing runs bill an agreement of this kind (only MT support)."""
+    return kind in BILLED_KINDS
+
+
+def not_billed_reason(reference: str) -> str:
+    return _(
+        "%(ref)s is a monitoring-only agreement (equipment MT lacks competence for): the fixed and variable "
+        "parts are billed under MT-support agreements only."
+    ) % {"ref": reference}
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,8 @@ def fixed_basis(
     counts as a customer adds its devices to that customer's. RateError or ValueError when it cannot
     be computed. Callers check that the user may see the agreement.
     """
+    if not rules.is_billed(agreement.kind):
+        raise ValueError(rules.not_billed_reason(agreement.reference))
     ref = reference_date or reference_date_for(agreement, period)
     parties = list(agreement.parties.select_related("customer").order_by("customer__name"))
     customers = {p.customer_id: p.customer for p in parties}

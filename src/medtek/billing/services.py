@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from medtek.agreements.choices import AgreementKind
 from medtek.agreements.models import Agreement, AgreementParty
 from medtek.agreements.rules import RateError
 from medtek.billing import rules
@@ -257,7 +256,10 @@ def fixed_run(
     Idempotent: an issued invoice is never touched, an unchanged draft is left as it is.
     """
     half = _period(rules.parse_half_year, period)
-    agreements = [a for a in _agreements(user, agreement) if a.in_force_on(half.start)]
+    candidates = _agreements(user, agreement)
+    if agreement is not None and not rules.is_billed(candidates[0].kind):
+        raise ValidationError({"agreement": rules.not_billed_reason(candidates[0].reference)})
+    agreements = [a for a in candidates if rules.is_billed(a.kind) and a.in_force_on(half.start)]
     if agreement is not None and not agreements:
         raise ValidationError(
             {"agreement": _("The agreement is not in force on %(day)s.") % {"day": half.start}}
@@ -351,10 +353,13 @@ def variable_run(*, user: Any, period: str, agreement: Agreement | int | None = 
     of each customer and of the care providers that count as it.
     """
     month = _period(rules.parse_month, period)
+    candidates = _agreements(user, agreement)
+    if agreement is not None and not rules.is_billed(candidates[0].kind):
+        raise ValidationError({"agreement": rules.not_billed_reason(candidates[0].reference)})
     agreements = [
         a
-        for a in _agreements(user, agreement)
-        if a.kind == AgreementKind.MT_SUPPORT
+        for a in candidates
+        if rules.is_billed(a.kind)
         and (a.in_force_on(month.start) or (month.start <= a.valid_from <= month.end))
     ]
     owner_to_party: dict[int, tuple[Agreement, AgreementParty]] = {}

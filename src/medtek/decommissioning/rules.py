@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemKind, SurplusReason
+from medtek.organizations.choices import OrganisationKind
 
 ROUTINE = gettext_noop("Region Halland's routine for surplus medical devices")
 
@@ -137,15 +138,49 @@ def donation_refusals(
     return out
 
 
+# Who buys to use medical devices on patients: a region (or its departments), a municipality or a care
+# provider is an end customer (slutkund) whatever anyone states about it.
+END_CUSTOMER_KINDS = frozenset(
+    {
+        OrganisationKind.REGION,
+        OrganisationKind.MT_DEPARTMENT,
+        OrganisationKind.MUNICIPALITY,
+        OrganisationKind.PRIVATE_CARE_PROVIDER,
+    }
+)
+
+
 def sale_refusals(
     *,
+    buyer_name: str | None,
+    buyer_kind: str | None,
     estimated_value: Decimal | None,
     selling_costs: Decimal | None,
     buyer_is_end_customer: bool | None,
     distributor_responsibility: bool | None,
 ) -> list[Refusal]:
-    """Sale only where the value exceeds the costs; never to an end customer or with distributor duties."""
+    """Sale only to a named buyer that is no end customer, where the value exceeds the costs, and never
+    with distributor duties for the region."""
     out: list[Refusal] = []
+    if not buyer_name:
+        out.append(
+            Refusal(
+                "recipient",
+                _("Name the buyer: no sale to an end customer (%(routine)s), so who buys must be known.")
+                % {"routine": _(ROUTINE)},
+            )
+        )
+    elif buyer_kind in END_CUSTOMER_KINDS:
+        out.append(
+            Refusal(
+                "recipient",
+                _(
+                    "No sale to an end customer (%(routine)s): %(name)s is a region, municipality or care "
+                    "provider, which buys to use the device."
+                )
+                % {"routine": _(ROUTINE), "name": buyer_name},
+            )
+        )
     if estimated_value is None or selling_costs is None:
         out.append(
             Refusal(
@@ -168,21 +203,22 @@ def sale_refusals(
                 % {"routine": _(ROUTINE), "value": f"{estimated_value:.2f}", "costs": f"{selling_costs:.2f}"},
             )
         )
-    if buyer_is_end_customer is None:
-        out.append(
-            Refusal(
-                "buyer_is_end_customer",
-                _("State whether the buyer is an end customer: no sale to an end customer (%(routine)s).")
-                % {"routine": _(ROUTINE)},
+    if buyer_kind not in END_CUSTOMER_KINDS:  # a care giver is refused above, whatever the flag says
+        if buyer_is_end_customer is None:
+            out.append(
+                Refusal(
+                    "buyer_is_end_customer",
+                    _("State whether the buyer is an end customer: no sale to an end customer (%(routine)s).")
+                    % {"routine": _(ROUTINE)},
+                )
             )
-        )
-    elif buyer_is_end_customer:
-        out.append(
-            Refusal(
-                "buyer_is_end_customer",
-                _("No sale to an end customer (%(routine)s).") % {"routine": _(ROUTINE)},
+        elif buyer_is_end_customer:
+            out.append(
+                Refusal(
+                    "buyer_is_end_customer",
+                    _("No sale to an end customer (%(routine)s).") % {"routine": _(ROUTINE)},
+                )
             )
-        )
     if distributor_responsibility is None:
         out.append(
             Refusal(

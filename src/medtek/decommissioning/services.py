@@ -486,19 +486,10 @@ def surplus_item_decide(
             shipment_date=day,
         )
     elif disposition == Disposition.SELL:
-        if (
-            buyer_is_end_customer is None
-            and recipient_org is not None
-            and recipient_org.kind
-            in {
-                OrganisationKind.REGION,
-                OrganisationKind.MUNICIPALITY,
-                OrganisationKind.PRIVATE_CARE_PROVIDER,
-            }
-        ):
-            buyer_is_end_customer = True  # a care provider buys to use the device: an end customer
         _raise(
             rules.sale_refusals(
+                buyer_name=recipient_org.name if recipient_org else None,
+                buyer_kind=recipient_org.kind if recipient_org else None,
                 estimated_value=obj.estimated_value,
                 selling_costs=selling_costs,
                 buyer_is_end_customer=buyer_is_end_customer,

@@ -111,20 +111,30 @@ class DevicePatch(Schema):
 class StatusIn(Schema):
     status: str
     reason: str = ""
+    effective_date: dt.date | None = Field(
+        None, description="The day the change happened (today or earlier, not before the device's last event)"
+    )
 
 
 class MoveIn(Schema):
     location_id: int | None
+    effective_date: dt.date | None = Field(
+        None, description="The day the change happened (today or earlier, not before the device's last event)"
+    )
 
 
 class OwnerIn(Schema):
     owner_id: int
     location_id: int | None = None
+    effective_date: dt.date | None = Field(
+        None, description="The day the change happened (today or earlier, not before the device's last event)"
+    )
 
 
 class EventOut(Schema):
     id: int
     occurred_at: dt.datetime
+    recorded_at: dt.datetime
     kind: str
     actor: str | None = Field(None, alias="actor.username")
     subject_type: str
@@ -280,7 +290,11 @@ def device_update(request: HttpRequest, device_id: int, payload: DevicePatch) ->
 def device_status(request: HttpRequest, device_id: int, payload: StatusIn) -> Any:
     device = selectors.device_get(user=request.user, pk=device_id, capability=Cap.REGISTER_EDIT)
     services.device_change_status(
-        user=request.user, device=device, status=payload.status, reason=payload.reason
+        user=request.user,
+        device=device,
+        status=payload.status,
+        reason=payload.reason,
+        effective_date=payload.effective_date,
     )
     return selectors.device_get(user=request.user, pk=device_id)
 
@@ -290,7 +304,9 @@ def device_status(request: HttpRequest, device_id: int, payload: StatusIn) -> An
 )
 def device_move(request: HttpRequest, device_id: int, payload: MoveIn) -> Any:
     device = selectors.device_get(user=request.user, pk=device_id, capability=Cap.REGISTER_EDIT)
-    services.device_move(user=request.user, device=device, location=payload.location_id)
+    services.device_move(
+        user=request.user, device=device, location=payload.location_id, effective_date=payload.effective_date
+    )
     return selectors.device_get(user=request.user, pk=device_id)
 
 
@@ -300,7 +316,11 @@ def device_move(request: HttpRequest, device_id: int, payload: MoveIn) -> Any:
 def device_owner(request: HttpRequest, device_id: int, payload: OwnerIn) -> Any:
     device = selectors.device_get(user=request.user, pk=device_id, capability=Cap.REGISTER_EDIT)
     services.device_change_owner(
-        user=request.user, device=device, owner=payload.owner_id, location=payload.location_id
+        user=request.user,
+        device=device,
+        owner=payload.owner_id,
+        location=payload.location_id,
+        effective_date=payload.effective_date,
     )
     return selectors.device_get(user=request.user, pk=device_id)
 

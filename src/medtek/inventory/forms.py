@@ -211,9 +211,20 @@ def _initial(device: Device) -> dict[str, Any]:
     return {name: getattr(device, name) for name in ["model", *DESCRIPTIVE_FIELDS]}
 
 
+def effective_date_field(form_id: str) -> forms.DateField:
+    """The day a change of owner, placement or status happened (empty: today); one per form on the page."""
+    return forms.DateField(
+        label=_("Date of the change"),
+        required=False,
+        widget=DateInput(attrs={"id": f"{form_id}-effective-date"}),
+        help_text=_("Empty: today. A past day (not before the device's last event) counts from that day."),
+    )
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=DeviceStatus.choices)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    effective_date = effective_date_field("status")
 
     def __init__(self, *args: Any, device: Device, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -230,6 +241,7 @@ class StatusForm(forms.Form):
 
 class MoveForm(forms.Form):
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("New placement"), required=False)
+    effective_date = effective_date_field("move")
 
     def __init__(self, *args: Any, user: Any, device: Device, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -243,6 +255,7 @@ class OwnerForm(forms.Form):
     location = LocationChoiceField(
         queryset=Location.objects.none(), label=_("Placement at the new owner"), required=False
     )
+    effective_date = effective_date_field("owner")
 
     def __init__(self, *args: Any, user: Any, device: Device, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "owner-%s")  # the move form on the same page has its own location

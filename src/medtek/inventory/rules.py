@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medtek.inventory.choices import DeviceStatus as S
@@ -57,3 +61,60 @@ def check_transition(current: str, target: str) -> None:
 
 def in_register(status: str) -> bool:
     return status not in LEFT_REGISTER
+
+
+def fold_counts(
+    counts: Mapping[int, int], counts_as: Mapping[int, int | None], customers: list[int]
+) -> tuple[dict[int, int], dict[int, dict[int, int]]]:
+    """Each customer's registered devices, with those of care providers that count as it folded in.
+
+    The agreement's own definition: a care provider under contract with a municipality (or region) is
+    included in it. Returns (customer → count, customer → {contributing owner → its count}).
+    """
+    totals = {c: 0 for c in customers}
+    parts: dict[int, dict[int, int]] = {c: {} for c in customers}
+    for owner, n in counts.items():
+        target = owner if owner in totals else counts_as.get(owner)
+        if target in totals and n:
+            totals[target] += n
+            parts[target][owner] = parts[target].get(owner, 0) + n
+    return totals, parts
+
+
+class BadEffectiveDate(ValueError):
+    """A change dated on a day the register cannot take it (in the future, or before its history)."""
+
+
+def check_effective_date(day: dt.date, *, today: dt.date, last_event_day: dt.date | None) -> None:
+    """A change of owner, placement or status happened today or on a past day, never before the
+    device's last event: the history is a sequence, and each event carries the device as it was after it.
+    """
+    if day > today:
+        raise BadEffectiveDate(
+            _("%(day)s is in the future: register a change when it has happened (today at the latest).")
+            % {"day": day.isoformat()}
+        )
+    if last_event_day is not None and day < last_event_day:
+        raise BadEffectiveDate(
+            _(
+                "%(day)s is before the device's last event (%(last)s): a change cannot be dated before "
+                "what its history already holds."
+            )
+            % {"day": day.isoformat(), "last": last_event_day.isoformat()}
+        )
+
+
+def effective_moment(
+    day: dt.date, *, today: dt.date, now: dt.datetime, last_event_at: dt.datetime | None
+) -> dt.datetime:
+    """When a change effective on `day` happened, for the history and the as-of counts.
+
+    Today's change happens now. A past day's change counts from the start of that day, or from the
+    device's last event when that falls later on the same day (it then follows that event).
+    """
+    if day >= today:
+        return now
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    if last_event_at is not None and last_event_at > start:
+        return last_event_at
+    return start

@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from medtek.core.pagination import Page, keyset_page
+from medtek.inventory import rules
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.models import Device
 from medtek.inventory.querysets import DeviceQuerySet
@@ -108,8 +109,14 @@ def device_counts_now(*, user: Any, kinds: list[str] | None = None) -> dict[int,
     return dict(qs.values_list("owner_id").annotate(n=Count("id")).values_list("owner_id", "n"))
 
 
-def _end_of_day(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+def _end_of_day(day: dt.date) -> Any:
+    """The first moment after local `day`, as the database compares it with `occurred_at`.
+
+    Raw SQL gets no field conversion: SQLite keeps datetimes as UTC text, so the moment is given in UTC
+    there too (a local-time string would shift every day by the UTC offset).
+    """
+    moment = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return connection.ops.adapt_datetimefield_value(moment)
 
 
 def device_counts_as_of(*, user: Any, day: dt.date, owner_ids: list[int] | None = None) -> dict[int, int]:
@@ -155,7 +162,7 @@ def _latest_state_sql() -> str:
     """
 
 
-def _as_of_sql(moment: dt.datetime) -> tuple[str, list[Any]]:
+def _as_of_sql(moment: Any) -> tuple[str, list[Any]]:
     sql = f"SELECT owner_id, COUNT(*) FROM ({_latest_state_sql()}) latest WHERE in_register GROUP BY owner_id"
     return sql, [moment]
 
@@ -174,23 +181,49 @@ def devices_owned_on(*, user: Any, owner: Organisation, day: dt.date) -> list[in
 
 
 def device_owner_shares(*, user: Any, day: dt.date | None = None) -> dict[str, Any]:
-    """The source's Table 1: registered devices per customer owner, share with one decimal summing to 100.0.
+    """The source's Table 1: registered devices per customer, share with one decimal summing to 100.0.
 
-    Counts now, or at the end of `day` from the traceability log. Owners are the organisations the user
-    sees other than MT/HMC's own departments and their regions (customers of the agreement).
+    Counts now, or at the end of `day` from the traceability log. Customers are the organisations the user
+    sees other than MT/HMC's own departments and their regions. A private care provider that counts as a
+    municipality (the agreement's definition) is counted inside it, as billing counts it, and named in its
+    row (`parts`); one counting as an organisation the user does not see keeps its own row.
     """
     from medtek.core.money import shares_percent
     from medtek.organizations.choices import OrganisationKind
 
     counts = device_counts_now(user=user) if day is None else device_counts_as_of(user=user, day=day)
     customer_kinds = {OrganisationKind.MUNICIPALITY, OrganisationKind.PRIVATE_CARE_PROVIDER}
-    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=counts.keys())}
-    customer_counts = {pk: n for pk, n in counts.items() if pk in orgs and orgs[pk].kind in customer_kinds}
-    if not customer_counts:
-        customer_counts = {pk: n for pk, n in counts.items() if pk in orgs}
+    owners = {o.pk: o for o in Organisation.objects.filter(pk__in=counts.keys())}
+    scope = scope_for(user)
+    counts_as = {
+        pk: o.counts_as_id
+        for pk, o in owners.items()
+        if o.counts_as_id and scope.can(Cap.VIEW, o.counts_as_id)
+    }
+    missing = set(counts_as.values()) - set(owners)
+    orgs = {**owners, **{o.pk: o for o in Organisation.objects.filter(pk__in=missing)}} if missing else owners
+    targets = set(counts_as.values())
+    customers = [
+        pk for pk, o in orgs.items() if pk not in counts_as and (o.kind in customer_kinds or pk in targets)
+    ]
+    if not customers:
+        customers = list(owners)
+    totals, parts = rules.fold_counts(counts, counts_as, customers)
+    customer_counts = {pk: n for pk, n in totals.items() if n}
     shares = shares_percent(customer_counts)
     rows: list[dict[str, Any]] = sorted(
-        ({"owner": orgs[pk], "count": n, "share": shares[pk]} for pk, n in customer_counts.items()),
+        (
+            {
+                "owner": orgs[pk],
+                "count": n,
+                "share": shares[pk],
+                "parts": sorted(
+                    ({"owner": orgs[o], "count": c} for o, c in parts[pk].items() if o != pk),
+                    key=lambda p: str(p["owner"]),
+                ),
+            }
+            for pk, n in customer_counts.items()
+        ),
         key=lambda r: str(r["owner"]),
     )
     return {

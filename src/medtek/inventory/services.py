@@ -105,6 +105,38 @@ def device_record_event(
     )
 
 
+def _changed_at(
+    device: Device, effective_date: dt.date | None, occurred_at: dt.datetime | None
+) -> dt.datetime | None:
+    """When a change of owner, placement or status happened: now (None), or on the day it took effect.
+
+    Refused in the future and before the device's last event, so that each device's latest event by
+    `occurred_at` stays its current state and the as-of counts (and billing) follow the real day.
+    """
+    if effective_date is not None:
+        day = effective_date
+    elif occurred_at is not None:
+        day = timezone.localdate(occurred_at)
+    else:
+        return None
+    last = (
+        Event.objects.filter(device_id=device.pk)
+        .order_by("-occurred_at", "-id")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    today = timezone.localdate()
+    try:
+        rules.check_effective_date(
+            day, today=today, last_event_day=timezone.localdate(last) if last is not None else None
+        )
+    except rules.BadEffectiveDate as exc:
+        raise ValidationError({"effective_date": str(exc)}) from exc
+    if occurred_at is not None and effective_date is None:
+        return max(occurred_at, last) if last is not None else occurred_at
+    return rules.effective_moment(day, today=today, now=timezone.now(), last_event_at=last)
+
+
 @transaction.atomic
 def device_create(
     *,
@@ -178,10 +210,16 @@ def device_update(*, user: Any, device: Device, **changes: Any) -> Device:
 
 @transaction.atomic
 def device_move(
-    *, user: Any, device: Device, location: Location | int | None, occurred_at: dt.datetime | None = None
+    *,
+    user: Any,
+    device: Device,
+    location: Location | int | None,
+    occurred_at: dt.datetime | None = None,
+    effective_date: dt.date | None = None,
 ) -> Device:
-    """Move a device to another placement within its owner."""
+    """Move a device to another placement within its owner, now or as of a past day."""
     device = Device.objects.select_for_update().get_visible(user, Cap.REGISTER_EDIT, pk=device.pk)
+    occurred_at = _changed_at(device, effective_date, occurred_at)
     new_location = _location_for(user, location)
     if new_location is not None and new_location.organisation_id != device.owner_id:
         raise ValidationError({"location": _("The placement must be one of the owner's locations.")})
@@ -208,9 +246,14 @@ def device_change_owner(
     owner: Organisation | int,
     location: Location | int | None = None,
     occurred_at: dt.datetime | None = None,
+    effective_date: dt.date | None = None,
 ) -> Device:
-    """Transfer a device to another owner (both within the user's reach), optionally placing it."""
+    """Transfer a device to another owner (both within the user's reach), optionally placing it.
+
+    Now, or as of a past day (`effective_date`): the as-of counts and billing follow that day.
+    """
     device = Device.objects.select_for_update().get_visible(user, Cap.REGISTER_EDIT, pk=device.pk)
+    occurred_at = _changed_at(device, effective_date, occurred_at)
     new_owner = _org_for(user, owner, Cap.REGISTER_EDIT, "owner")
     if new_owner.pk == device.owner_id:
         raise ValidationError({"owner": _("The device already belongs to this organisation.")})
@@ -241,12 +284,14 @@ def device_change_status(
     occurred_at: dt.datetime | None = None,
     capability: str = Cap.REGISTER_EDIT,
     subject: models.Model | None = None,
+    effective_date: dt.date | None = None,
 ) -> Device:
-    """Move a device along its lifecycle; an illegal jump is refused with the reason.
+    """Move a device along its lifecycle, now or as of a past day; an illegal jump is refused with the reason.
 
     Other apps pass their own capability (e.g. surplus decisions) and the record that caused it.
     """
     device = Device.objects.select_for_update().get_visible(user, capability, pk=device.pk)
+    occurred_at = _changed_at(device, effective_date, occurred_at)
     try:
         rules.check_transition(device.status, status)
     except rules.IllegalTransition as exc:

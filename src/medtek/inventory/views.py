@@ -210,6 +210,7 @@ def device_status(request: HttpRequest, device_id: int) -> HttpResponse:
                 device=device,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
+                effective_date=form.cleaned_data["effective_date"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -228,7 +229,12 @@ def device_move(request: HttpRequest, device_id: int) -> HttpResponse:
     form = MoveForm(request.POST, user=request.user, device=device)
     if form.is_valid():
         try:
-            services.device_move(user=request.user, device=device, location=form.cleaned_data["location"])
+            services.device_move(
+                user=request.user,
+                device=device,
+                location=form.cleaned_data["location"],
+                effective_date=form.cleaned_data["effective_date"],
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -251,6 +257,7 @@ def device_owner(request: HttpRequest, device_id: int) -> HttpResponse:
                 device=device,
                 owner=form.cleaned_data["owner"],
                 location=form.cleaned_data["location"],
+                effective_date=form.cleaned_data["effective_date"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

@@ -28,6 +28,7 @@ BODIES = {
         "decision_reference": "x",
         "forum": "y",
     },
+    "PATCH /api/v1/agreements/rate-schedules/{rate_schedule_id}": {"rounding": "ore"},
     "POST /api/v1/agreements/rate-schedules/{rate_schedule_id}/index-figures": {
         "year": 2026,
         "change_percent": "3.0",

@@ -81,3 +81,15 @@ def test_each_years_rounded_rate_is_the_base_of_the_next():
 def test_a_missing_figure_is_never_guessed():
     with pytest.raises(rules.MissingIndexFigure, match="Inget VPI-tal har förts in för 2027"):
         _rate(D(2027, 1, 1), {2026: Decimal("3.0")})
+
+
+def test_notice_dated_in_the_future_is_refused_with_the_reason():
+    assert rules.notice_date_refusal(D(2026, 12, 2), valid_from=D(2026, 1, 1), today=D(2026, 12, 1)) == (
+        "Uppsägningen kan inte dateras i framtiden (2026-12-02): registrera en uppsägning när den har skett, "
+        "daterad den dag den gjordes (senast i dag)."
+    )
+
+
+def test_notice_given_today_or_earlier_may_be_recorded():
+    assert rules.notice_date_refusal(D(2026, 12, 1), valid_from=D(2026, 1, 1), today=D(2026, 12, 1)) is None
+    assert rules.notice_date_refusal(D(2026, 11, 30), valid_from=D(2026, 1, 1), today=D(2026, 12, 1)) is None

@@ -3,6 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from medtek.decommissioning import rules
 from medtek.decommissioning.choices import ChecklistStep as Step
 from medtek.decommissioning.choices import Disposition, ItemKind, SurplusReason
@@ -88,6 +90,8 @@ def test_donation_needs_an_active_agreement():
 def test_sale_where_value_exceeds_costs_to_a_reseller_is_allowed():
     assert (
         rules.sale_refusals(
+            buyer_name="MediQ Reseller AB",
+            buyer_kind="supplier",
             estimated_value=Decimal("5000.00"),
             selling_costs=Decimal("1200.00"),
             buyer_is_end_customer=False,
@@ -99,6 +103,8 @@ def test_sale_where_value_exceeds_costs_to_a_reseller_is_allowed():
 
 def test_sale_at_or_below_cost_is_refused():
     refusals = rules.sale_refusals(
+        buyer_name="MediQ Reseller AB",
+        buyer_kind="supplier",
         estimated_value=Decimal("1200.00"),
         selling_costs=Decimal("1200.00"),
         buyer_is_end_customer=False,
@@ -112,6 +118,8 @@ def test_sale_at_or_below_cost_is_refused():
 
 def test_sale_to_an_end_customer_is_refused():
     refusals = rules.sale_refusals(
+        buyer_name="MediQ Reseller AB",
+        buyer_kind="supplier",
         estimated_value=Decimal("5000"),
         selling_costs=Decimal("100"),
         buyer_is_end_customer=True,
@@ -125,8 +133,47 @@ def test_sale_to_an_end_customer_is_refused():
     ]
 
 
+def test_sale_without_a_named_buyer_is_refused():
+    refusals = rules.sale_refusals(
+        buyer_name=None,
+        buyer_kind=None,
+        estimated_value=Decimal("5000"),
+        selling_costs=Decimal("100"),
+        buyer_is_end_customer=False,
+        distributor_responsibility=False,
+    )
+    assert [(r.field, r.message) for r in refusals] == [
+        (
+            "recipient",
+            "Name the buyer: no sale to an end customer (Region Halland's routine for surplus medical "
+            "devices), so who buys must be known.",
+        )
+    ]
+
+
+@pytest.mark.parametrize("kind", ["region", "municipality", "private_care_provider"])
+def test_sale_to_a_region_municipality_or_care_provider_is_refused_whatever_the_flag_says(kind):
+    refusals = rules.sale_refusals(
+        buyer_name="Bergs kommun",
+        buyer_kind=kind,
+        estimated_value=Decimal("5000"),
+        selling_costs=Decimal("100"),
+        buyer_is_end_customer=False,
+        distributor_responsibility=False,
+    )
+    assert [(r.field, r.message) for r in refusals] == [
+        (
+            "recipient",
+            "No sale to an end customer (Region Halland's routine for surplus medical devices): Bergs kommun "
+            "is a region, municipality or care provider, which buys to use the device.",
+        )
+    ]
+
+
 def test_sale_with_distributor_responsibility_is_refused():
     refusals = rules.sale_refusals(
+        buyer_name="MediQ Reseller AB",
+        buyer_kind="supplier",
         estimated_value=Decimal("5000"),
         selling_costs=Decimal("100"),
         buyer_is_end_customer=False,
@@ -137,6 +184,8 @@ def test_sale_with_distributor_responsibility_is_refused():
 
 def test_sale_without_recorded_costs_is_refused():
     refusals = rules.sale_refusals(
+        buyer_name="MediQ Reseller AB",
+        buyer_kind="supplier",
         estimated_value=Decimal("5000"),
         selling_costs=None,
         buyer_is_end_customer=False,

@@ -175,8 +175,49 @@ def test_selling_to_an_end_customer_is_refused(hall):
             selling_costs=Decimal("500"),
             distributor_responsibility=False,
         )
-    assert exc.value.message_dict["buyer_is_end_customer"] == [
-        "No sale to an end customer (Region Halland's routine for surplus medical devices)."
+    assert exc.value.message_dict["recipient"] == [
+        "No sale to an end customer (Region Halland's routine for surplus medical devices): Bergs kommun is "
+        "a region, municipality or care provider, which buys to use the device."
+    ]
+
+
+def test_selling_to_a_municipality_stated_not_to_be_an_end_customer_is_refused_and_nothing_is_written(hall):
+    case = _case(hall, hall["device"]("Infusomat Space"))
+    item = case.items.get()
+    before = Event.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.surplus_item_decide(
+            user=hall["users"]["mth"],
+            item=item,
+            disposition="sell",
+            recipient=hall["orgs"]["BERG"],
+            estimated_value=Decimal("9000"),
+            selling_costs=Decimal("500"),
+            buyer_is_end_customer=False,
+            distributor_responsibility=False,
+        )
+    assert exc.value.message_dict["recipient"] == [
+        "No sale to an end customer (Region Halland's routine for surplus medical devices): Bergs kommun is "
+        "a region, municipality or care provider, which buys to use the device."
+    ]
+    assert (SurplusItem.objects.get(pk=item.pk).disposition, Event.objects.count()) == ("", before)
+
+
+def test_a_sale_without_a_buyer_is_refused(hall):
+    case = _case(hall, hall["device"]("Infusomat Space"))
+    with pytest.raises(ValidationError) as exc:
+        services.surplus_item_decide(
+            user=hall["users"]["mth"],
+            item=case.items.get(),
+            disposition="sell",
+            estimated_value=Decimal("9000"),
+            selling_costs=Decimal("500"),
+            buyer_is_end_customer=False,
+            distributor_responsibility=False,
+        )
+    assert exc.value.message_dict["recipient"] == [
+        "Name the buyer: no sale to an end customer (Region Halland's routine for surplus medical devices), "
+        "so who buys must be known."
     ]
 
 

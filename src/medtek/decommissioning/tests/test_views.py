@@ -99,3 +99,29 @@ def test_the_overview_is_bounded_in_queries(demo, django_assert_max_num_queries)
     client.get("/decommissioning/")
     with django_assert_max_num_queries(25):
         assert client.get("/decommissioning/").status_code == 200
+
+
+def test_the_decision_page_refuses_a_sale_without_a_buyer_naming_the_routine(demo):
+    rh = demo["orgs"]["RH"]
+    pump = Device.objects.filter(owner=rh, model__name="Infusomat Space").order_by("asset_number").first()
+    unit = _client(demo["users"]["halland-unit"])
+    unit.post(
+        "/decommissioning/cases/new/",
+        {"organisation": rh.pk, "reason": "no_longer_needed", "asset_1": pump.asset_number},
+    )
+    item = SurplusCase.objects.get().items.get()
+    refused = _client(demo["users"]["mth"]).post(
+        f"/decommissioning/items/{item.pk}/decision/",
+        {
+            "disposition": "sell",
+            "estimated_value": "9000",
+            "selling_costs": "500",
+            "buyer_is_end_customer": "no",
+            "distributor_responsibility": "no",
+        },
+    )
+    assert refused.status_code == 422
+    assert (
+        "Ange köparen: ingen försäljning till slutkund (Region Hallands rutin för övertaliga medicintekniska "
+        "produkter), så det måste vara känt vem som köper." in refused.content.decode()
+    )
