@@ -18,6 +18,8 @@ Columns (* required):
   YYYY-MM-DD; a sterile device needs its expiry date.
 - acquisition_value (anskaffningsvärde): kronor, comma or dot before öre ("28 000,50"), not negative.
 - stores_patient_data, has_radiation_source, is_sterile: ja/nej, yes/no, 1/0, true/false; empty is no.
+- last_pm (senaste_fu): YYYY-MM-DD of the device's last preventive maintenance, not in the future; its
+  next PM falls due one interval later (without it, the device is due from the day it is imported).
 
 CSV files are UTF-8 (with or without BOM; Windows-1252 as Swedish Excel saves "CSV" is read too), with
 `;` or `,` between columns (sniffed from the header). XLSX files are read from their first sheet.
@@ -49,6 +51,7 @@ from medtek.core.events import build_event, record_events
 from medtek.core.models import Event
 from medtek.inventory import rules
 from medtek.inventory.choices import DeviceStatus, EventKind
+from medtek.inventory.hooks import run_devices_changed
 from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.udi import BarcodeError, parse_udi
 from medtek.organizations.models import Location, Organisation
@@ -70,6 +73,7 @@ COLUMNS = (
     "has_radiation_source",
     "is_sterile",
     "expiry_date",
+    "last_pm",
 )
 REQUIRED = ("asset_number", "model", "owner")
 ALIASES = {
@@ -83,6 +87,7 @@ ALIASES = {
     "anskaffningsvärde": "acquisition_value",
     "garanti_till": "warranty_end",
     "utgångsdatum": "expiry_date",
+    "senaste_fu": "last_pm",
 }
 TRUE_WORDS = frozenset({"ja", "yes", "1", "true", "j", "y", "sant"})
 FALSE_WORDS = frozenset({"nej", "no", "0", "false", "n", "falskt", ""})
@@ -162,7 +167,19 @@ def import_devices(*, user: Any, data: bytes, filename: str, dry_run: bool = Fal
         except RegisteredAlready:
             validator.check_registered(report.errors)
             report.errors.sort(key=lambda e: e.row)
+        else:
+            _devices_changed([asset for asset, _row in validator.accepted], validator.last_pm)
     return report
+
+
+def _devices_changed(assets: list[str], last_pm: dict[str, dt.date]) -> None:
+    """Tell later parts (maintenance's PM clock) about the new devices: one array on PostgreSQL,
+    chunks within SQLite's parameter limit."""
+    step = len(assets) if connection.vendor == "postgresql" else UNIQUE_CHECK_CHUNK
+    for start in range(0, len(assets), max(step, 1)):
+        chunk = assets[start : start + step]
+        given = {a: last_pm[a] for a in chunk if a in last_pm} if last_pm else {}
+        run_devices_changed(Device.objects.filter(asset_number__any_of=chunk), given)
 
 
 # Reading -------------------------------------------------------------------------------------------
@@ -264,6 +281,7 @@ class _Validator:
     def __init__(self, user: Any, scope: Any) -> None:
         self.user = user
         self.accepted: list[tuple[str, int]] = []  # (asset number, row) of the rows that passed
+        self.last_pm: dict[str, dt.date] = {}  # asset number → last PM, where the file gives one
         self.checked = 0  # how many of them were checked against the register
         allowed = None if scope.is_superuser else scope.org_ids(Cap.REGISTER_IMPORT)
         self.allowed: frozenset[int] | None = allowed
@@ -462,9 +480,14 @@ class _Validator:
         sterile = _flag(raw["is_sterile"], "is_sterile", fail)
         if sterile and expiry is None and not raw["expiry_date"].strip():
             fail("expiry_date", _("A sterile device needs its expiry date."))
+        last_pm = _date(raw["last_pm"], "last_pm", fail)
+        if last_pm is not None and last_pm > timezone.localdate():
+            fail("last_pm", _("The last PM cannot be in the future."))
         if bad:
             errors.extend(bad)
             return None
+        if last_pm is not None:
+            self.last_pm[asset] = last_pm
         return (
             asset,
             serial,
