@@ -97,11 +97,16 @@ def sync_pm_states(
     # The states that exist are read once, before the first insert: planned against a table that is
     # empty or nearly so, PostgreSQL would otherwise probe the table being filled once per device, and
     # each probe would scan every row inserted so far (a quadratic insert of a new register).
-    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
+    # (SQLite needs none, and reports the rows inserted only for a statement that starts with INSERT.)
+    existing = "maintenance_devicepmstate"
+    prefix = ""
+    if connection.vendor == "postgresql":
+        prefix = "WITH existing AS MATERIALIZED (SELECT device_id FROM maintenance_devicepmstate)"
+        existing = "existing"
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            WITH existing AS {materialized} (SELECT device_id FROM maintenance_devicepmstate)
+            {prefix}
             INSERT INTO maintenance_devicepmstate
                 (device_id, pm_class_id, rank, interval_override_months, interval_months, last_done, next_due)
             SELECT d.id, c.id, COALESCE(c.rank, 99), NULL, {interval}, {given},
@@ -109,7 +114,7 @@ def sync_pm_states(
             FROM inventory_device d
             JOIN inventory_devicemodel m ON m.id = d.model_id
             LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score{join}
-            WHERE NOT EXISTS (SELECT 1 FROM existing s WHERE s.device_id = d.id){where}
+            WHERE NOT EXISTS (SELECT 1 FROM {existing} s WHERE s.device_id = d.id){where}
             ON CONFLICT (device_id) DO NOTHING
             """,
             [ops.adapt_datefield_value(today), *join_params, *params],
