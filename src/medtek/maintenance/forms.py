@@ -162,6 +162,9 @@ class OverrideForm(forms.Form):
         label=_("Reason for putting the device back in use without a passed check"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
+        error_messages={
+            "required": _("Give the reason for putting the device back in use without a passed check.")
+        },
     )
 
 
