@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
@@ -75,6 +76,13 @@ def failed_fu(world: Any, pump: Device) -> WorkOrder:
     return services.work_order_close(user=world.tech, work_order=wo)
 
 
+def _english_client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 def _today_message() -> str:
     return BLOCKED_MESSAGE.format(day=timezone.localdate().isoformat())
 
@@ -137,8 +145,7 @@ def test_nor_can_a_detour_through_under_repair(world: Any, failed_fu: WorkOrder)
 
 
 def test_the_register_api_refuses_to_put_the_blocked_device_in_use(world: Any, failed_fu: WorkOrder) -> None:
-    client = Client()
-    client.force_login(world.admin)
+    client = _english_client(world.admin)
     response = client.post(
         f"/api/v1/devices/{failed_fu.device_id}/status",
         data=json.dumps({"status": "in_use"}),
@@ -150,8 +157,7 @@ def test_the_register_api_refuses_to_put_the_blocked_device_in_use(world: Any, f
 
 
 def test_the_register_page_refuses_to_put_the_blocked_device_in_use(world: Any, failed_fu: WorkOrder) -> None:
-    client = Client()
-    client.force_login(world.admin)
+    client = _english_client(world.admin)
     response = client.post(f"/devices/{failed_fu.device_id}/status/", {"status": "in_use", "reason": "fixed"})
     assert Device.objects.get(pk=failed_fu.device_id).status == DeviceStatus.BLOCKED
     assert "stays out of use until a later check passes" in response.content.decode()
@@ -226,8 +232,7 @@ def test_override_of_a_device_no_check_blocks_is_refused(world: Any, pump: Devic
 def test_the_override_api_needs_a_reason_and_then_releases_the_device(
     world: Any, failed_fu: WorkOrder
 ) -> None:
-    client = Client()
-    client.force_login(world.admin)
+    client = _english_client(world.admin)
     url = f"/api/v1/maintenance/devices/{failed_fu.device_id}/override-block"
     refused = client.post(url, data=json.dumps({"reason": ""}), content_type="application/json")
     assert refused.status_code == 422
@@ -240,7 +245,8 @@ def test_the_override_api_needs_a_reason_and_then_releases_the_device(
 def test_key_figures_count_the_failed_fu_as_done_but_not_on_time_and_approved(
     world: Any, failed_fu: WorkOrder
 ) -> None:
-    due = failed_fu.due_date
+    due = timezone.localdate()
+    WorkOrder.objects.filter(pk=failed_fu.pk).update(due_date=due)  # done by its due date
     figures = selectors.key_figures(user=world.admin, customer_id=world.berg.pk, start=due, end=due)
     counts = ("pm_due", "pm_done", "pm_not_approved", "pm_done_on_time")
     assert [figures[name] for name in counts] == [1, 1, 1, 0]
@@ -251,3 +257,28 @@ def test_a_device_with_no_failed_check_changes_status_freely(world: Any, pump: D
     device = register.device_change_status(user=world.admin, device=pump, status=DeviceStatus.BLOCKED)
     device = register.device_change_status(user=world.admin, device=device, status=DeviceStatus.IN_USE)
     assert device.status == DeviceStatus.IN_USE
+
+
+def test_the_follow_up_counts_the_failed_fu_as_done_but_not_in_time(world: Any, failed_fu: WorkOrder) -> None:
+    from medtek.agreements.tests.factories import AgreementFactory
+    from medtek.billing.selectors import followup
+
+    WorkOrder.objects.filter(pk=failed_fu.pk).update(due_date=timezone.localdate())  # done by its due date
+    agreement = AgreementFactory(provider=world.mt, customers=[world.berg])
+    report = followup(user=world.admin, agreement_id=agreement.pk, year=timezone.localdate().year)
+    berg = next(row for row in report["rows"] if row["customer"] == world.berg)
+    assert (berg["pm_done"], berg["pm_on_time"]) == (1, 0)
+
+
+def test_the_follow_up_counts_an_approved_fu_in_time(world: Any, pump: Device) -> None:
+    from medtek.agreements.tests.factories import AgreementFactory
+    from medtek.billing.selectors import followup
+
+    wo = _fu(world, pump)
+    _record(world, wo, "0.1")
+    wo = services.work_order_close(user=world.tech, work_order=wo)
+    WorkOrder.objects.filter(pk=wo.pk).update(due_date=timezone.localdate())
+    agreement = AgreementFactory(provider=world.mt, customers=[world.berg])
+    report = followup(user=world.admin, agreement_id=agreement.pk, year=timezone.localdate().year)
+    berg = next(row for row in report["rows"] if row["customer"] == world.berg)
+    assert (berg["pm_done"], berg["pm_on_time"]) == (1, 1)
