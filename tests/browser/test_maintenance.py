@@ -78,6 +78,7 @@ def test_berg_reports_a_fault_mt_works_and_closes_it_and_the_figures_show_it(
     page.fill("#wo-actions input[name=resolution]", "Tryckgivaren bytt, funktionskontroll utan anmärkning")
     with page.expect_navigation():
         page.click("#wo-actions >> text=Markera som utfört")
+    page.once("dialog", lambda dialog: dialog.accept())  # closing asks first
     with page.expect_navigation():
         page.click("#close-button")
     assert page.locator("#wo-status").inner_text().startswith("Avslutat")

@@ -233,7 +233,11 @@ def followup(*, user: Any, agreement_id: int, year: int) -> dict[str, Any]:
         .values("customer_id")
         .annotate(
             done=Count("id"),
-            on_time=Count("id", filter=Q(due_date__isnull=False, done_at__date__lte=F("due_date"))),
+            # On time means done by the due date and approved: an FU whose check failed is done, not passed.
+            on_time=Count(
+                "id",
+                filter=Q(due_date__isnull=False, done_at__date__lte=F("due_date")) & ~Q(approved=False),
+            ),
         )
     )
     for r in pm:

@@ -20,6 +20,8 @@ Columns (* required):
   YYYY-MM-DD; a sterile device needs its expiry date.
 - acquisition_value (anskaffningsvärde): kronor, comma or dot before öre ("28 000,50"), not negative.
 - stores_patient_data, has_radiation_source, is_sterile: ja/nej, yes/no, 1/0, true/false; empty is no.
+- last_pm (senaste_fu): YYYY-MM-DD of the device's last preventive maintenance, not in the future; its
+  next PM falls due one interval later (without it, the device is due from the day it is imported).
 
 CSV files are UTF-8 (with or without BOM; Windows-1252 as Swedish Excel saves "CSV" is read too), with
 `;` or `,` between columns (sniffed from the header); UTF-16/UTF-32 and other encodings are refused by
@@ -51,7 +53,7 @@ import itertools
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -68,6 +70,7 @@ from medtek.core.spreadsheets import unquote_csv_text
 from medtek.core.uploads import MB, UnsafeZip, check_zip
 from medtek.inventory import rules
 from medtek.inventory.choices import DeviceStatus, EventKind
+from medtek.inventory.hooks import run_devices_changed
 from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.udi import BarcodeError, parse_udi
 from medtek.organizations.models import Location, Organisation
@@ -89,6 +92,7 @@ COLUMNS = (
     "has_radiation_source",
     "is_sterile",
     "expiry_date",
+    "last_pm",
 )
 REQUIRED = ("asset_number", "model", "owner")
 ALIASES = {
@@ -102,6 +106,7 @@ ALIASES = {
     "anskaffningsvärde": "acquisition_value",
     "garanti_till": "warranty_end",
     "utgångsdatum": "expiry_date",
+    "senaste_fu": "last_pm",
 }
 TRUE_WORDS = frozenset({"ja", "yes", "1", "true", "j", "y", "sant"})
 FALSE_WORDS = frozenset({"nej", "no", "0", "false", "n", "falskt", ""})
@@ -234,7 +239,9 @@ def import_devices(
                 errors.add(RowError(1, "", _("The file has no device rows under its header."), 2))
             if not errors and writer is not None:
                 try:
-                    report.created = writer.flush()
+                    report.created = writer.flush(
+                        after=lambda: _devices_changed(list(validator.first_row), validator.last_pm)
+                    )
                 except RegisteredAlready:
                     validator.check_registered(errors, recheck=True)
                     if not errors:  # another constraint: a model or location removed meanwhile
@@ -256,6 +263,16 @@ def import_devices(
     if report.error_count:
         report.created = 0
     return report
+
+
+def _devices_changed(assets: list[str], last_pm: dict[str, dt.date]) -> None:
+    """Tell later parts (maintenance's PM clock) about the new devices: one array on PostgreSQL,
+    chunks within SQLite's parameter limit."""
+    step = len(assets) if connection.vendor == "postgresql" else UNIQUE_CHECK_CHUNK
+    for start in range(0, len(assets), max(step, 1)):
+        chunk = assets[start : start + step]
+        given = {a: last_pm[a] for a in chunk if a in last_pm} if last_pm else {}
+        run_devices_changed(Device.objects.filter(asset_number__any_of=chunk), given)
 
 
 # Reading -------------------------------------------------------------------------------------------
@@ -464,6 +481,7 @@ class _Validator:
         self.first_row: dict[str, int] = {}
         self.unchecked: list[str] = []
         self.line_shifts: list[tuple[int, int]] = [(0, 1)]  # (from row, line - row)
+        self.last_pm: dict[str, dt.date] = {}  # asset number → last PM, where the file gives one
         allowed = None if scope.is_superuser else scope.org_ids(Cap.REGISTER_IMPORT)
         self.allowed: frozenset[int] | None = allowed
         orgs = Organisation.objects.visible_to(user)
@@ -674,9 +692,14 @@ class _Validator:
         sterile = _flag(raw["is_sterile"], "is_sterile", fail)
         if sterile and expiry is None and not raw["expiry_date"].strip():
             fail("expiry_date", _("A sterile device needs its expiry date."))
+        last_pm = _date(raw["last_pm"], "last_pm", fail)
+        if last_pm is not None and last_pm > timezone.localdate():
+            fail("last_pm", _("The last PM cannot be in the future."))
         if bad:
             errors.add_row(bad)
             return None
+        if last_pm is not None:
+            self.last_pm[asset] = last_pm
         return (
             asset,
             serial,
@@ -864,7 +887,9 @@ class _Writer:
     def abort(self) -> None:
         """Forget what was added (nothing has been written unless the writer streams)."""
 
-    def flush(self) -> int:
+    def flush(self, after: Callable[[], None] | None = None) -> int:
+        """Write what was added, then call `after` (the PM clock of the new devices) in the same
+        transaction."""
         raise NotImplementedError
 
 
@@ -951,7 +976,7 @@ class _StagingWriter(_Writer):
                 cursor.execute(f"DROP TABLE IF EXISTS temp.{self.table}")
         self.dropped = True
 
-    def flush(self) -> int:
+    def flush(self, after: Callable[[], None] | None = None) -> int:
         self._stage()
         if not self.staged:
             return 0
@@ -974,6 +999,8 @@ class _StagingWriter(_Writer):
                     _events_sql(connection.vendor, "d.id > %s"),
                     [*_event_params(self, connection.vendor), before],
                 )
+                if after is not None:
+                    after()
         except IntegrityError as exc:
             raise RegisteredAlready from exc
         return self.staged
@@ -1090,7 +1117,7 @@ class _CopyWriter(_Writer):
             stack, self.stack, self.copy = self.stack, None, None
             stack.__exit__(_Aborted, _Aborted(), None)
 
-    def flush(self) -> int:
+    def flush(self, after: Callable[[], None] | None = None) -> int:
         if not self.assets:
             return 0
         import psycopg
@@ -1107,4 +1134,6 @@ class _CopyWriter(_Writer):
                 _events_sql(connection.vendor, "d.asset_number = ANY(%s)"),
                 [*_event_params(self, connection.vendor), self.assets],
             )
+        if after is not None:
+            after()
         return len(self.assets)

@@ -15,6 +15,7 @@ from medtek.core.events import record_event
 from medtek.core.models import Event
 from medtek.inventory import rules
 from medtek.inventory.choices import EventKind
+from medtek.inventory.hooks import run_devices_changed, run_status_guards
 from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.udi import BarcodeError, parse_udi
 from medtek.organizations.models import Location, Organisation
@@ -175,6 +176,7 @@ def device_create(
         data={"asset_number": device.asset_number, "model": device.model_id, "owner": device.owner_id},
         occurred_at=registered_at,
     )
+    run_devices_changed(Device.objects.filter(pk=device.pk))
     return device
 
 
@@ -205,6 +207,8 @@ def device_update(*, user: Any, device: Device, **changes: Any) -> Device:
     device_record_event(
         device=device, kind=EventKind.UPDATED, actor=user, data={"before": before, "after": after}
     )
+    if "model" in after:
+        run_devices_changed(Device.objects.filter(pk=device.pk))
     return device
 
 
@@ -296,6 +300,7 @@ def device_change_status(
         rules.check_transition(device.status, status)
     except rules.IllegalTransition as exc:
         raise ValidationError({"status": str(exc)}) from exc
+    run_status_guards(device, status)
     before = device.status
     device.status = status
     device.save(update_fields=["status", "updated_at"])
@@ -357,4 +362,6 @@ def device_bulk_register(
         )
         for device, at in zip(created, when, strict=True)
     )
+    ids = [d.pk for d in created]
+    run_devices_changed(Device.objects.filter(pk__gte=min(ids), pk__lte=max(ids)))
     return created

@@ -57,6 +57,8 @@ class WorkOrderOut(Schema):
     waiting_reason: str
     assigned_to_id: int | None
     resolution: str
+    approved: bool | None
+    origin_id: int | None
 
 
 class TimeEntryOut(Schema):
@@ -308,6 +310,8 @@ class KeyFiguresOut(Schema):
     start: dt.date
     end: dt.date
     pm_due: int
+    pm_done: int
+    pm_not_approved: int
     pm_done_on_time: int
     pm_completion_rate: Decimal | None
     pm_overdue: int
@@ -510,6 +514,21 @@ def set_device_pm(request: HttpRequest, device_id: int, payload: PMStateIn) -> A
 def device_protocol_history(request: HttpRequest, device_id: int) -> Any:
     device = Device.objects.get_visible(request.user, Cap.VIEW, pk=device_id)
     return selectors.device_protocols(user=request.user, device=device)
+
+
+class OverrideIn(Schema):
+    reason: str
+
+
+class DeviceStatusOut(Schema):
+    device_id: int = Field(..., alias="pk")
+    status: str
+
+
+@router.post("/devices/{device_id}/override-block", response={200: DeviceStatusOut, **ERR})
+def override_block(request: HttpRequest, device_id: int, payload: OverrideIn) -> Any:
+    """MT admin: put a device a failed check blocked back in use without a passed check, with a reason."""
+    return services.device_block_override(user=request.user, device=device_id, reason=payload.reason)
 
 
 @router.post("/plan", response={201: PlanOut, **ERR})

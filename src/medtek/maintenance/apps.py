@@ -16,7 +16,14 @@ class MaintenanceConfig(AppConfig):
             register_nav,
             register_panel,
         )
+        from medtek.inventory.hooks import DEVICES_CHANGED, STATUS_GUARDS
         from medtek.maintenance.panels import work_panel
+        from medtek.maintenance.services import keep_failed_out_of_use, pm_states_for
+
+        if keep_failed_out_of_use not in STATUS_GUARDS:
+            STATUS_GUARDS.append(keep_failed_out_of_use)
+        if pm_states_for not in DEVICES_CHANGED:
+            DEVICES_CHANGED.append(pm_states_for)
 
         register_nav(NavItem("maintenance:my_work", _("My work"), capability="work.do", order=20))
         register_nav(NavItem("maintenance:board", _("Board"), capability="work.do", order=21))

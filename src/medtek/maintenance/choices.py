@@ -77,4 +77,5 @@ class EventKind:
     TRAVEL_ADDED = "workorder.travel_added"
     MATERIAL_ADDED = "workorder.material_added"
     QC_RECORDED = "qc.recorded"
+    BLOCK_OVERRIDDEN = "qc.block_overridden"
     WATCH_CONFIRMED = "maintenance.watch_confirmed"

@@ -176,6 +176,17 @@ class WorkOrder(TimeStampedModel):
     )
     plan_run = models.ForeignKey(PlanRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     resolution = models.TextField(_("what was done"), blank=True)
+    # Set when the work is done: False when one of its check protocols failed (done, not approved).
+    approved = models.BooleanField(_("approved"), null=True, blank=True)
+    origin = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
+        verbose_name=_("follows up"),
+        help_text=_("The work whose failed check this repair follows up"),
+    )
 
     objects: ClassVar[WorkOrderQuerySet] = WorkOrderQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -352,6 +363,12 @@ class ProtocolRecord(TimeStampedModel):
     result = models.CharField(
         _("result"), max_length=8, choices=ProtocolResult.choices, default=ProtocolResult.OPEN
     )
+    # An MT admin may release a device a failed check blocked, with a reason, without a passed check.
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overridden_at = models.DateTimeField(_("released by override"), null=True, blank=True)
+    override_reason = models.TextField(_("reason for the override"), blank=True)
 
     objects: ClassVar[ProtocolRecordQuerySet] = ProtocolRecordQuerySet.as_manager()  # type: ignore[assignment]
 

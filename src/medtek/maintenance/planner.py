@@ -7,7 +7,8 @@ loops over devices in Python.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -42,11 +43,41 @@ def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
+# Any number that is the planner's own: concurrent runs on PostgreSQL queue on it (SQLite's write lock
+# already serialises them).
+PLAN_LOCK = 62353
+
+
+def lock_planning() -> None:
+    """Hold the planning lock until the transaction ends, so concurrent runs plan one after another."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [PLAN_LOCK])
+
+
+def _last_done_join(last_done: Mapping[str, dt.date] | None) -> tuple[str, list[Any]]:
+    """A join of the last PM dates given per asset number (from an import), sent as one JSON value."""
+    if not last_done:
+        return "", []
+    document = json.dumps({asset: day.isoformat() for asset, day in last_done.items()})
+    if connection.vendor == "postgresql":
+        rows = "SELECT key AS asset_number, CAST(value AS date) AS last_done FROM jsonb_each_text(%s::jsonb)"
+    else:
+        rows = "SELECT key AS asset_number, value AS last_done FROM json_each(%s)"
+    return f" LEFT JOIN ({rows}) p ON p.asset_number = d.asset_number", [document]
+
+
 def sync_pm_states(
-    *, device_ids: Sequence[int] | None = None, today: dt.date | None = None, refresh: bool = False
+    *,
+    device_ids: Sequence[int] | None = None,
+    devices: Any = None,
+    last_done: Mapping[str, dt.date] | None = None,
+    today: dt.date | None = None,
+    refresh: bool = False,
 ) -> int:
-    """Create the PM state of devices that have none (due now, class from their model's EM number);
-    with `refresh`, re-derive every state's class, planning order, interval and next-due date."""
+    """Create the PM state of devices that have none (class from their model's EM number; due now, or
+    the interval after the last PM given per asset number); with `refresh`, re-derive the states' class,
+    planning order, interval and next-due date. `device_ids` or a queryset `devices` limits both."""
     ops = connection.ops
     today = today or timezone.localdate()
     where: str = ""
@@ -54,25 +85,39 @@ def sync_pm_states(
     if device_ids is not None:
         clause, params = _in("d.id", device_ids)
         where = f" AND {clause}"
+    elif devices is not None:
+        sql, subquery_params = devices.values("pk").query.sql_with_params()
+        where, params = f" AND d.id IN ({sql})", list(subquery_params)
+    join, join_params = _last_done_join(last_done)
+    interval = "COALESCE(m.pm_interval_months, c.interval_months)"
+    given = "p.last_done" if join else "NULL"
+    first_due = (
+        f"CASE WHEN {given} IS NULL THEN %s ELSE {_add_months_sql(given, interval)} END" if join else "%s"
+    )
     # The states that exist are read once, before the first insert: planned against a table that is
     # empty or nearly so, PostgreSQL would otherwise probe the table being filled once per device, and
     # each probe would scan every row inserted so far (a quadratic insert of a new register).
-    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
+    # (SQLite needs none, and reports the rows inserted only for a statement that starts with INSERT.)
+    existing = "maintenance_devicepmstate"
+    prefix = ""
+    if connection.vendor == "postgresql":
+        prefix = "WITH existing AS MATERIALIZED (SELECT device_id FROM maintenance_devicepmstate)"
+        existing = "existing"
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            WITH existing AS {materialized} (SELECT device_id FROM maintenance_devicepmstate)
+            {prefix}
             INSERT INTO maintenance_devicepmstate
                 (device_id, pm_class_id, rank, interval_override_months, interval_months, last_done, next_due)
-            SELECT d.id, c.id, COALESCE(c.rank, 99), NULL,
-                   COALESCE(m.pm_interval_months, c.interval_months), NULL,
-                   CASE WHEN COALESCE(m.pm_interval_months, c.interval_months) IS NULL THEN NULL ELSE %s END
+            SELECT d.id, c.id, COALESCE(c.rank, 99), NULL, {interval}, {given},
+                   CASE WHEN {interval} IS NULL THEN NULL ELSE {first_due} END
             FROM inventory_device d
             JOIN inventory_devicemodel m ON m.id = d.model_id
-            LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score
-            WHERE NOT EXISTS (SELECT 1 FROM existing s WHERE s.device_id = d.id){where}
+            LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score{join}
+            WHERE NOT EXISTS (SELECT 1 FROM {existing} s WHERE s.device_id = d.id){where}
+            ON CONFLICT (device_id) DO NOTHING
             """,
-            [ops.adapt_datefield_value(today), *params],
+            [ops.adapt_datefield_value(today), *join_params, *params],
         )
         created = cur.rowcount
         if refresh:
@@ -101,10 +146,11 @@ def sync_pm_states(
                     JOIN inventory_device d ON d.id = s.device_id
                     JOIN inventory_devicemodel m ON m.id = d.model_id
                     LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score
+                    WHERE 1 = 1{where}
                 ) x
                 WHERE x.device_id = {state}.device_id{changed}
                 """,
-                [ops.adapt_datefield_value(today)],
+                [ops.adapt_datefield_value(today), *params],
             )
     return created
 

@@ -202,6 +202,8 @@ def check_transition(current: str, target: str) -> None:
 
 
 def check_hours(hours: Decimal) -> None:
+    if not hours.is_finite():
+        raise RuleError("hours", _("Hours must be a number of hours, not NaN or infinity."))
     if hours <= 0:
         raise RuleError("hours", _("Hours must be more than 0."))
     if hours > MAX_HOURS_PER_DAY:
@@ -209,6 +211,34 @@ def check_hours(hours: Decimal) -> None:
 
 
 # --- protocols -------------------------------------------------------------------------------
+
+
+def work_approved(results: Iterable[str]) -> bool:
+    """Finished work is approved unless one of its check protocols failed."""
+    return all(result != "failed" for result in results)
+
+
+def check_back_in_use(target: str, usable: Iterable[str], failed_checks: Sequence[str]) -> None:
+    """A device a failed check blocked returns to use only after a later check of it passes (or an MT
+    admin's override with a reason), never by a plain status change."""
+    if target in set(usable) and failed_checks:
+        raise RuleError(
+            "status",
+            _(
+                "The device failed %(checks)s and stays out of use until a later check passes "
+                "or an MT admin overrides the block with a reason."
+            )
+            % {"checks": ", ".join(failed_checks)},
+        )
+
+
+def check_override_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleError(
+            "reason", _("Give the reason for putting the device back in use without a passed check.")
+        )
+    return reason
 
 
 def check_protocol_item(kind: str, unit: str, lower: Decimal | None, upper: Decimal | None) -> None:

@@ -272,10 +272,11 @@ def key_figures(*, user: Any, customer_id: int, start: dt.date, end: dt.date) ->
         status=WorkOrderStatus.CANCELLED
     )
     pm_due = pm.count()
+    done_pm = list(pm.filter(done_at__isnull=False).values_list("due_date", "done_at", "approved"))
+    # Done but not approved (a check failed): done, yet neither on time nor passed.
+    pm_not_approved = sum(1 for _due, _done, approved in done_pm if approved is False)
     pm_done_on_time = sum(
-        1
-        for due, done in pm.filter(done_at__isnull=False).values_list("due_date", "done_at")
-        if timezone.localdate(done) <= due
+        1 for due, done, approved in done_pm if approved is not False and timezone.localdate(done) <= due
     )
     reference = min(today, end)
     overdue = wos.filter(kind=WorkOrderKind.PM, status__in=OPEN, due_date__lt=reference).count()
@@ -312,6 +313,8 @@ def key_figures(*, user: Any, customer_id: int, start: dt.date, end: dt.date) ->
         "start": start,
         "end": end,
         "pm_due": pm_due,
+        "pm_done": len(done_pm),
+        "pm_not_approved": pm_not_approved,
         "pm_done_on_time": pm_done_on_time,
         "pm_completion_rate": rules.percent(pm_done_on_time, pm_due),
         "pm_overdue": overdue,

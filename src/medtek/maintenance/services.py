@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,6 +225,7 @@ def plan_maintenance(*, user: Any, horizon_days: int = 30, today: dt.date | None
     if horizon_days < 0 or horizon_days > 366 * 2:
         raise ValidationError({"horizon": _("The horizon must be 0-732 days.")})
     today = today or timezone.localdate()
+    planner.lock_planning()
     run = PlanRun.objects.create(
         run_by=user if getattr(user, "pk", None) else None,
         horizon_end=today + dt.timedelta(days=horizon_days),
@@ -461,6 +462,7 @@ def work_order_set_status(
     if status == WorkOrderStatus.ACCEPTED:
         wo.accepted_at = now
     elif status == WorkOrderStatus.IN_PROGRESS:
+        wo.approved = None  # reopened work is judged again when it is done
         wo.started_at = wo.started_at or now
         if wo.assigned_to_id is None and scope_for(user).can(Cap.WORK_DO, wo.customer_id):
             wo.assigned_to = user
@@ -471,8 +473,7 @@ def work_order_set_status(
         wo.done_at = now
         if resolution:
             wo.resolution = resolution
-        if wo.kind == WorkOrderKind.PM and wo.device_id:
-            _pm_done(wo.device, timezone.localdate(now))  # type: ignore[arg-type]
+        _judge(wo, user, timezone.localdate(now))
     elif status == WorkOrderStatus.CLOSED:
         wo.closed_at = now
     elif status == WorkOrderStatus.CANCELLED:
@@ -489,14 +490,72 @@ def work_order_set_status(
         wo,
         kind=kind,
         user=user,
-        data={"before": before, "after": status, "waiting_reason": wo.waiting_reason},
+        data={
+            "before": before,
+            "after": status,
+            "waiting_reason": wo.waiting_reason,
+            **({"approved": wo.approved} if status == WorkOrderStatus.DONE else {}),
+        },
     )
     return wo
 
 
+def _judge(wo: WorkOrder, user: Any, day: dt.date) -> None:
+    """Done work is approved unless a check failed. Approved PM (or the repair that cleared a failed
+    PM's check) moves the device's PM clock; failed checks get a repair work order (AU) of their own."""
+    records = list(wo.protocol_records.select_related("template").order_by("id"))
+    wo.approved = rules.work_approved(rec.result for rec in records)
+    failed = [rec.template.name for rec in records if rec.result == ProtocolResult.FAILED]
+    if not wo.device_id:
+        return
+    device: Device = wo.device  # type: ignore[assignment]
+    if wo.approved:
+        completes_pm = wo.kind == WorkOrderKind.PM or (
+            wo.origin_id is not None
+            and WorkOrder.objects.filter(pk=wo.origin_id, kind=WorkOrderKind.PM, approved=False).exists()
+            and bool(records)
+        )
+        if completes_pm:
+            _pm_done(device, day)
+    elif not wo.follow_ups.exists():
+        _repair_order(wo, user, failed)
+
+
+def _repair_order(wo: WorkOrder, user: Any, failed: list[str]) -> WorkOrder:
+    """The corrective work order (AU) for a device that failed a check, linked to the work that found it."""
+    repair = WorkOrder(
+        number=f"tmp-{uuid.uuid4().hex}",
+        kind=WorkOrderKind.CM,
+        status=WorkOrderStatus.REPORTED,
+        device_id=wo.device_id,
+        customer_id=wo.customer_id,
+        location_id=wo.location_id,
+        title=_("Repair after failed check: %(checks)s") % {"checks": ", ".join(failed)},
+        description=_("Found on %(number)s. The device is blocked from use until a later check passes.")
+        % {"number": wo.number},
+        reported_by=user if getattr(user, "pk", None) else None,
+        reported_at=timezone.now(),
+        origin=wo,
+    )
+    repair.full_clean()
+    repair.save()
+    repair.number = _number(repair)
+    repair.save(update_fields=["number"])
+    _event(
+        repair,
+        kind=EventKind.WO_REPORTED,
+        user=user,
+        data={"number": repair.number, "kind": repair.kind, "origin": wo.number},
+        message=repair.title,
+    )
+    return repair
+
+
 def _open_protocols(wo: WorkOrder, user: Any) -> None:
-    """Starting PM or a quality control on a device opens its model's check protocols."""
-    if wo.kind not in (WorkOrderKind.PM, WorkOrderKind.QC) or not wo.device_id:
+    """Starting PM or a quality control on a device, or the repair after a failed check, opens its
+    model's check protocols."""
+    rechecks = wo.kind == WorkOrderKind.CM and wo.origin_id is not None
+    if (wo.kind not in (WorkOrderKind.PM, WorkOrderKind.QC) and not rechecks) or not wo.device_id:
         return
     if wo.protocol_records.exists():
         return
@@ -556,9 +615,12 @@ def _entry_target(user: Any, work_order: WorkOrder | int, date: dt.date) -> Work
 
 def _decimal(value: Any, field: str) -> Decimal:
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
         raise ValidationError({field: _("Not a number.")}) from exc
+    if not number.is_finite():
+        raise ValidationError({field: _("Give a finite number, not NaN or infinity.")})
+    return number
 
 
 @transaction.atomic
@@ -832,7 +894,7 @@ def protocol_record(
             capability=Cap.WORK_DO,
             subject=rec,
         )
-    elif passed and device.status == DeviceStatus.BLOCKED:
+    elif passed and device.status == DeviceStatus.BLOCKED and not failed_checks(device.pk):
         device_change_status(
             user=user,
             device=device,
@@ -842,3 +904,88 @@ def protocol_record(
             subject=rec,
         )
     return rec
+
+
+# --- a device a failed check blocked ---------------------------------------------------------
+
+# Statuses in which a device is in use (or ready to be): a failed check keeps a device out of them.
+IN_USE_STATUSES = (DeviceStatus.IN_USE, DeviceStatus.IN_STOCK, DeviceStatus.ON_LOAN)
+
+
+def _outstanding(device_id: int) -> Any:
+    later_pass = ProtocolRecord.objects.filter(
+        device_id=OuterRef("device_id"),
+        template_id=OuterRef("template_id"),
+        result=ProtocolResult.PASSED,
+        performed_at__gt=OuterRef("performed_at"),
+    )
+    return (
+        ProtocolRecord.objects.filter(
+            device_id=device_id, result=ProtocolResult.FAILED, overridden_at__isnull=True
+        )
+        .exclude(Exists(later_pass))
+        .select_related("template")
+        .order_by("performed_at", "id")
+    )
+
+
+def failed_checks(device_id: int) -> list[str]:
+    """The failed checks that still keep the device out of use: no later pass of the same protocol
+    and no override."""
+    return [
+        f"{rec.template.name} ({timezone.localdate(rec.performed_at):%Y-%m-%d})"
+        for rec in _outstanding(device_id)
+    ]
+
+
+def keep_failed_out_of_use(device: Device, status: str) -> None:
+    """The register's status guard: no plain status change puts a device back in use after a failed check."""
+    if status not in IN_USE_STATUSES:
+        return
+    try:
+        rules.check_back_in_use(status, IN_USE_STATUSES, failed_checks(device.pk))
+    except rules.RuleError as exc:
+        raise _invalid(exc) from exc
+
+
+def pm_states_for(devices: Any, last_done: Mapping[str, dt.date]) -> None:
+    """The register's hook: new devices get their PM state at once, set-based; devices that had one (they
+    got another model) have it re-derived."""
+    if not planner.sync_pm_states(devices=devices, last_done=last_done):
+        planner.sync_pm_states(devices=devices, refresh=True)
+
+
+@transaction.atomic
+def device_block_override(*, user: Any, device: Device | int, reason: str) -> Device:
+    """An MT admin puts a device a failed check blocked back in use without a passed check, with a reason."""
+    pk = device.pk if isinstance(device, Device) else device
+    dev = Device.objects.select_for_update().get_visible(user, Cap.WORK_DO, pk=pk)
+    _require(user, Cap.WORK_MANAGE, dev.owner_id)
+    try:
+        reason = rules.check_override_reason(reason)
+    except rules.RuleError as exc:
+        raise _invalid(exc) from exc
+    records = list(_outstanding(dev.pk).select_for_update(of=("self",)))
+    if not records:
+        raise ValidationError({"device": _("No failed check keeps this device out of use.")})
+    now = timezone.now()
+    for rec in records:
+        rec.overridden_by, rec.overridden_at, rec.override_reason = user, now, reason
+        rec.save(update_fields=["overridden_by", "overridden_at", "override_reason", "updated_at"])
+    device_record_event(
+        device=dev,
+        kind=EventKind.BLOCK_OVERRIDDEN,
+        actor=user,
+        data={"reason": reason, "protocols": [rec.pk for rec in records]},
+        message=reason,
+        subject=dev,
+    )
+    if dev.status == DeviceStatus.BLOCKED:
+        dev = device_change_status(
+            user=user,
+            device=dev,
+            status=DeviceStatus.IN_USE,
+            reason=_("Block overridden by an MT admin: %(reason)s") % {"reason": reason},
+            capability=Cap.WORK_MANAGE,
+        )
+    return dev

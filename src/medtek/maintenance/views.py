@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medtek.core.api import validation_errors
+from medtek.inventory.forms import add_service_errors
 from medtek.inventory.models import Device
 from medtek.inventory.selectors import device_find
-from medtek.maintenance import selectors, services
-from medtek.maintenance.choices import MaterialKind, WaitingReason, WorkOrderKind, WorkOrderStatus
+from medtek.maintenance import forms, selectors, services
+from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import CMPriority, ProtocolRecord
 from medtek.organizations.choices import Role
 from medtek.organizations.models import Organisation
@@ -37,26 +37,6 @@ def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
     for field, msgs in validation_errors(exc).items():
         for msg in msgs:
             messages.error(request, msg if field == "__all__" else f"{msg}")
-
-
-def _date(raw: str | None, default: dt.date | None = None) -> dt.date:
-    if not raw:
-        if default is None:
-            raise ValidationError({"date": _("Give a date.")})
-        return default
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise ValidationError(
-            {"date": _("'%(value)s' is not a date (YYYY-MM-DD).") % {"value": raw}}
-        ) from exc
-
-
-def _decimal(raw: str | None, field: str) -> Decimal:
-    try:
-        return Decimal((raw or "").replace(",", ".").replace(" ", ""))
-    except InvalidOperation as exc:
-        raise ValidationError({field: _("'%(value)s' is not a number.") % {"value": raw}}) from exc
 
 
 @login_required
@@ -79,13 +59,29 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def device_work(request: HttpRequest, device_id: int) -> HttpResponse:
-    """One device's open work with start buttons, its PM state and last protocols, and a report link."""
+    """One device's open work with start buttons, its PM state and last protocols, and a report link;
+    an MT admin may release a device a failed check blocked here (POST: the override with its reason)."""
     device = Device.objects.select_related("model", "owner", "location").get_visible(
         request.user, Cap.VIEW, pk=device_id
     )
     scope = scope_for(request.user)
+    can_override = scope.can(Cap.WORK_MANAGE, device.owner_id)
+    override_form = forms.OverrideForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        _require(request, Cap.WORK_MANAGE, device.owner_id)
+        if override_form.is_valid():
+            try:
+                services.device_block_override(
+                    user=request.user, device=device, reason=override_form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                add_service_errors(override_form, exc)
+            else:
+                messages.success(request, _("The device is back in use; the override is in its history."))
+                return redirect("maintenance:device_work", device_id=device.pk)
+    failed = services.failed_checks(device.pk)
     return render(
         request,
         "maintenance/device_work.html",
@@ -96,7 +92,10 @@ def device_work(request: HttpRequest, device_id: int) -> HttpResponse:
             "protocols": selectors.device_protocols(user=request.user, device=device, limit=5),
             "can_work": scope.can(Cap.WORK_DO, device.owner_id),
             "can_report": scope.can(Cap.WORK_REPORT, device.owner_id),
+            "failed_checks": failed,
+            "override_form": override_form if can_override and failed else None,
         },
+        status=422 if override_form.is_bound else 200,
     )
 
 
@@ -137,11 +136,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "maintenance/board.html", {"columns": selectors.board(user=request.user)})
 
 
-@login_required
-@require_GET
-def pm_due(request: HttpRequest) -> HttpResponse:
-    """PM due and overdue per customer, the planner button, and watch items for external maintenance."""
-    _require(request, Cap.WORK_DO)
+def _pm_due_page(request: HttpRequest, plan_form: forms.PlanForm | None = None) -> HttpResponse:
     return render(
         request,
         "maintenance/pm_due.html",
@@ -150,31 +145,41 @@ def pm_due(request: HttpRequest) -> HttpResponse:
             "watch_items": selectors.watch_items(user=request.user, limit=100),
             "can_plan": scope_for(request.user).can(Cap.WORK_MANAGE),
             "today": timezone.localdate(),
+            "plan_form": plan_form or forms.PlanForm(),
         },
+        status=422 if plan_form is not None else 200,
     )
+
+
+@login_required
+@require_GET
+def pm_due(request: HttpRequest) -> HttpResponse:
+    """PM due and overdue per customer, the planner button, and watch items for external maintenance."""
+    _require(request, Cap.WORK_DO)
+    return _pm_due_page(request)
 
 
 @login_required
 @require_POST
 def plan(request: HttpRequest) -> HttpResponse:
     _require(request, Cap.WORK_MANAGE)
+    form = forms.PlanForm(request.POST)
+    if not form.is_valid():
+        return _pm_due_page(request, form)
     try:
-        days = int(request.POST.get("horizon_days") or 30)
-        run = services.plan_maintenance(user=request.user, horizon_days=days)
-    except ValueError:
-        messages.error(request, _("The horizon is a number of days."))
+        run = services.plan_maintenance(user=request.user, horizon_days=form.cleaned_data["horizon_days"])
     except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Planned up to %(end)s: %(n)d PM work orders, %(w)d watch items.")
-            % {
-                "end": run.horizon_end.isoformat(),
-                "n": run.work_orders_created,
-                "w": run.watch_items_created,
-            },
-        )
+        add_service_errors(form, exc)
+        return _pm_due_page(request, form)
+    messages.success(
+        request,
+        _("Planned up to %(end)s: %(n)d PM work orders, %(w)d watch items.")
+        % {
+            "end": run.horizon_end.isoformat(),
+            "n": run.work_orders_created,
+            "w": run.watch_items_created,
+        },
+    )
     return redirect("maintenance:pm_due")
 
 
@@ -183,8 +188,14 @@ def plan(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """A customer reports a fault or asks for advice, on its own device or for its organisation."""
     _require(request, Cap.WORK_REPORT)
+    customers = list(Organisation.objects.visible_to(request.user, Cap.WORK_REPORT).order_by("name"))
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, customers=customers)
+    else:
+        initial = {"kind": request.GET.get("kind") or WorkOrderKind.CM, "device": request.GET.get("device")}
+        form = forms.ReportForm(initial=initial, customers=customers)
+    raw_device = str(form["device"].value() or "")
     device = None
-    raw_device = request.GET.get("device") or request.POST.get("device")
     if raw_device:
         device = (
             Device.objects.visible_to(request.user, Cap.WORK_REPORT)
@@ -194,36 +205,34 @@ def report(request: HttpRequest) -> HttpResponse:
         )
         if device is None and request.method == "GET":
             messages.error(request, _("Unknown device, or one you may not report on."))
-    customers = list(Organisation.objects.visible_to(request.user, Cap.WORK_REPORT).order_by("name"))
-    values: dict[str, Any] = {"kind": request.GET.get("kind") or WorkOrderKind.CM}
-    if request.method == "POST":
-        values = request.POST.dict()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
             wo = services.work_order_report(
                 user=request.user,
-                kind=values.get("kind") or WorkOrderKind.CM,
-                title=values.get("title", ""),
-                description=values.get("description", ""),
-                device=int(raw_device) if raw_device and raw_device.isdigit() else None,
-                customer=int(values["customer"]) if (values.get("customer") or "").isdigit() else None,
+                kind=data["kind"],
+                title=data["title"],
+                description=data["description"],
+                device=data["device"],
+                customer=None if data["device"] is not None else data["customer"],
             )
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Reported as %(number)s.") % {"number": wo.number})
             return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
-    kinds = [(k, label) for k, label in WorkOrderKind.choices if k != WorkOrderKind.PM]
     return render(
         request,
         "maintenance/report.html",
-        {"device": device, "customers": customers, "values": values, "kinds": kinds},
+        {"device": device, "form": form},
         status=422 if request.method == "POST" else 200,
     )
 
 
-@login_required
-@require_GET
-def work_order_detail(request: HttpRequest, work_order_id: int) -> HttpResponse:
+def _detail_page(
+    request: HttpRequest, work_order_id: int, *, status: int = 200, **bound: Any
+) -> HttpResponse:
+    """The work-order page; `bound` carries a form that was sent and refused, shown with its errors."""
     data = selectors.work_order_detail(user=request.user, pk=work_order_id)
     wo = data["work_order"]
     scope = scope_for(request.user)
@@ -242,6 +251,18 @@ def work_order_detail(request: HttpRequest, work_order_id: int) -> HttpResponse:
         if can_manage
         else []
     )
+    protocol_form = bound.pop("protocol_form", None)
+    for rec in data["records"]:
+        form = (
+            protocol_form
+            if protocol_form is not None and protocol_form.record_id == rec.pk
+            else forms.ProtocolForm(record=rec)
+        )
+        rec.rows = [  # type: ignore[attr-defined]
+            (item, line, form[f"item-{item.pk}"])
+            for item, line in rec.rows  # type: ignore[attr-defined]
+        ]
+        rec.form = form  # type: ignore[attr-defined]
     return render(
         request,
         "maintenance/work_order_detail.html",
@@ -251,12 +272,24 @@ def work_order_detail(request: HttpRequest, work_order_id: int) -> HttpResponse:
             "can_manage": can_manage,
             "priorities": CMPriority.objects.all(),
             "technicians": technicians,
-            "waiting_reasons": WaitingReason.choices,
-            "material_kinds": MaterialKind.choices,
             "today": timezone.localdate(),
             "open": wo.status in selectors.OPEN,
+            "failed_check": any(rec.result == "failed" for rec in data["records"]),
+            "follow_ups": list(wo.follow_ups.order_by("id")),
+            "time_form": bound.get("time_form") or forms.TimeEntryForm(),
+            "travel_form": bound.get("travel_form") or forms.TravelEntryForm(),
+            "material_form": bound.get("material_form") or forms.MaterialLineForm(),
+            "status_form": bound.get("status_form") or forms.StatusForm(),
+            "triage_form": bound.get("triage_form"),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def work_order_detail(request: HttpRequest, work_order_id: int) -> HttpResponse:
+    return _detail_page(request, work_order_id)
 
 
 ACTIONS = {
@@ -277,34 +310,43 @@ def work_order_action(request: HttpRequest, work_order_id: int) -> HttpResponse:
     wo = selectors.work_order_get(user=request.user, pk=work_order_id)
     if request.method == "GET":
         return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
-    action = request.POST.get("action", "")
-    try:
-        if action == "triage":
-            _require(request, Cap.WORK_MANAGE, wo.customer_id)
-            assignee = request.POST.get("assigned_to") or None
-            services.work_order_triage(
-                user=request.user,
-                work_order=wo,
-                priority=request.POST.get("priority", ""),
-                assigned_to=assignee,
-            )
-        elif action == "start":
-            services.work_order_start(user=request.user, work_order=wo)
-        elif action == "close":
-            services.work_order_close(user=request.user, work_order=wo)
-        elif action in ACTIONS:
-            services.work_order_set_status(
-                user=request.user,
-                work_order=wo,
-                status=ACTIONS[action],
-                waiting_reason=request.POST.get("waiting_reason", ""),
-                resolution=request.POST.get("resolution", ""),
-            )
+    if request.POST.get("action") == "triage":
+        _require(request, Cap.WORK_MANAGE, wo.customer_id)
+        triage = forms.TriageForm(request.POST)
+        if triage.is_valid():
+            try:
+                services.work_order_triage(
+                    user=request.user,
+                    work_order=wo,
+                    priority=triage.cleaned_data["priority"],
+                    assigned_to=triage.cleaned_data["assigned_to"],
+                )
+            except ValidationError as exc:
+                add_service_errors(triage, exc)
+            else:
+                return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+        return _detail_page(request, wo.pk, status=422, triage_form=triage)
+    form = forms.StatusForm(request.POST)
+    if form.is_valid():
+        action, data = form.cleaned_data["action"], form.cleaned_data
+        try:
+            if action == "start":
+                services.work_order_start(user=request.user, work_order=wo)
+            elif action == "close":
+                services.work_order_close(user=request.user, work_order=wo)
+            else:
+                services.work_order_set_status(
+                    user=request.user,
+                    work_order=wo,
+                    status=ACTIONS[action],
+                    waiting_reason=data["waiting_reason"],
+                    resolution=data["resolution"],
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            raise ValidationError({"action": _("Unknown action.")})
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+            return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+    return _detail_page(request, wo.pk, status=422, status_form=form)
 
 
 @login_required
@@ -314,45 +356,23 @@ def work_order_entry(request: HttpRequest, work_order_id: int, entry: str) -> Ht
     wo = selectors.work_order_get(user=request.user, pk=work_order_id)
     if request.method == "GET":
         return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
-    p = request.POST
-    billable = p.get("billable", "on") in {"on", "1", "true"}
-    try:
-        day = _date(p.get("date"), timezone.localdate())
-        if entry == "time":
-            services.time_entry_add(
-                user=request.user,
-                work_order=wo,
-                date=day,
-                hours=_decimal(p.get("hours"), "hours"),
-                billable=billable,
-                note=p.get("note", ""),
-            )
-        elif entry == "travel":
-            services.travel_entry_add(
-                user=request.user,
-                work_order=wo,
-                date=day,
-                cost=_decimal(p.get("cost"), "cost"),
-                description=p.get("description", ""),
-                billable=billable,
-            )
+    form = forms.ENTRY_FORMS[entry](request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        services_by_entry: dict[str, Callable[..., Any]] = {
+            "time": services.time_entry_add,  # type: ignore[dict-item]
+            "travel": services.travel_entry_add,  # type: ignore[dict-item]
+            "material": services.material_line_add,  # type: ignore[dict-item]
+        }
+        add = services_by_entry[entry]
+        try:
+            add(user=request.user, work_order=wo, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            services.material_line_add(
-                user=request.user,
-                work_order=wo,
-                date=day,
-                kind=p.get("kind", ""),
-                description=p.get("description", ""),
-                article_number=p.get("article_number", ""),
-                quantity=_decimal(p.get("quantity"), "quantity"),
-                unit_price=_decimal(p.get("unit_price"), "unit_price"),
-                billable=billable,
-            )
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+            messages.success(request, _("Saved."))
+            return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+    return _detail_page(request, wo.pk, status=422, **{f"{entry}_form": form})
 
 
 @login_required
@@ -364,32 +384,25 @@ def protocol_results(request: HttpRequest, protocol_record_id: int) -> HttpRespo
     )
     if request.method == "GET":
         return redirect("maintenance:work_order_detail", work_order_id=record.work_order_id)
-    answers: dict[int, dict[str, Any]] = {}
-    for item in record.template.items.all():
-        if item.kind == "check":
-            raw = request.POST.get(f"item-{item.pk}")
-            if raw in {"yes", "no"}:
-                answers[item.pk] = {"checked": raw == "yes"}
-        else:
-            raw = (request.POST.get(f"item-{item.pk}") or "").strip()
-            if raw:
-                answers[item.pk] = {
-                    "value": raw.replace(",", "."),
-                    "unit": request.POST.get(f"unit-{item.pk}", item.unit),
-                }
+    form = forms.ProtocolForm(request.POST, record=record)
+    form.record_id = record.pk  # type: ignore[attr-defined]
     complete = request.POST.get("complete") == "1"
-    try:
-        rec = services.protocol_record(user=request.user, record=record, results=answers, complete=complete)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        if complete:
-            messages.success(
-                request, _("Protocol recorded: %(result)s.") % {"result": rec.get_result_display()}
+    if form.is_valid():
+        try:
+            rec = services.protocol_record(
+                user=request.user, record=record, results=form.answers(), complete=complete
             )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            messages.success(request, _("Draft saved."))
-    return redirect("maintenance:work_order_detail", work_order_id=record.work_order_id)
+            if complete:
+                messages.success(
+                    request, _("Protocol recorded: %(result)s.") % {"result": rec.get_result_display()}
+                )
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect("maintenance:work_order_detail", work_order_id=record.work_order_id)
+    return _detail_page(request, record.work_order_id, status=422, protocol_form=form)
 
 
 @login_required
@@ -398,23 +411,29 @@ def key_figures(request: HttpRequest) -> HttpResponse:
     """Key figures per customer and period."""
     customers = selectors.customers_for(user=request.user)
     today = timezone.localdate()
-    start = today.replace(day=1)
+    form = forms.KeyFiguresForm(request.GET or None, customers=customers)
     figures = None
-    try:
-        start = _date(request.GET.get("start"), start)
-        end = _date(request.GET.get("end"), today)
-        raw = request.GET.get("customer") or ""
-        customer_id = int(raw) if raw.isdigit() else (customers[0].pk if customers else None)
-        if customer_id is not None:
+    start, end = form.period(today)
+    customer_id = (form.cleaned_data.get("customer") if form.is_bound and form.is_valid() else None) or (
+        customers[0].pk if customers else None
+    )
+    if (not form.is_bound or form.is_valid()) and customer_id is not None:
+        try:
             figures = selectors.key_figures(user=request.user, customer_id=customer_id, start=start, end=end)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-        end = today
-        customer_id = None
+        except ValidationError as exc:
+            add_service_errors(form, exc)
     return render(
         request,
         "maintenance/key_figures.html",
-        {"customers": customers, "figures": figures, "start": start, "end": end, "customer_id": customer_id},
+        {
+            "customers": customers,
+            "form": form,
+            "figures": figures,
+            "start": start,
+            "end": end,
+            "customer_id": customer_id,
+        },
+        status=422 if form.errors else 200,
     )
 
 

@@ -226,7 +226,7 @@ def test_bulk_register_writes_devices_and_events_set_based(
 ) -> None:
     model = DeviceModelFactory()
     devices = [Device(asset_number=f"B-{i}", model=model, owner=world.berg) for i in range(100)]
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         services.device_bulk_register(user=world.admin, devices=devices)
     assert Event.objects.filter(kind="device.created").count() == 100
 

@@ -120,3 +120,41 @@ def test_p1_deadline_in_calendar_time_runs_through_the_night():
 def test_sla_met_late_is_breached():
     due = dt.datetime(2026, 6, 22, 11, tzinfo=TZ)
     assert rules.sla_state(due, due + dt.timedelta(minutes=1), due) == "breached"
+
+
+# --- a failed check --------------------------------------------------------------------------
+
+
+def test_work_with_a_failed_check_is_not_approved() -> None:
+    assert rules.work_approved(["passed", "failed"]) is False
+
+
+def test_work_without_failed_checks_is_approved() -> None:
+    assert rules.work_approved(["passed"]) is True
+    assert rules.work_approved([]) is True
+
+
+def test_a_failed_check_keeps_the_device_from_going_back_in_use() -> None:
+    with pytest.raises(rules.RuleError) as exc:
+        rules.check_back_in_use("in_use", ["in_use"], ["IEC 62353 (2026-12-01)"])
+    assert exc.value.message == (
+        "The device failed IEC 62353 (2026-12-01) and stays out of use until a later check passes "
+        "or an MT admin overrides the block with a reason."
+    )
+
+
+def test_a_failed_check_allows_a_move_out_of_use() -> None:
+    rules.check_back_in_use("under_repair", ["in_use"], ["IEC 62353 (2026-12-01)"])
+
+
+def test_an_override_needs_a_reason() -> None:
+    with pytest.raises(rules.RuleError):
+        rules.check_override_reason("   ")
+    assert rules.check_override_reason(" Mätt om ") == "Mätt om"
+
+
+@pytest.mark.parametrize("raw", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_hours_that_are_no_finite_number_are_refused(raw: str) -> None:
+    with pytest.raises(rules.RuleError) as exc:
+        rules.check_hours(Decimal(raw))
+    assert exc.value.message == "Hours must be a number of hours, not NaN or infinity."

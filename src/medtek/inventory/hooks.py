@@ -1,0 +1,32 @@
+"""Hooks later apps plug into without the register importing them (they register in AppConfig.ready).
+
+`STATUS_GUARDS`: each is called with the locked device and the status asked for before a status change
+is written; a guard refuses by raising ValidationError (maintenance keeps a device a failed check
+blocked out of use until a later check passes).
+
+`DEVICES_CHANGED`: each is called, in the same transaction, after devices are registered (one by one,
+in bulk or by import) or get another model, with the queryset of those devices and, from an import,
+the last PM date per asset number (maintenance sets their PM state at once, set-based).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from medtek.inventory.models import Device
+
+STATUS_GUARDS: list[Callable[[Device, str], None]] = []
+DEVICES_CHANGED: list[Callable[[Any, Mapping[str, dt.date]], None]] = []
+
+
+def run_status_guards(device: Device, status: str) -> None:
+    for guard in list(STATUS_GUARDS):
+        guard(device, status)
+
+
+def run_devices_changed(devices: Any, last_pm: Mapping[str, dt.date] | None = None) -> None:
+    for hook in list(DEVICES_CHANGED):
+        hook(devices, last_pm or {})

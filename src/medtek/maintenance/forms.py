@@ -1,0 +1,215 @@
+"""Forms of the maintenance pages: they read and check the input as the API's schemas do; the services
+decide. A refused value comes back at its field, with what was typed kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from medtek.inventory.forms import DateInput
+from medtek.maintenance.choices import ItemKind, MaterialKind, WaitingReason, WorkOrderKind
+from medtek.maintenance.models import CMPriority, ProtocolRecord
+
+NOT_FINITE = _("Give a finite number, not NaN or infinity.")
+MAX_HORIZON_DAYS = 732
+
+
+class NumberField(forms.DecimalField):
+    """A decimal as people type it ("2,5" or "1 200,50"); NaN and infinity are refused by name."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        if isinstance(value, str):
+            value = value.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        return super().to_python(value)  # type: ignore[no-any-return]
+
+    def validate(self, value: Any) -> None:
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise ValidationError(NOT_FINITE, code="not_finite")
+        super().validate(value)
+
+
+class BillableInput(forms.CheckboxInput):
+    """A checkbox after a hidden "off": ticked when any of the values sent is "on"."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return any(str(v).lower() in {"on", "true", "1"} for v in values if v is not None)
+
+
+def _date_field(label: Any = None, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label or _("Date"), widget=DateInput(), **kwargs)
+
+
+class _EntryForm(forms.Form):
+    date = _date_field(initial=timezone.localdate, required=False, help_text=_("Empty: today"))
+    billable = forms.BooleanField(label=_("Billable"), required=False, initial=True, widget=BillableInput)
+    # The ids the page (and the technicians' bookmarks of its fields) know them by.
+    ids: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, html_id in self.ids.items():
+            self.fields[name].widget.attrs["id"] = html_id
+
+    def clean_date(self) -> dt.date:
+        return self.cleaned_data.get("date") or timezone.localdate()
+
+
+class TimeEntryForm(_EntryForm):
+    hours = NumberField(label=_("Hours"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+    field_order = ["date", "hours", "billable", "note"]
+    ids = {"date": "t-date", "hours": "t-hours", "note": "t-note", "billable": "t-billable"}
+
+
+class TravelEntryForm(_EntryForm):
+    cost = NumberField(label=_("Cost (SEK)"))
+    description = forms.CharField(label=_("Description"), required=False, max_length=300)
+    field_order = ["date", "cost", "description", "billable"]
+    ids = {"date": "v-date", "cost": "v-cost", "description": "v-desc", "billable": "v-billable"}
+
+
+class MaterialLineForm(_EntryForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
+    article_number = forms.CharField(label=_("Article number"), required=False, max_length=60)
+    description = forms.CharField(label=_("Description"), max_length=300)
+    quantity = NumberField(label=_("Quantity"), initial=1)
+    unit_price = NumberField(label=_("Unit price (SEK)"))
+    field_order = ["date", "kind", "article_number", "description", "quantity", "unit_price", "billable"]
+    ids = {
+        "date": "m-date",
+        "kind": "m-kind",
+        "article_number": "m-art",
+        "description": "m-desc",
+        "quantity": "m-qty",
+        "unit_price": "m-price",
+        "billable": "m-billable",
+    }
+
+
+ENTRY_FORMS: dict[str, type[_EntryForm]] = {
+    "time": TimeEntryForm,
+    "travel": TravelEntryForm,
+    "material": MaterialLineForm,
+}
+
+
+class ReportForm(forms.Form):
+    """A fault, advice, a quality control or another assignment, on a device or for an organisation."""
+
+    device = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    customer = forms.TypedChoiceField(
+        label=_("Organisation (for advice without a device)"), coerce=int, required=False, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("What do you need?"),
+        choices=[(k, label) for k, label in WorkOrderKind.choices if k != WorkOrderKind.PM],
+        initial=WorkOrderKind.CM,
+    )
+    title = forms.CharField(label=_("Short description"), max_length=200)
+    description = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, customers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        customer: Any = self.fields["customer"]
+        customer.choices = [(c.pk, c.name) for c in customers]
+
+
+class PlanForm(forms.Form):
+    horizon_days = forms.IntegerField(
+        label=_("Horizon (days)"), min_value=0, max_value=MAX_HORIZON_DAYS, initial=30
+    )
+
+
+class TriageForm(forms.Form):
+    priority = forms.ModelChoiceField(
+        label=_("Priority"), queryset=CMPriority.objects.all(), to_field_name="code"
+    )
+    assigned_to = forms.IntegerField(label=_("Assign to"), required=False)
+
+
+class StatusForm(forms.Form):
+    """One move of the work order (start, wait, resume, mark done, close, cancel)."""
+
+    ACTIONS = ("accept", "start", "wait", "resume", "complete", "close", "cancel")
+
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    waiting_reason = forms.ChoiceField(
+        label=_("Waiting for"), choices=[("", "—"), *WaitingReason.choices], required=False
+    )
+    resolution = forms.CharField(label=_("What was done"), required=False)
+
+
+class OverrideForm(forms.Form):
+    """An MT admin's release of a device a failed check blocked, without a passed check."""
+
+    reason = forms.CharField(
+        label=_("Reason for putting the device back in use without a passed check"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={
+            "required": _("Give the reason for putting the device back in use without a passed check.")
+        },
+    )
+
+
+class KeyFiguresForm(forms.Form):
+    customer = forms.TypedChoiceField(label=_("Customer"), coerce=int, required=False, empty_value=None)
+    start = _date_field(_("From"), required=False)
+    end = _date_field(_("To"), required=False)
+
+    def __init__(self, *args: Any, customers: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        customer: Any = self.fields["customer"]
+        customer.choices = [(c.pk, c.name) for c in customers]
+
+    def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("start") or today.replace(day=1), data.get("end") or today
+
+
+class ProtocolForm(forms.Form):
+    """The answers to one check protocol: a check is OK / not OK, a measured value a number in its unit."""
+
+    def __init__(self, *args: Any, record: ProtocolRecord, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = list(record.template.items.all())
+        for item in self.items:
+            name = f"item-{item.pk}"
+            if item.kind == ItemKind.CHECK:
+                self.fields[name] = forms.ChoiceField(
+                    label=item.label,
+                    choices=[("", "—"), ("yes", _("OK")), ("no", _("Not OK"))],
+                    required=False,
+                )
+            else:
+                self.fields[name] = NumberField(label=item.label, required=False)
+                self.fields[f"unit-{item.pk}"] = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def answers(self) -> dict[int, dict[str, Any]]:
+        """The answered items, as the service takes them."""
+        out: dict[int, dict[str, Any]] = {}
+        for item in self.items:
+            value = self.cleaned_data.get(f"item-{item.pk}")
+            if item.kind == ItemKind.CHECK:
+                if value in {"yes", "no"}:
+                    out[item.pk] = {"checked": value == "yes"}
+            elif value is not None:
+                unit = self.cleaned_data.get(f"unit-{item.pk}") or item.unit
+                out[item.pk] = {"value": value, "unit": unit}
+        return out
