@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,11 +26,6 @@ from medtek.organizations.choices import Role
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
-
-
-def _require(request: HttpRequest, capability: str, org_id: int | None = None) -> None:
-    if not scope_for(request.user).can(capability, org_id):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -133,7 +128,7 @@ def work_order_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """MT's board: open work by priority with SLA states."""
-    _require(request, Cap.WORK_DO)
+    scope_for(request.user).require(Cap.WORK_DO)
     return render(request, "maintenance/board.html", {"columns": selectors.board(user=request.user)})
 
 
@@ -141,7 +136,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pm_due(request: HttpRequest) -> HttpResponse:
     """PM due and overdue per customer, the planner button, and watch items for external maintenance."""
-    _require(request, Cap.WORK_DO)
+    scope_for(request.user).require(Cap.WORK_DO)
     return render(
         request,
         "maintenance/pm_due.html",
@@ -157,7 +152,7 @@ def pm_due(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def plan(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.WORK_MANAGE)
+    scope_for(request.user).require(Cap.WORK_MANAGE)
     try:
         days = int(request.POST.get("horizon_days") or 30)
         run = services.plan_maintenance(user=request.user, horizon_days=days)
@@ -182,7 +177,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """A customer reports a fault or asks for advice, on its own device or for its organisation."""
-    _require(request, Cap.WORK_REPORT)
+    scope_for(request.user).require(Cap.WORK_REPORT)
     device = None
     raw_device = request.GET.get("device") or request.POST.get("device")
     if raw_device:
@@ -277,10 +272,11 @@ def work_order_action(request: HttpRequest, work_order_id: int) -> HttpResponse:
     wo = selectors.work_order_get(user=request.user, pk=work_order_id)
     if request.method == "GET":
         return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+    scope_for(request.user).require(Cap.WORK_DO, wo.customer_id)
     action = request.POST.get("action", "")
     try:
         if action == "triage":
-            _require(request, Cap.WORK_MANAGE, wo.customer_id)
+            scope_for(request.user).require(Cap.WORK_MANAGE, wo.customer_id)
             assignee = request.POST.get("assigned_to") or None
             services.work_order_triage(
                 user=request.user,
@@ -314,6 +310,7 @@ def work_order_entry(request: HttpRequest, work_order_id: int, entry: str) -> Ht
     wo = selectors.work_order_get(user=request.user, pk=work_order_id)
     if request.method == "GET":
         return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+    scope_for(request.user).require(Cap.WORK_DO, wo.customer_id)
     p = request.POST
     billable = p.get("billable", "on") in {"on", "1", "true"}
     try:

@@ -100,7 +100,8 @@ class TenantQuerySet(models.QuerySet[M], Generic[M]):
             raise Http404(f"No {self.model._meta.verbose_name} matches the given query.") from exc
 
     def _seen_by(self, user: Any, lookup: dict[str, Any]) -> bool:
+        # A fresh queryset: this one may already be narrowed to the capability the user lacks.
         try:
-            return self.visible_to(user).filter(**lookup).exists()
+            return type(self)(self.model, using=self.db).visible_to(user).filter(**lookup).exists()
         except (ValueError, TypeError):
             return False

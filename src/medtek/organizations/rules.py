@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
-
-from django.utils.translation import gettext_lazy as _
 
 from medtek.organizations.choices import Role
 
@@ -73,8 +73,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
 }
 
+StrOrPromise = str | Promise
+
 # Why a user who may see an object may not do this to it: the 403 answer's detail.
-REFUSALS: dict[str, str] = {
+REFUSALS: dict[str, StrOrPromise] = {
     Cap.VIEW: _("You may not see this."),
     Cap.REGISTER_EDIT: _("Your role may not change the device register."),
     Cap.REGISTER_IMPORT: _("Your role may not import devices."),

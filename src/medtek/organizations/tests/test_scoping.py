@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
 
 from medtek.inventory.models import Device
 from medtek.inventory.tests.factories import DeviceFactory
@@ -113,7 +114,8 @@ def test_get_visible_answers_404_for_another_tenants_row(world: Any) -> None:
 
 def test_get_visible_answers_403_with_the_reason_for_a_capability_the_user_lacks(world: Any) -> None:
     mine = DeviceFactory(owner=world.berg)
-    with pytest.raises(PermissionDenied, match="^Your role may not change the device register.$"):
+    refused = pytest.raises(PermissionDenied, match=r"^Your role may not change the device register\.$")
+    with translation.override("en"), refused:
         Device.objects.get_visible(world.berg_contact, Cap.REGISTER_EDIT, pk=mine.pk)
 
 
