@@ -658,3 +658,31 @@ def test_both_providers_still_see_the_shared_customers_devices(shared: Any) -> N
     device = _device(shared, shared.berg)
     assert _get(shared.finance, f"/api/v1/devices/{device}") == 200
     assert _get(shared.other_finance, f"/api/v1/devices/{device}") == 200
+
+
+# Pages without an object id that write on POST, and the role-less writes they need.
+PAGE_CREATES = [
+    "/devices/new/",
+    "/devices/import/",
+    "/maintenance/plan/",
+    "/billing/runs/",
+    "/decommissioning/shipments/new/",
+]
+
+
+@pytest.mark.parametrize("url", PAGE_CREATES)
+@pytest.mark.parametrize("role", ["auditor", "finance", "berg_contact"])
+def test_a_page_that_creates_answers_a_read_only_role_403(w: Any, role: str, url: str) -> None:
+    client = Client()
+    client.force_login(getattr(w, role))
+    before = Event.objects.count()
+    assert client.post(url, {}).status_code == 403, url
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("url", ["/maintenance/report/", "/decommissioning/cases/new/"])
+@pytest.mark.parametrize("role", ["auditor", "finance"])
+def test_reporting_pages_answer_a_role_that_may_not_report_403(w: Any, role: str, url: str) -> None:
+    client = Client()
+    client.force_login(getattr(w, role))
+    assert client.post(url, {}).status_code == 403, url
