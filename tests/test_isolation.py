@@ -1,5 +1,5 @@
 """Generated isolation tests: every API endpoint and every page with an object id, called by a user
-of another tenant, answers 404 (or 403) and changes nothing.
+of another tenant, answers 404 and changes nothing; no list holds another tenant's rows.
 
 The list of endpoints comes from the OpenAPI schema and the URL configuration, so a new endpoint is
 covered the day it is added; each app's `tests/isolation.py` says how to make a foreign object for
@@ -125,7 +125,8 @@ def test_api_hides_another_tenants_object(tenants: Any, method: str, path: str, 
     response = client.generic(
         method, _fill(path, ids, "api"), data=json.dumps(body or {}), content_type="application/json"
     )
-    allowed = {403, 404} if body is not None or method == "GET" else {403, 404, 422}
+    # An object the user may not see is 404, whatever the method: never 403, which would tell it exists.
+    allowed = {404} if body is not None or method == "GET" else {404, 422}
     assert response.status_code in allowed, (key, response.status_code, response.content[:300])
     assert Event.objects.count() == before
 
@@ -147,6 +148,78 @@ def test_pages_hide_another_tenants_object(tenants: Any, route: str, who: str) -
     client.force_login(user)
     before = Event.objects.count()
     url = _fill(route, ids, "page")
-    assert client.get(url).status_code in {403, 404}, url
-    assert client.post(url, {}).status_code in {403, 404, 405}, url
+    assert client.get(url).status_code == 404, url
+    assert client.post(url, {}).status_code in {404, 405}, url
     assert Event.objects.count() == before
+
+
+# Parameterless GET endpoints listing tenant rows, with the maker of the rows they list.
+LISTS = {
+    "/organisations": "org_id",
+    "/sites": "site_id",
+    "/devices": "device_id",
+    "/maintenance/work-orders": "work_order_id",
+    "/maintenance/watch-items": "watch_item_id",
+    "/agreements/": "agreement_id",
+    "/agreements/rate-schedules": "rate_schedule_id",
+    "/billing/invoices": "invoice_id",
+    "/decommissioning/cases": "case_id",
+    "/decommissioning/items": "item_id",
+    "/decommissioning/shipments": "shipment_id",
+}
+# Parameterless GET endpoints that are not lists of tenant rows: reference data, aggregates over the
+# user's scope, files and reports (their scoping is tested in their apps).
+NOT_LISTS = {
+    "/device-models",
+    "/devices/export",
+    "/devices/counts",
+    "/maintenance/protocols",
+    "/maintenance/pm-due",
+    "/maintenance/priority-models",
+    "/maintenance/key-figures",
+    "/agreements/deadlines",
+    "/billing/runs",
+    "/billing/basis",
+    "/billing/followup",
+    "/decommissioning/aid-agreements",
+    "/decommissioning/overview",
+    "/decommissioning/reports/donations",
+    "/decommissioning/reports/donations.pdf",
+    "/decommissioning/reports/donations.xlsx",
+}
+
+
+def _list_endpoints() -> set[str]:
+    from medtek.config.api import api
+
+    schema = api.get_openapi_schema(path_prefix="")
+    return {path for path, methods in schema["paths"].items() if "{" not in path and "get" in methods}
+
+
+def test_every_list_endpoint_is_tried_for_foreign_rows() -> None:
+    unknown = sorted(_list_endpoints() - set(LISTS) - NOT_LISTS)
+    assert not unknown, f"add these to LISTS (with the maker of their rows) or NOT_LISTS: {unknown}"
+
+
+@pytest.mark.parametrize("path", sorted(LISTS))
+@pytest.mark.parametrize("who", ["other_mt_admin", "other_customer"])
+def test_a_list_holds_none_of_another_tenants_rows(tenants: Any, path: str, who: str) -> None:
+    makers, _ = _registry()
+    user, foreign_org = (
+        (tenants.admin, tenants.foreign)
+        if who == "other_mt_admin"
+        else (
+            tenants.berg_contact,
+            tenants.ostersund,
+        )
+    )
+    mine = makers[LISTS[path]](tenants, tenants.berg)
+    theirs = makers[LISTS[path]](tenants, foreign_org)
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/api/v1{path}", {"limit": 200})
+    assert response.status_code == 200, response.content[:300]
+    body = response.json()
+    ids = {row["id"] for row in (body["items"] if isinstance(body, dict) else body)}
+    assert theirs not in ids
+    assert mine in ids  # the list does list the user's own rows, so the test above means something

@@ -18,11 +18,11 @@ class ProviderOrPartyQuerySet(TenantQuerySet[Any]):
     tenant_field = "provider_id"
     party_path = "parties__customer_id"
 
-    def scope_condition(self, org_ids: list[int]) -> Q:
-        party_rows = self.model._default_manager.filter(**{f"{self.party_path}__any_of": org_ids}).values(
+    def party_condition(self, own_org_ids: list[int]) -> Q:
+        party_rows = self.model._default_manager.filter(**{f"{self.party_path}__any_of": own_org_ids}).values(
             "pk"
         )
-        return super().scope_condition(org_ids) | Q(pk__in=party_rows)
+        return Q(pk__in=party_rows)
 
 
 class AgreementQuerySet(ProviderOrPartyQuerySet):

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,17 +46,15 @@ PRICE_FIELDS = (
 )
 
 
-def _require(user: Any, capability: str, org_id: int) -> None:
-    if not scope_for(user).can(capability, org_id):
-        raise PermissionDenied(_("You may not manage agreements for that organisation."))
-
-
 def _org(user: Any, org: Organisation | int, capability: str, field: str) -> Organisation:
     org_id = org.pk if isinstance(org, Organisation) else org
+    scope_for(user).require(capability)
     try:
-        return Organisation.objects.visible_to(user, capability).get(pk=org_id)
+        found = Organisation.objects.visible_to(user).get(pk=org_id)
     except (Organisation.DoesNotExist, ValueError, TypeError) as exc:
         raise ValidationError({field: _("Unknown organisation, or one you may not manage.")}) from exc
+    scope_for(user).require(capability, found.pk)
+    return found
 
 
 def _span(agreement: Agreement) -> str:
@@ -179,7 +177,7 @@ def agreement_terminate(
     *, user: Any, agreement: Agreement, given_on: dt.date, decision_reference: str, forum: str
 ) -> Agreement:
     """Record notice of termination; the agreement ends at the first end whose notice deadline it met."""
-    _require(user, Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, agreement.provider_id)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.terminated_on is not None:
         raise ValidationError(
@@ -262,7 +260,7 @@ def rate_schedule_set_rounding(*, user: Any, schedule: RateSchedule, rounding: s
 
     Issued invoices keep the rate they were issued with; drafts take the new one at the next run.
     """
-    _require(user, Cap.AGREEMENT_MANAGE, schedule.provider_id)
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, schedule.provider_id)
     if rounding not in RateRounding.values:
         raise ValidationError({"rounding": _("Choose whole kronor or öre.")})
     schedule = RateSchedule.objects.select_for_update().get(pk=schedule.pk)
@@ -293,7 +291,7 @@ def index_figure_enter(
     is_example: bool = False,
 ) -> IndexFigure:
     """Enter (or correct) the index change that applies from 1 January of `year`."""
-    _require(user, Cap.AGREEMENT_MANAGE, schedule.provider_id)
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, schedule.provider_id)
     try:
         change = Decimal(str(change_percent))
     except (InvalidOperation, ValueError) as exc:

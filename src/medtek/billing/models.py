@@ -63,7 +63,8 @@ class BillingRun(models.Model):
 
 
 class InvoiceQuerySet(TenantQuerySet["Invoice"]):
-    tenant_field = "customer_id"
+    tenant_field = "provider_id"
+    party_field = "customer_id"
 
 
 class Invoice(TimeStampedModel):

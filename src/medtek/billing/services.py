@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,12 +27,8 @@ from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
 
-def _require(user: Any, org_id: int) -> None:
-    if not scope_for(user).can(Cap.BILLING_MANAGE, org_id):
-        raise PermissionDenied(_("You may not run billing for that organisation."))
-
-
 def _agreements(user: Any, agreement: Agreement | int | None) -> list[Agreement]:
+    scope_for(user).require(Cap.BILLING_MANAGE)
     qs = Agreement.objects.visible_to(user, Cap.BILLING_MANAGE).select_related("rate_schedule", "seller")
     if agreement is not None:
         pk = agreement.pk if isinstance(agreement, Agreement) else agreement
@@ -268,7 +264,7 @@ def fixed_run(
     bases: list[FixedBasis] = []
     provider_id = None
     for a in agreements:
-        _require(user, a.provider_id)
+        scope_for(user).require(Cap.BILLING_MANAGE, a.provider_id)
         provider_id = provider_id or a.provider_id
         try:
             basis = fixed_basis(agreement=a, period=half, reference_date=reference_date)
@@ -365,7 +361,7 @@ def variable_run(*, user: Any, period: str, agreement: Agreement | int | None = 
     owner_to_party: dict[int, tuple[Agreement, AgreementParty]] = {}
     provider_id = None
     for a in agreements:
-        _require(user, a.provider_id)
+        scope_for(user).require(Cap.BILLING_MANAGE, a.provider_id)
         provider_id = provider_id or a.provider_id
         for p in a.parties.all():
             owner_to_party.setdefault(p.customer_id, (a, p))
@@ -528,7 +524,7 @@ def invoice_issue(*, user: Any, invoice: Invoice | int, issue_date: dt.date | No
     inv = Invoice.objects.select_for_update().filter(pk=pk).first()
     if inv is None:
         raise ValidationError({"invoice": _("Unknown invoice.")})
-    _require(user, inv.provider_id)
+    scope_for(user).require(Cap.BILLING_MANAGE, inv.provider_id)
     if inv.status != InvoiceStatus.DRAFT:
         raise ValidationError(
             {
@@ -568,7 +564,7 @@ def invoice_credit(*, user: Any, invoice: Invoice | int, reason: str) -> Invoice
     inv = Invoice.objects.select_for_update().filter(pk=pk).first()
     if inv is None:
         raise ValidationError({"invoice": _("Unknown invoice.")})
-    _require(user, inv.provider_id)
+    scope_for(user).require(Cap.BILLING_MANAGE, inv.provider_id)
     if inv.kind != InvoiceKind.INVOICE:
         raise ValidationError({"invoice": _("A credit note cannot itself be credited.")})
     if inv.status == InvoiceStatus.DRAFT:

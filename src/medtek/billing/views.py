@@ -159,8 +159,7 @@ def invoice_xlsx(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def run_list(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).can(Cap.BILLING_MANAGE):
-        raise PermissionDenied(_("Only MT admins run billing."))
+    scope_for(request.user).require(Cap.BILLING_MANAGE)
     form = RunForm(request.POST or None, initial={"part": "fixed"})
     result = None
     status = 200

@@ -177,6 +177,7 @@ def surplus_case_register(
     device_reasons: dict[int, str] | None = None,
 ) -> SurplusCase:
     """Register devices and lots as surplus (övertaliga); MTH gets the case, or HMC for assistive devices."""
+    scope_for(user).require(Cap.SURPLUS_REGISTER)
     if reason not in SurplusReason.values:
         raise ValidationError({"reason": _("Choose why the equipment is surplus.")})
     device_reasons = device_reasons or {}
@@ -763,8 +764,10 @@ def aid_agreement_create(
 ) -> AidAgreement:
     """Record the region's agreement with an aid organisation (e.g. Human Bridge, RS130364)."""
     region_id = region.pk if isinstance(region, Organisation) else int(region)
-    if not scope_for(user).can(Cap.AGREEMENT_MANAGE, region_id):
-        raise PermissionDenied(_("You may not record agreements for that organisation."))
+    scope_for(user).require(Cap.AGREEMENT_MANAGE)
+    if not scope_for(user).can(Cap.VIEW, region_id):
+        raise ValidationError({"region": _("Unknown organisation.")})
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, region_id)
     aid_id = aid_organisation.pk if isinstance(aid_organisation, Organisation) else int(aid_organisation)
     aid = Organisation.objects.filter(pk=aid_id).first()
     if aid is None:

@@ -81,8 +81,7 @@ def _case_initial(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).can(Cap.SURPLUS_REGISTER):
-        raise PermissionDenied
+    scope_for(request.user).require(Cap.SURPLUS_REGISTER)
     form = CaseForm(request.POST or None, user=request.user, initial=_case_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -201,10 +200,13 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "decommissioning/item_detail.html", _item_context(request, item))
 
 
-def _item_action(request: HttpRequest, item_id: int, form_name: str, form: Any, action: Any) -> HttpResponse:
+def _item_action(
+    request: HttpRequest, item_id: int, form_name: str, form: Any, action: Any, capability: str
+) -> HttpResponse:
     item = selectors.item_get(user=request.user, pk=item_id)
     if request.method != "POST":
         return redirect("decommissioning:item_detail", item_id=item.pk)
+    scope_for(request.user).require(capability, item.case.organisation_id)
     if form is None or form.is_valid():
         try:
             action(item, form)
@@ -230,7 +232,7 @@ def item_assess(request: HttpRequest, item_id: int) -> HttpResponse:
         services.surplus_item_assess(user=request.user, item=item, **f.cleaned_data)
         messages.success(request, _("Assessment saved."))
 
-    return _item_action(request, item_id, "assess_form", form, act)
+    return _item_action(request, item_id, "assess_form", form, act, Cap.WORK_DO)
 
 
 @login_required
@@ -244,7 +246,7 @@ def item_decide(request: HttpRequest, item_id: int) -> HttpResponse:
             _("Decision recorded: %(decision)s.") % {"decision": Disposition(decided.disposition).label},
         )
 
-    return _item_action(request, item_id, "decision_form", form, act)
+    return _item_action(request, item_id, "decision_form", form, act, Cap.SURPLUS_DECIDE)
 
 
 @login_required
@@ -255,7 +257,7 @@ def item_step(request: HttpRequest, item_id: int) -> HttpResponse:
         entry = services.surplus_item_record_step(user=request.user, item=item, **f.cleaned_data)
         messages.success(request, _("%(step)s recorded.") % {"step": entry.get_step_display()})
 
-    return _item_action(request, item_id, "step_form", form, act)
+    return _item_action(request, item_id, "step_form", form, act, Cap.WORK_DO)
 
 
 @login_required
@@ -264,7 +266,7 @@ def item_hand_over(request: HttpRequest, item_id: int) -> HttpResponse:
         services.surplus_item_hand_over(user=request.user, item=item)
         messages.success(request, _("%(item)s has been handed over.") % {"item": item.label})
 
-    return _item_action(request, item_id, "", None, act)
+    return _item_action(request, item_id, "", None, act, Cap.SURPLUS_DECIDE)
 
 
 @login_required
@@ -284,8 +286,7 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def shipment_new(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).can(Cap.SURPLUS_DECIDE):
-        raise PermissionDenied
+    scope_for(request.user).require(Cap.SURPLUS_DECIDE)
     agreements = [
         a for a in selectors.aid_agreement_list(user=request.user) if a.active_on(timezone.localdate())
     ]
@@ -354,6 +355,7 @@ def _shipment_context(request: HttpRequest, shipment: Any, follow_up_form: Any =
 def shipment_hand_over(request: HttpRequest, shipment_id: int) -> HttpResponse:
     shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
     if request.method == "POST":
+        scope_for(request.user).require(Cap.SURPLUS_DECIDE, shipment.organisation_id)
         try:
             services.donation_shipment_hand_over(user=request.user, shipment=shipment)
         except (ValidationError, PermissionDenied) as exc:
@@ -368,6 +370,7 @@ def shipment_follow_up(request: HttpRequest, shipment_id: int) -> HttpResponse:
     shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
     if request.method != "POST":
         return redirect("decommissioning:shipment_detail", shipment_id=shipment.pk)
+    scope_for(request.user).require(Cap.SURPLUS_DECIDE, shipment.organisation_id)
     form = FollowUpForm(request.POST)
     if form.is_valid():
         try:

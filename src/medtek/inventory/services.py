@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from medtek.inventory.choices import EventKind
 from medtek.inventory.hooks import run_devices_changed, run_status_guards
 from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.udi import BarcodeError, parse_udi
+from medtek.organizations.choices import OrganisationKind
 from medtek.organizations.models import Location, Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
@@ -43,19 +45,17 @@ EDITABLE_FIELDS = (
 )
 
 
-def _require(user: Any, capability: str, org_id: int | None, field: str = "owner") -> None:
-    if not scope_for(user).can(capability, org_id):
-        raise PermissionDenied(_("You may not do this for that organisation."))
-
-
 def _org_for(user: Any, org: Organisation | int, capability: str, field: str) -> Organisation:
     org_id = org.pk if isinstance(org, Organisation) else org
+    scope_for(user).require(capability)
     try:
-        return Organisation.objects.visible_to(user, capability).get(pk=org_id)
+        found = Organisation.objects.visible_to(user).get(pk=org_id)
     except Organisation.DoesNotExist as exc:
         raise ValidationError(
             {field: _("Unknown organisation, or one you may not register devices for.")}
         ) from exc
+    scope_for(user).require(capability, found.pk)
+    return found
 
 
 def _location_for(user: Any, location: Location | int | None) -> Location | None:
@@ -66,6 +66,18 @@ def _location_for(user: Any, location: Location | int | None) -> Location | None
         return Location.objects.visible_to(user).get(pk=loc_id)
     except Location.DoesNotExist as exc:
         raise ValidationError({"location": _("Unknown location.")}) from exc
+
+
+def _maintainer_for(user: Any, maintainer: Organisation | int | None) -> int | None:
+    """An external maintainer is a supplier or manufacturer, or an organisation the user sees."""
+    if maintainer is None:
+        return None
+    org_id = maintainer.pk if isinstance(maintainer, Organisation) else maintainer
+    shared = Q(kind__in=[OrganisationKind.SUPPLIER, OrganisationKind.MANUFACTURER])
+    visible = Organisation.objects.visible_to(user).values("pk")
+    if not Organisation.objects.filter(shared | Q(pk__in=visible), pk=org_id).exists():
+        raise ValidationError({"external_maintainer": _("Unknown organisation.")})
+    return int(org_id)
 
 
 def apply_barcode(fields: dict[str, Any], barcode: str) -> None:
@@ -160,6 +172,8 @@ def device_create(
     model_id = model.pk if isinstance(model, DeviceModel) else model
     if not DeviceModel.objects.filter(pk=model_id).exists():
         raise ValidationError({"model": _("Unknown device model.")})
+    if "external_maintainer" in fields:
+        fields["external_maintainer_id"] = _maintainer_for(user, fields.pop("external_maintainer"))
     device = Device(
         asset_number=(asset_number or "").strip(),
         model_id=model_id,
@@ -190,6 +204,8 @@ def device_update(*, user: Any, device: Device, **changes: Any) -> Device:
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({f: _("This field cannot be changed here.") for f in sorted(unknown)})
+    if "external_maintainer" in changes:
+        changes["external_maintainer"] = _maintainer_for(user, changes["external_maintainer"])
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for name, value in changes.items():

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,15 +44,10 @@ HISTORY_PAGE_SIZE = 25
 IMPORT_ERRORS_SHOWN = 500
 
 
-def _require(request: HttpRequest, capability: str, org_id: int | None = None) -> None:
-    if not scope_for(request.user).can(capability, org_id):
-        raise PermissionDenied(_("Your role may not do this."))
-
-
 def _device_for_action(request: HttpRequest, device_id: int, capability: str = Cap.REGISTER_EDIT) -> Device:
     """The device if the user sees it (else 404) and may act on it (else 403)."""
     device = selectors.device_get(user=request.user, pk=device_id)
-    _require(request, capability, device.owner_id)
+    scope_for(request.user).require(capability, device.owner_id)
     return device
 
 
@@ -159,7 +154,7 @@ def _render_detail(
 @login_required
 @require_http_methods(["GET", "POST"])
 def device_create(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.REGISTER_EDIT)
+    scope_for(request.user).require(Cap.REGISTER_EDIT)
     form = DeviceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
@@ -279,7 +274,7 @@ def device_owner_locations(request: HttpRequest, device_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def device_import(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.REGISTER_IMPORT)
+    scope_for(request.user).require(Cap.REGISTER_IMPORT)
     from medtek.inventory.importer import COLUMNS, REQUIRED, import_devices
 
     form = ImportForm(request.POST or None, request.FILES or None)

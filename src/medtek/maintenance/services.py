@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
@@ -65,11 +65,6 @@ def _invalid(exc: rules.RuleError) -> ValidationError:
     return ValidationError({exc.field: exc.message})
 
 
-def _require(user: Any, capability: str, org_id: int | None = None) -> None:
-    if not scope_for(user).can(capability, org_id):
-        raise PermissionDenied(_("You may not do this for that organisation."))
-
-
 def _locked(user: Any, work_order: WorkOrder | int, capability: str) -> WorkOrder:
     pk = work_order.pk if isinstance(work_order, WorkOrder) else work_order
     return WorkOrder.objects.select_for_update().get_visible(user, capability, pk=pk)
@@ -91,7 +86,7 @@ def _event(
 @transaction.atomic
 def pm_model_save(*, user: Any, classes: Sequence[Mapping[str, Any]]) -> list[PMClass]:
     """Replace the PM prioritisation model (classes by EM-number band) and re-derive every device's class."""
-    _require(user, Cap.CONFIG_MANAGE)
+    scope_for(user).require(Cap.CONFIG_MANAGE)
     try:
         rules.check_pm_classes(classes)
     except rules.RuleError as exc:
@@ -131,7 +126,7 @@ def pm_model_save(*, user: Any, classes: Sequence[Mapping[str, Any]]) -> list[PM
 @transaction.atomic
 def cm_model_save(*, user: Any, levels: Sequence[Mapping[str, Any]]) -> list[CMPriority]:
     """Replace the CM priority model (P1…Pn with response and resolution targets)."""
-    _require(user, Cap.CONFIG_MANAGE)
+    scope_for(user).require(Cap.CONFIG_MANAGE)
     try:
         rules.check_cm_levels(levels)
     except rules.RuleError as exc:
@@ -221,7 +216,7 @@ def _recompute(state: DevicePMState, device: Device) -> None:
 def plan_maintenance(*, user: Any, horizon_days: int = 30, today: dt.date | None = None) -> PlanRun:
     """Create PM work orders for every device due within the horizon (and watch items for devices
     maintained by others). Idempotent and set-based."""
-    _require(user, Cap.WORK_MANAGE)
+    scope_for(user).require(Cap.WORK_MANAGE)
     if horizon_days < 0 or horizon_days > 366 * 2:
         raise ValidationError({"horizon": _("The horizon must be 0-732 days.")})
     today = today or timezone.localdate()
@@ -302,17 +297,20 @@ def work_order_report(
         raise ValidationError(
             {"kind": _("Report a fault, ask for advice, a quality control or another assignment.")}
         )
+    scope_for(user).require(Cap.WORK_REPORT)
     dev: Device | None = None
     if device is not None:
         pk = device.pk if isinstance(device, Device) else device
-        dev = Device.objects.visible_to(user, Cap.WORK_REPORT).filter(pk=pk).first()
+        dev = Device.objects.visible_to(user).filter(pk=pk).first()
         if dev is None:
             raise ValidationError({"device": _("Unknown device, or one you may not report on.")})
+        scope_for(user).require(Cap.WORK_REPORT, dev.owner_id)
         customer_id = dev.owner_id
     elif customer is not None:
         customer_id = customer.pk if isinstance(customer, Organisation) else customer
-        if not scope_for(user).can(Cap.WORK_REPORT, customer_id):
+        if not scope_for(user).can(Cap.VIEW, customer_id):
             raise ValidationError({"customer": _("Unknown organisation, or one you may not report for.")})
+        scope_for(user).require(Cap.WORK_REPORT, customer_id)
     else:
         raise ValidationError({"device": _("Name the device, or for advice the organisation asking.")})
     if kind == WorkOrderKind.CM and dev is None:
@@ -762,7 +760,7 @@ def protocol_template_create(
     description: str = "",
 ) -> ProtocolTemplate:
     """Define a check protocol: checklist items and measured values with unit and limits."""
-    _require(user, Cap.CONFIG_MANAGE)
+    scope_for(user).require(Cap.CONFIG_MANAGE)
     if not items:
         raise ValidationError({"items": _("A protocol needs at least one item.")})
     template = ProtocolTemplate(code=code.strip(), name=name.strip(), description=description)
@@ -960,7 +958,7 @@ def device_block_override(*, user: Any, device: Device | int, reason: str) -> De
     """An MT admin puts a device a failed check blocked back in use without a passed check, with a reason."""
     pk = device.pk if isinstance(device, Device) else device
     dev = Device.objects.select_for_update().get_visible(user, Cap.WORK_DO, pk=pk)
-    _require(user, Cap.WORK_MANAGE, dev.owner_id)
+    scope_for(user).require(Cap.WORK_MANAGE, dev.owner_id)
     try:
         reason = rules.check_override_reason(reason)
     except rules.RuleError as exc:

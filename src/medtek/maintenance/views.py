@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,11 +26,6 @@ from medtek.organizations.choices import Role
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
-
-
-def _require(request: HttpRequest, capability: str, org_id: int | None = None) -> None:
-    if not scope_for(request.user).can(capability, org_id):
-        raise PermissionDenied(_("Your role may not do this."))
 
 
 def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
@@ -70,7 +65,7 @@ def device_work(request: HttpRequest, device_id: int) -> HttpResponse:
     can_override = scope.can(Cap.WORK_MANAGE, device.owner_id)
     override_form = forms.OverrideForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        _require(request, Cap.WORK_MANAGE, device.owner_id)
+        scope.require(Cap.WORK_MANAGE, device.owner_id)
         if override_form.is_valid():
             try:
                 services.device_block_override(
@@ -132,7 +127,7 @@ def work_order_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """MT's board: open work by priority with SLA states."""
-    _require(request, Cap.WORK_DO)
+    scope_for(request.user).require(Cap.WORK_DO)
     return render(request, "maintenance/board.html", {"columns": selectors.board(user=request.user)})
 
 
@@ -155,14 +150,14 @@ def _pm_due_page(request: HttpRequest, plan_form: forms.PlanForm | None = None) 
 @require_GET
 def pm_due(request: HttpRequest) -> HttpResponse:
     """PM due and overdue per customer, the planner button, and watch items for external maintenance."""
-    _require(request, Cap.WORK_DO)
+    scope_for(request.user).require(Cap.WORK_DO)
     return _pm_due_page(request)
 
 
 @login_required
 @require_POST
 def plan(request: HttpRequest) -> HttpResponse:
-    _require(request, Cap.WORK_MANAGE)
+    scope_for(request.user).require(Cap.WORK_MANAGE)
     form = forms.PlanForm(request.POST)
     if not form.is_valid():
         return _pm_due_page(request, form)
@@ -187,7 +182,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """A customer reports a fault or asks for advice, on its own device or for its organisation."""
-    _require(request, Cap.WORK_REPORT)
+    scope_for(request.user).require(Cap.WORK_REPORT)
     customers = list(Organisation.objects.visible_to(request.user, Cap.WORK_REPORT).order_by("name"))
     if request.method == "POST":
         form = forms.ReportForm(request.POST, customers=customers)
@@ -310,8 +305,9 @@ def work_order_action(request: HttpRequest, work_order_id: int) -> HttpResponse:
     wo = selectors.work_order_get(user=request.user, pk=work_order_id)
     if request.method == "GET":
         return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+    scope_for(request.user).require(Cap.WORK_DO, wo.customer_id)
     if request.POST.get("action") == "triage":
-        _require(request, Cap.WORK_MANAGE, wo.customer_id)
+        scope_for(request.user).require(Cap.WORK_MANAGE, wo.customer_id)
         triage = forms.TriageForm(request.POST)
         if triage.is_valid():
             try:
@@ -356,6 +352,7 @@ def work_order_entry(request: HttpRequest, work_order_id: int, entry: str) -> Ht
     wo = selectors.work_order_get(user=request.user, pk=work_order_id)
     if request.method == "GET":
         return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+    scope_for(request.user).require(Cap.WORK_DO, wo.customer_id)
     form = forms.ENTRY_FORMS[entry](request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)

@@ -28,7 +28,6 @@ class BearerToken(HttpBearer):
 
 
 LAST_USED_PRECISION = dt.timedelta(seconds=300)  # a token's last use is written at most this often
-GRAPH_COLUMNS = ("n", "changed", "parents", "links", "link_sum")
 
 
 def _token_user(key_hash: str) -> tuple[int, bool, Any] | None:
@@ -36,12 +35,12 @@ def _token_user(key_hash: str) -> tuple[int, bool, Any] | None:
     already set, in one query.
 
     A script's every request starts here; reading the memberships and the organisation graph's
-    fingerprint along with the token saves the scope its own round trip to the database.
+    version along with the token saves the scope its own round trip to the database.
     """
     from django.contrib.auth import get_user_model
 
     from medtek.organizations.models import Membership
-    from medtek.organizations.scoping import graph_version_sql, prime_scope
+    from medtek.organizations.scoping import GRAPH_COLUMNS, graph_version_sql, prime_scope
 
     User = get_user_model()
     graph = ", ".join(f"v.{c} AS graph_{c}" for c in GRAPH_COLUMNS)

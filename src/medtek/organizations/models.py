@@ -102,6 +102,20 @@ class Organisation(TimeStampedModel):
             raise ValidationError(errors)
 
 
+class OrganisationGraph(models.Model):
+    """The version of the organisation graph (parents and provider links), one row: the scope cache's key.
+
+    Database triggers count it up in the transaction of every change of the graph, bulk writes and
+    raw SQL included (migration 0002); nothing in Python writes it.
+    """
+
+    version = models.BigIntegerField(default=0)
+    nonce = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"organisation graph v{self.version}"
+
+
 class LocationQuerySet(TenantQuerySet["Location"]):
     tenant_field = "organisation_id"
 

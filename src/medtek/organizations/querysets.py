@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -48,9 +48,15 @@ models.CharField.register_lookup(AnyOf)
 
 
 class TenantQuerySet(models.QuerySet[M], Generic[M]):
-    """A queryset of tenant-owned rows; `tenant_field` is the path to the owning organisation's id."""
+    """A queryset of tenant-owned rows; `tenant_field` is the path to the owning organisation's id.
+
+    `party_field`, where set, is the path to an organisation that is a party to the row (an invoice's
+    buyer): its own members see the row too, but those who merely serve the party (another provider's
+    staff) do not.
+    """
 
     tenant_field: str = "organisation_id"
+    party_field: str | None = None
 
     def visible_to(self, user: Any, capability: str = "view") -> Self:
         """Only the rows `user` may see (or act on, for another capability). Everything goes through here."""
@@ -62,15 +68,40 @@ class TenantQuerySet(models.QuerySet[M], Generic[M]):
         org_ids = scope.org_ids(capability)
         if not org_ids:
             return self.none()
-        return self.filter(self.scope_condition(sorted(org_ids)))
+        condition = self.scope_condition(sorted(org_ids))
+        own_ids = scope.own_org_ids(capability)
+        if own_ids:
+            condition |= self.party_condition(sorted(own_ids))
+        return self.filter(condition)
 
     def scope_condition(self, org_ids: list[int]) -> Q:
         """The rows of these organisations; a queryset whose rows others may also see widens this."""
         return Q(**{f"{self.tenant_field}__any_of": org_ids})
 
+    def party_condition(self, own_org_ids: list[int]) -> Q:
+        """The rows these organisations, reached through the user's own memberships, are a party to."""
+        if self.party_field is None:
+            return Q(pk__in=[])
+        return Q(**{f"{self.party_field}__any_of": own_org_ids})
+
     def get_visible(self, user: Any, capability: str = "view", **lookup: Any) -> M:
-        """One row the user may see, or 404 — a foreign tenant's row looks exactly like a missing one."""
+        """One row the user may see and act on with `capability`.
+
+        The one rule: a row the user may not see is 404 — a foreign tenant's row looks exactly like a
+        missing one; a row the user may see but not act on is 403 with the reason.
+        """
         try:
             return self.visible_to(user, capability).get(**lookup)
         except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+            if capability != "view" and self._seen_by(user, lookup):
+                from medtek.organizations.rules import refusal
+
+                raise PermissionDenied(refusal(capability)) from exc
             raise Http404(f"No {self.model._meta.verbose_name} matches the given query.") from exc
+
+    def _seen_by(self, user: Any, lookup: dict[str, Any]) -> bool:
+        # A fresh queryset: this one may already be narrowed to the capability the user lacks.
+        try:
+            return type(self)(self.model, using=self.db).visible_to(user).filter(**lookup).exists()
+        except (ValueError, TypeError):
+            return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
@@ -70,6 +72,33 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     ),
 }
+
+StrOrPromise = str | Promise
+
+# Why a user who may see an object may not do this to it: the 403 answer's detail.
+REFUSALS: dict[str, StrOrPromise] = {
+    Cap.VIEW: _("You may not see this."),
+    Cap.REGISTER_EDIT: _("Your role may not change the device register."),
+    Cap.REGISTER_IMPORT: _("Your role may not import devices."),
+    Cap.WORK_REPORT: _("Your role may not report faults or ask for advice."),
+    Cap.WORK_DO: _("Your role may not work on work orders."),
+    Cap.WORK_MANAGE: _("Your role may not triage, assign or plan work."),
+    Cap.CONFIG_MANAGE: _("Only an MT admin may change this."),
+    Cap.SURPLUS_REGISTER: _("Your role may not register surplus equipment."),
+    Cap.SURPLUS_DECIDE: _("Your role may not assess or decide surplus equipment."),
+    Cap.AGREEMENT_VIEW: _("Your role may not see agreements."),
+    Cap.AGREEMENT_MANAGE: _("Your role may not manage agreements."),
+    Cap.BILLING_VIEW: _("Your role may not see invoices."),
+    Cap.BILLING_MANAGE: _("Your role may not run billing or issue invoices."),
+    Cap.ASSISTIVE_MANAGE: _("Your role may not manage assistive devices."),
+    Cap.PATIENT_VIEW: _("Your role may not see patient details."),
+}
+
+
+def refusal(capability: str) -> str:
+    """The reason a user is refused `capability` on an object it may see."""
+    return str(REFUSALS.get(capability, _("Your role may not do this.")))
+
 
 # Roles held at a provider (MT/HMC) that reach the organisations the provider serves.
 PROVIDER_ROLES = frozenset({Role.MT_ADMIN, Role.MT_TECHNICIAN, Role.AUDITOR, Role.FINANCE, Role.HMC_STAFF})

@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+
 from medtek.organizations import rules
 from medtek.organizations.choices import Role
 
@@ -18,15 +20,32 @@ class Scope:
     by_capability: dict[str, frozenset[int]] = field(default_factory=dict)
     roles: frozenset[str] = frozenset()
     home_org_ids: frozenset[int] = frozenset()
+    # Reached through the user's own memberships (and their parts), not through a provider's service.
+    own_by_capability: dict[str, frozenset[int]] = field(default_factory=dict)
 
     def org_ids(self, capability: str = rules.Cap.VIEW) -> frozenset[int]:
         return self.by_capability.get(capability, frozenset())
+
+    def own_org_ids(self, capability: str = rules.Cap.VIEW) -> frozenset[int]:
+        """The organisations the user is a member of (or of a part of), for `capability`: a party to a
+        contract sees it through these, never through a provider that also serves the other party."""
+        return self.own_by_capability.get(capability, frozenset())
 
     def can(self, capability: str, org_id: int | None = None) -> bool:
         if self.is_superuser:
             return True
         ids = self.org_ids(capability)
         return bool(ids) if org_id is None else org_id in ids
+
+    def require(self, capability: str, org_id: int | None = None) -> None:
+        """The one permission check of every write: PermissionDenied (403) with the reason, unless the
+        user may do `capability` for organisation `org_id` (or anywhere, without one).
+
+        Call it on an object the user may see: visibility is the queryset's (`get_visible`, 404), so a
+        foreign object never reaches this and a 403 never tells that a foreign object exists.
+        """
+        if not self.can(capability, org_id):
+            raise PermissionDenied(rules.refusal(capability))
 
     @property
     def is_mt_staff(self) -> bool:
@@ -63,7 +82,7 @@ def _compute(user: Any) -> Scope:
 
 
 def prime_scope(user: Any, memberships: list[tuple[int, str]], version: tuple[Any, ...]) -> None:
-    """Set the user's scope from memberships and a graph fingerprint read along with the user (the
+    """Set the user's scope from memberships and the graph's version read along with the user (the
     API's token lookup reads them in its one query, with graph_version_sql)."""
     setattr(user, _CACHE_ATTR, SUPERUSER if user.is_superuser else _scope_from(memberships, version))
 
@@ -72,7 +91,7 @@ def _scope_from(memberships: list[tuple[int, str]], version: tuple[Any, ...]) ->
     if not memberships:
         return EMPTY
     # Scopes are the same for everyone with the same memberships while the organisation graph is
-    # unchanged, so each process keeps them, keyed by the memberships and the graph's fingerprint.
+    # unchanged, so each process keeps them, keyed by the memberships and the graph's version.
     key = (frozenset(memberships), version)
     known = _SCOPES.get(key)
     if known is not None:
@@ -87,34 +106,31 @@ _SCOPES: dict[Any, Scope] = {}
 _SCOPES_MAX = 2000
 
 
-def graph_version_sql() -> str:
-    """A subquery (alias it) of five columns that change whenever the organisation graph does."""
-    from medtek.organizations.models import Organisation
+GRAPH_COLUMNS = ("version", "nonce")
 
-    org = Organisation._meta.db_table
-    links = Organisation.providers.through._meta.db_table
+
+def graph_version_sql() -> str:
+    """A one-row subquery (alias it) of the organisation graph's version: `version`, counted up by
+    database triggers in the transaction of every change of the graph (an organisation added, removed
+    or re-parented, a provider link added or removed), and `nonce`, drawn anew with each count, so a
+    count reached again after a rolled-back change still reads as another version."""
+    from medtek.organizations.models import OrganisationGraph
+
+    table = OrganisationGraph._meta.db_table
     return f"""(
-        SELECT (SELECT COUNT(*) FROM {org}) AS n,
-               (SELECT MAX(updated_at) FROM {org}) AS changed,
-               (SELECT COALESCE(SUM(COALESCE(parent_id, 0) * 7 + id), 0) FROM {org}) AS parents,
-               (SELECT COUNT(*) FROM {links}) AS links,
-               (SELECT COALESCE(SUM(from_organisation_id * 7919 + to_organisation_id), 0) FROM {links})
-                   AS link_sum
+        SELECT COALESCE(MAX(version), 0) AS version, COALESCE(MAX(nonce), 0) AS nonce FROM {table}
     )"""
 
 
 def _memberships_and_graph_version(user_id: int) -> tuple[list[tuple[int, str]], tuple[Any, ...]]:
-    """The user's (organisation, role) pairs and a fingerprint of the organisation graph, in one query.
-
-    The fingerprint changes when an organisation is added, removed, saved or re-parented, and when a
-    provider link is added or removed.
-    """
+    """The user's (organisation, role) pairs and the organisation graph's version, in one query."""
     from django.db import connection
 
     from medtek.organizations.models import Membership
 
+    columns = ", ".join(f"v.{c}" for c in GRAPH_COLUMNS)
     sql = f"""
-        SELECT m.organisation_id, m.role, v.n, v.changed, v.parents, v.links, v.link_sum
+        SELECT m.organisation_id, m.role, {columns}
         FROM {Membership._meta.db_table} m CROSS JOIN {graph_version_sql()} v
         WHERE m.user_id = %s
     """
@@ -155,10 +171,13 @@ def _compute_graph(memberships: list[tuple[int, str]]) -> Scope:
         return seen
 
     caps: dict[str, set[int]] = defaultdict(set)
+    own: dict[str, set[int]] = defaultdict(set)
     roles: set[str] = set()
     for org_id, role in memberships:
         roles.add(role)
         reach = subtree(org_id)
+        for cap in rules.capabilities_of(role):
+            own[cap] |= reach
         if role in rules.PROVIDER_ROLES:
             for provider in list(reach):
                 for served in served_by.get(provider, ()):
@@ -169,4 +188,5 @@ def _compute_graph(memberships: list[tuple[int, str]]) -> Scope:
         by_capability={cap: frozenset(ids) for cap, ids in caps.items()},
         roles=frozenset(roles),
         home_org_ids=frozenset(org for org, _ in memberships),
+        own_by_capability={cap: frozenset(ids) for cap, ids in own.items()},
     )

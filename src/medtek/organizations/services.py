@@ -6,7 +6,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -29,11 +29,6 @@ ORG_FIELDS = (
 )
 
 
-def _require_admin(user: Any) -> None:
-    if not scope_for(user).can(Cap.CONFIG_MANAGE):
-        raise PermissionDenied(_("Only an MT admin may change organisations."))
-
-
 @transaction.atomic
 def organisation_create(
     *,
@@ -45,13 +40,20 @@ def organisation_create(
 ) -> Organisation:
     """Register an organisation; the acting MT admin's department serves it unless providers are given."""
     if user is not None:
-        _require_admin(user)
+        scope_for(user).require(Cap.CONFIG_MANAGE)
     unknown = set(fields) - set(ORG_FIELDS)
     if unknown:
         raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
     org = Organisation(parent=parent, counts_as=counts_as, **fields)
     org.full_clean()
     org.save()
+    if not providers and user is not None:
+        scope = scope_for(user)
+        providers = list(
+            Organisation.objects.filter(
+                pk__in=[o for o in scope.home_org_ids if scope.can(Cap.CONFIG_MANAGE, o)]
+            )
+        )
     if providers:
         org.providers.set(providers)
     record_event(
@@ -64,7 +66,7 @@ def organisation_create(
 
 @transaction.atomic
 def organisation_update(*, user: Any, organisation: Organisation, **changes: Any) -> Organisation:
-    _require_admin(user)
+    scope_for(user).require(Cap.CONFIG_MANAGE)
     org = Organisation.objects.select_for_update().get_visible(user, Cap.CONFIG_MANAGE, pk=organisation.pk)
     unknown = set(changes) - set(ORG_FIELDS)
     if unknown:
@@ -92,8 +94,8 @@ def location_create(
     address: str = "",
 ) -> Location:
     """Add a care unit or a room to an organisation."""
-    if user is not None and not scope_for(user).can(Cap.REGISTER_EDIT, organisation.pk):
-        raise PermissionDenied(_("You may not add locations to this organisation."))
+    if user is not None:
+        scope_for(user).require(Cap.REGISTER_EDIT, organisation.pk)
     location = Location(
         organisation=organisation, name=name, code=code, kind=kind, parent=parent, address=address
     )
@@ -106,7 +108,7 @@ def location_create(
 @transaction.atomic
 def membership_grant(*, user: Any, member: Any, organisation: Organisation, role: str) -> Membership:
     if user is not None:
-        _require_admin(user)
+        scope_for(user).require(Cap.CONFIG_MANAGE)
     membership = Membership(user=member, organisation=organisation, role=role)
     membership.full_clean()
     membership.save()

@@ -159,11 +159,11 @@ def test_another_tenants_device_is_404(world: Any, admin_api: Client) -> None:
     assert admin_api.get(f"{API}/devices/{device.pk}").status_code == 404
 
 
-def test_customer_contact_changing_a_device_is_404_and_writes_nothing(world: Any) -> None:
+def test_customer_contact_changing_a_device_it_sees_is_403_and_writes_nothing(world: Any) -> None:
     device = DeviceFactory(owner=world.berg)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(world.berg_contact.username)}")
     response = post(client, f"/devices/{device.pk}/status", {"status": "out_of_service"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert not Event.objects.filter(device_id=device.pk).exists()
 
 

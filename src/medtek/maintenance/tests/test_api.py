@@ -102,7 +102,7 @@ def test_customer_cannot_triage(demo):
     berg = client_for(demo["users"]["berg"])
     _, wo = post(berg, "/work-orders", {"device_id": device.pk, "title": "Larmar"})
     status, _ = post(berg, f"/work-orders/{wo['id']}/triage", {"priority": "P1"})
-    assert status == 404
+    assert status == 403
 
 
 def test_priority_model_with_overlap_is_refused_and_nothing_changes(demo):

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import translation
 
 from medtek.inventory.models import Device
 from medtek.inventory.tests.factories import DeviceFactory
@@ -110,10 +112,17 @@ def test_get_visible_answers_404_for_another_tenants_row(world: Any) -> None:
         Device.objects.get_visible(world.admin, pk=theirs.pk)
 
 
-def test_get_visible_answers_404_for_a_capability_the_user_lacks(world: Any) -> None:
+def test_get_visible_answers_403_with_the_reason_for_a_capability_the_user_lacks(world: Any) -> None:
     mine = DeviceFactory(owner=world.berg)
-    with pytest.raises(Http404):
+    refused = pytest.raises(PermissionDenied, match=r"^Your role may not change the device register\.$")
+    with translation.override("en"), refused:
         Device.objects.get_visible(world.berg_contact, Cap.REGISTER_EDIT, pk=mine.pk)
+
+
+def test_get_visible_answers_404_for_a_foreign_row_whatever_the_capability(world: Any) -> None:
+    theirs = DeviceFactory(owner=world.foreign)
+    with pytest.raises(Http404):
+        Device.objects.get_visible(world.berg_contact, Cap.REGISTER_EDIT, pk=theirs.pk)
 
 
 def test_organisations_are_scoped_by_their_own_id(world: Any) -> None:
