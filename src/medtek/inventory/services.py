@@ -127,6 +127,15 @@ def device_create(
     model_id = model.pk if isinstance(model, DeviceModel) else model
     if not DeviceModel.objects.filter(pk=model_id).exists():
         raise ValidationError({"model": _("Unknown device model.")})
+    # A related field may come as an instance or, from the API, as an id: an id goes to its column.
+    fields = {
+        (
+            name
+            if isinstance(value, models.Model)
+            else getattr(Device._meta.get_field(name), "attname", name)
+        ): value
+        for name, value in fields.items()
+    }
     device = Device(
         asset_number=(asset_number or "").strip(),
         model_id=model_id,
