@@ -266,6 +266,22 @@ def test_an_unexpected_error_is_json_when_debug_is_off(settings: Any) -> None:
     }
 
 
+def test_a_request_django_calls_bad_stays_a_json_400(settings: Any) -> None:
+    from django.core.exceptions import RequestDataTooBig
+
+    settings.DEBUG = False
+    strict = NinjaAPI(urls_namespace="too-big-test")
+    install_exception_handlers(strict)
+
+    @strict.post("/upload")
+    def upload(request: Any) -> None:
+        raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+
+    response = TestClient(strict).post("/upload")
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE."
+
+
 def test_a_stream_whose_first_rows_fail_fails_before_its_first_byte() -> None:
     def rows() -> Iterator[bytes]:
         yield b"header\r\n"

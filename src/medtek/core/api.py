@@ -13,8 +13,9 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
@@ -174,6 +175,13 @@ def install_exception_handlers(api: NinjaAPI) -> None:
             {"detail": _("Something went wrong on the server; it has been logged."), "errors": {}},
             status=500,
         )
+
+    @api.exception_handler(BadRequest)
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(MultiPartParserError)
+    def on_400(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # What Django itself answers 400 for (a malformed or oversized upload, a suspicious request).
+        return api.create_response(request, {"detail": str(exc) or "Bad request", "errors": {}}, status=400)
 
     @api.exception_handler(Http404)
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -337,7 +337,9 @@ class ImportReportOut(Schema):
     errors: list[ImportRowError]
 
 
-@router.post("/devices/import", response={200: ImportReportOut, 403: ErrorOut, 422: ImportReportOut})
+@router.post(
+    "/devices/import", response={200: ImportReportOut, 403: ErrorOut, 422: ImportReportOut | ErrorOut}
+)
 def device_import(
     request: HttpRequest,
     file: UploadedFile = File(...),  # noqa: B008
@@ -346,7 +348,8 @@ def device_import(
     """Register the devices of a CSV/XLSX file (columns: see medtek.inventory.importer), all or none.
 
     Answers the row report; 422 when any row is bad (then nothing is written), with every bad row's
-    row number (header = 1), column and reason. `dry_run` checks the file and writes nothing.
+    row number (header = 1), column and reason — or, when the request itself is bad (no file), the
+    usual error body. `dry_run` checks the file and writes nothing.
     """
     from medtek.inventory.importer import import_devices
 
