@@ -191,6 +191,23 @@ def test_an_amount_beyond_the_columns_digits_is_refused_naming_them(world: Any) 
     assert body["errors"] == {"cost": ["Decimal input should have no more than 14 digits in total"]}
 
 
+def test_a_material_line_whose_amount_no_invoice_can_hold_is_refused(world: Any) -> None:
+    work_order = WorkOrderFactory(customer=world.berg)
+    status, body = post(
+        client_for(world.tech),
+        f"/maintenance/work-orders/{work_order.pk}/material-lines",
+        {
+            "date": "2026-03-02",
+            "kind": "spare_part",
+            "description": "Slang",
+            "quantity": "99999999.99",
+            "unit_price": "999999999999.99",
+        },
+    )
+    assert status == 422
+    assert body["errors"] == {"unit_price": ["Quantity × unit price must stay below 1 000 000 000 000 kr."]}
+
+
 @pytest.mark.parametrize("raw", ['"NaN"', "NaN", "Infinity", '"-Infinity"'])
 def test_a_number_that_is_not_finite_is_refused(world: Any, raw: str) -> None:
     work_order = WorkOrderFactory(customer=world.berg)

@@ -94,6 +94,18 @@ class PageQuery(QueryInput):
 
 # Kronor with öre, as MoneyField stores them (14 digits, 2 after the point).
 Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
+MONEY_LIMIT = Decimal(10) ** 12
+
+
+def money_product(quantity: Decimal | None, price: Decimal) -> Decimal:
+    """`price` when quantity × price fits a money column (an invoice line's amount); else a pydantic error."""
+    if quantity is not None and abs(quantity * price) >= MONEY_LIMIT:
+        raise PydanticCustomError(
+            "amount_too_large",
+            _("Quantity × unit price must stay below {limit} kr."),
+            {"limit": f"{MONEY_LIMIT:,.0f}".replace(",", " ")},
+        )
+    return price
 
 
 class ErrorOut(Schema):

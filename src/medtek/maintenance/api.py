@@ -9,8 +9,18 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import ValidationInfo, field_validator
 
-from medtek.core.api import ErrorOut, InputSchema, Money, PageQuery, QueryInput, page_body, page_schema
+from medtek.core.api import (
+    ErrorOut,
+    InputSchema,
+    Money,
+    PageQuery,
+    QueryInput,
+    money_product,
+    page_body,
+    page_schema,
+)
 from medtek.inventory.models import Device
 from medtek.maintenance import selectors, services
 from medtek.maintenance.choices import MaterialKind, TimeBasis, WorkOrderKind
@@ -174,6 +184,11 @@ class MaterialLineIn(InputSchema):
     unit_price: Money
     article_number: str = ""
     billable: bool = True
+
+    @field_validator("unit_price")
+    @classmethod
+    def _amount_fits(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        return money_product(info.data.get("quantity"), value)
 
 
 class AnswerIn(InputSchema):
