@@ -141,7 +141,8 @@ def _paths(ctx: BenchContext) -> dict[str, list[str]]:
         asset = f"BA{max(1, int(n * fraction)):08d}"
         pk = Device.objects.filter(asset_number=asset).values_list("pk", flat=True).first()
         if pk is not None:
-            deep.append(f"/api/v1/devices?limit=50&cursor={_encode([asset, pk], 10000, False)}")
+            cursor = _encode([asset, pk], 10000, False, ["asset_number", "pk"], "inventory.Device")
+            deep.append(f"/api/v1/devices?limit=50&cursor={cursor}")
     # Asset-number prefixes matching about a thousand devices each, and serial-number prefixes.
     searches = [f"/api/v1/devices?limit=50&q={f'BA{int(n * f):08d}'[:7]}" for f in (0.1, 0.6)]
     searches += ["/api/v1/devices?limit=50&q=S1234", "/api/v1/devices?limit=50&q=s0077"]

@@ -8,17 +8,20 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
 
 from medtek.agreements import rules, selectors, services
 from medtek.agreements.choices import RateRounding
 from medtek.agreements.models import Agreement, RateSchedule
-from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.api import ErrorOut, InputSchema, Money, PageQuery, QueryInput, page_body, page_schema
 from medtek.core.pagination import keyset_page
 from medtek.organizations.rules import Cap
 
 router = Router(tags=["agreements"])
 ROUNDING_HELP = "How each year's indexed rate is rounded (half up): krona (whole kronor) or ore (öre)"
+# How far ahead the notice-deadline list looks at most (ten years: beyond any agreement's notice).
+MAX_WITHIN_DAYS = 3660
 
 
 class PartyOut(Schema):
@@ -60,12 +63,12 @@ class AgreementOut(Schema):
     notice_deadline: dt.date | None
 
 
-class PartyIn(Schema):
+class PartyIn(InputSchema):
     customer_id: int
     buyer_reference: str
 
 
-class AgreementIn(Schema):
+class AgreementIn(InputSchema):
     provider_id: int
     seller_id: int
     reference: str
@@ -79,19 +82,19 @@ class AgreementIn(Schema):
     auto_extend: bool = True
     extension_months: int = Field(24, ge=0, le=240)
     fixed_mode: str = "hours"
-    fixed_base_hours: Decimal = Decimal("40")
-    fixed_minutes_per_device: Decimal = Decimal("12")
-    fixed_base_amount: Decimal = Decimal("0")
-    fixed_amount_per_device: Decimal = Decimal("0")
+    fixed_base_hours: Decimal = Field(Decimal("40"), max_digits=8, decimal_places=2)
+    fixed_minutes_per_device: Decimal = Field(Decimal("12"), max_digits=8, decimal_places=2)
+    fixed_base_amount: Money = Decimal("0")
+    fixed_amount_per_device: Money = Decimal("0")
     count_reference: str = "day_before"
     vat_applies: bool = True
-    vat_rate: Decimal = Decimal("25")
+    vat_rate: Decimal = Field(Decimal("25"), max_digits=5, decimal_places=2)
     vat_exemption_reason: str = ""
     payment_terms_days: int = Field(30, ge=0, le=365)
     bankgiro: str = ""
 
 
-class TerminateIn(Schema):
+class TerminateIn(InputSchema):
     given_on: dt.date
     decision_reference: str
     forum: str
@@ -124,22 +127,22 @@ class RateScheduleOut(Schema):
     figures: list[FigureOut]
 
 
-class RateScheduleIn(Schema):
+class RateScheduleIn(InputSchema):
     provider_id: int
     name: str
-    base_rate: Decimal
+    base_rate: Money
     valid_from: dt.date
     rounding: RateRounding = Field(RateRounding.KRONA, description=ROUNDING_HELP)
     index_name: str = "VPI"
 
 
-class RateSchedulePatch(Schema):
+class RateSchedulePatch(InputSchema):
     rounding: RateRounding = Field(..., description=ROUNDING_HELP)
 
 
-class FigureIn(Schema):
-    year: int = Field(..., ge=1900, le=2200)
-    change_percent: Decimal
+class FigureIn(InputSchema):
+    year: int = Field(..., ge=1900, le=2100)
+    change_percent: Decimal = Field(..., max_digits=6, decimal_places=3)
     publication_reference: str
     is_example: bool = False
 
@@ -148,6 +151,19 @@ class RateOut(Schema):
     rate_schedule_id: int
     day: dt.date
     rate: Decimal
+
+
+class DayQuery(QueryInput):
+    day: dt.date | None = None
+
+
+class AgreementListQuery(PageQuery):
+    day: dt.date | None = None
+
+
+class DeadlinesQuery(QueryInput):
+    within: str = Field("90d", max_length=20)
+    today: dt.date | None = None
 
 
 AgreementPage = page_schema(AgreementOut, "AgreementPage")
@@ -193,13 +209,14 @@ def _schedule_out(schedule: RateSchedule) -> dict[str, Any]:
 
 
 @router.get("", response={200: AgreementPage, 422: ErrorOut})
-def agreement_list(
-    request: HttpRequest, day: dt.date | None = None, cursor: str | None = None, limit: int = 50
-) -> Any:
+def agreement_list(request: HttpRequest, query: Query[AgreementListQuery]) -> Any:
     page = keyset_page(
-        selectors.agreement_queryset(user=request.user), order=["-valid_from"], cursor=cursor, limit=limit
+        selectors.agreement_queryset(user=request.user),
+        order=["-valid_from"],
+        cursor=query.cursor,
+        limit=query.limit,
     )
-    page.items = [_agreement_out(a, day) for a in page.items]
+    page.items = [_agreement_out(a, query.day) for a in page.items]
     return page_body(page)
 
 
@@ -219,13 +236,16 @@ def agreement_create(request: HttpRequest, payload: AgreementIn) -> Any:
 
 
 @router.get("/deadlines", response={200: list[DeadlineOut], 422: ErrorOut})
-def agreement_deadlines(request: HttpRequest, within: str = "90d", today: dt.date | None = None) -> Any:
+def agreement_deadlines(request: HttpRequest, query: Query[DeadlinesQuery]) -> Any:
     from django.core.exceptions import ValidationError
 
+    today = query.today
     try:
-        days = rules.parse_within(within)
+        days = rules.parse_within(query.within)
     except ValueError as exc:
         raise ValidationError({"within": str(exc)}) from exc
+    if days > MAX_WITHIN_DAYS:
+        raise ValidationError({"within": _("Look at most %(days)s days ahead.") % {"days": MAX_WITHIN_DAYS}})
     return [
         {
             "agreement_id": d.agreement.pk,
@@ -239,10 +259,13 @@ def agreement_deadlines(request: HttpRequest, within: str = "90d", today: dt.dat
     ]
 
 
-@router.get("/rate-schedules", response=RateSchedulePage)
-def rate_schedule_list(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> Any:
+@router.get("/rate-schedules", response={200: RateSchedulePage, 422: ErrorOut})
+def rate_schedule_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
     page = keyset_page(
-        selectors.rate_schedule_queryset(user=request.user), order=["name"], cursor=cursor, limit=limit
+        selectors.rate_schedule_queryset(user=request.user),
+        order=["name"],
+        cursor=query.cursor,
+        limit=query.limit,
     )
     page.items = [_schedule_out(s) for s in page.items]
     return page_body(page)
@@ -274,9 +297,10 @@ def rate_schedule_update(request: HttpRequest, rate_schedule_id: int, payload: R
 
 
 @router.get("/rate-schedules/{rate_schedule_id}/rate", response={200: RateOut, 404: ErrorOut, 422: ErrorOut})
-def rate_schedule_rate(request: HttpRequest, rate_schedule_id: int, day: dt.date | None = None) -> Any:
+def rate_schedule_rate(request: HttpRequest, rate_schedule_id: int, query: Query[DayQuery]) -> Any:
     from django.core.exceptions import ValidationError
 
+    day = query.day
     schedule = selectors.rate_schedule_get(user=request.user, pk=rate_schedule_id)
     try:
         day = day or timezone.localdate()
@@ -298,9 +322,9 @@ def index_figure_enter(request: HttpRequest, rate_schedule_id: int, payload: Fig
     return 201, _schedule_out(selectors.rate_schedule_get(user=request.user, pk=schedule.pk))
 
 
-@router.get("/{agreement_id}", response={200: AgreementOut, 404: ErrorOut})
-def agreement_detail(request: HttpRequest, agreement_id: int, day: dt.date | None = None) -> Any:
-    return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id), day)
+@router.get("/{agreement_id}", response={200: AgreementOut, 404: ErrorOut, 422: ErrorOut})
+def agreement_detail(request: HttpRequest, agreement_id: int, query: Query[DayQuery]) -> Any:
+    return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id), query.day)
 
 
 @router.post(

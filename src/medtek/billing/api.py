@@ -14,7 +14,7 @@ from medtek.agreements.rules import RateError
 from medtek.billing import selectors, services
 from medtek.billing.exports import pdf, peppol, tables
 from medtek.billing.models import Invoice
-from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.api import ErrorOut, InputSchema, PageQuery, QueryInput, page_body, page_schema
 from medtek.core.pagination import keyset_page
 from medtek.organizations.rules import Cap
 
@@ -76,7 +76,7 @@ class InvoiceDetailOut(InvoiceOut):
         return selectors.invoice_lines(invoice=obj)
 
 
-class RunIn(Schema):
+class RunIn(InputSchema):
     part: str = Field(..., description="fixed or variable")
     period: str = Field(..., description="2026H1 for the fixed part, 2026-03 for the variable part")
     agreement_id: int | None = None
@@ -102,11 +102,11 @@ class RunRow(Schema):
     unchanged: int
 
 
-class IssueIn(Schema):
+class IssueIn(InputSchema):
     issue_date: dt.date | None = None
 
 
-class CreditIn(Schema):
+class CreditIn(InputSchema):
     reason: str
 
 
@@ -151,13 +151,22 @@ class FollowupOut(Schema):
     rows: list[FollowupRow]
 
 
-class InvoiceQuery(Schema):
+class InvoiceQuery(PageQuery):
     period: str = ""
     status: str = ""
     part: str = ""
     customer: int | None = None
-    cursor: str | None = None
-    limit: int = Field(50, ge=1, le=200)
+
+
+class BasisQuery(QueryInput):
+    agreement_id: int
+    period: str = Field(..., max_length=20)
+    reference_date: dt.date | None = None
+
+
+class FollowupQuery(QueryInput):
+    agreement_id: int
+    year: int = Field(..., ge=1900, le=2100)
 
 
 InvoicePage = page_schema(InvoiceOut, "InvoicePage")
@@ -244,10 +253,12 @@ def invoice_xlsx(request: HttpRequest, invoice_id: int) -> Any:
     return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "xlsx")
 
 
-@router.get("/runs", response=RunPage)
-def run_list(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> Any:
+@router.get("/runs", response={200: RunPage, 422: ErrorOut})
+def run_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
     return page_body(
-        keyset_page(selectors.run_list(user=request.user), order=["-run_at"], cursor=cursor, limit=limit)
+        keyset_page(
+            selectors.run_list(user=request.user), order=["-run_at"], cursor=query.cursor, limit=query.limit
+        )
     )
 
 
@@ -277,10 +288,13 @@ def run_start(request: HttpRequest, payload: RunIn) -> Any:
 
 
 @router.get("/basis", response={200: BasisOut, 404: ErrorOut, 422: ErrorOut})
-def basis(request: HttpRequest, agreement_id: int, period: str, reference_date: dt.date | None = None) -> Any:
+def basis(request: HttpRequest, query: Query[BasisQuery]) -> Any:
     try:
         b = selectors.basis_report(
-            user=request.user, agreement_id=agreement_id, period=period, reference_date=reference_date
+            user=request.user,
+            agreement_id=query.agreement_id,
+            period=query.period,
+            reference_date=query.reference_date,
         )
     except (RateError, ValueError) as exc:
         raise ValidationError({"period": str(exc)}) from exc
@@ -305,12 +319,12 @@ def basis(request: HttpRequest, agreement_id: int, period: str, reference_date: 
     }
 
 
-@router.get("/followup", response={200: FollowupOut, 404: ErrorOut})
-def followup(request: HttpRequest, agreement_id: int, year: int) -> Any:
-    report = selectors.followup(user=request.user, agreement_id=agreement_id, year=year)
+@router.get("/followup", response={200: FollowupOut, 404: ErrorOut, 422: ErrorOut})
+def followup(request: HttpRequest, query: Query[FollowupQuery]) -> Any:
+    report = selectors.followup(user=request.user, agreement_id=query.agreement_id, year=query.year)
     return {
         "agreement_id": report["agreement"].pk,
-        "year": year,
+        "year": query.year,
         "count_day": report["count_day"],
         "rows": [
             {

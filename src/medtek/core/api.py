@@ -1,17 +1,111 @@
-"""Shared pieces of the JSON API: error bodies, page bodies and the exception handlers."""
+"""Shared pieces of the JSON API: input and page schemas, error bodies and the exception handlers.
+
+The contract: every write body is an `InputSchema` (an unknown field is refused, not ignored), every
+list takes a `PageQuery`, and every bad input answers 422 with the field named — never a 500.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import logging
+import math
+from decimal import Decimal
+from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import create_model
+from pydantic import BaseModel, ConfigDict, create_model, field_validator
+from pydantic_core import PydanticCustomError
 
 from medtek.core.pagination import Page
+
+logger = logging.getLogger("django.request")
+
+# Dates outside this range are typing errors (0001-01-01, 20260-03-01), refused before they reach a rule.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+# The largest id a database row can have (a 64-bit integer): a larger one cannot name anything.
+MAX_ID = 2**63 - 1
+
+
+def sane_value(value: Any) -> Any:
+    """`value` when every text, date and number in it is one a database can hold; else a pydantic error.
+
+    Text with a NUL character (PostgreSQL cannot store it, SQLite would), dates outside 1900-2100 and
+    numbers that are not finite (NaN, infinity) are refused, in nested lists and dicts too.
+    """
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise PydanticCustomError("nul_character", _("Text may not contain a NUL character (\\u0000)."))
+    elif isinstance(value, dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            raise PydanticCustomError(
+                "date_out_of_range",
+                _("Enter a date between {earliest} and {latest}."),
+                {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+            )
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) > MAX_ID:
+            raise PydanticCustomError("int_too_large", _("The number is too large."))
+    elif isinstance(value, Decimal | float):
+        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        if not finite:
+            raise PydanticCustomError("finite_number", _("Enter a finite number."))
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            sane_value(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            sane_value(key)
+            sane_value(item)
+    return value
+
+
+class QueryInput(Schema):
+    """Base of every query-string schema: its values checked like a body's (unknown parameters pass)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _sane(cls, value: Any) -> Any:
+        return value if isinstance(value, BaseModel) else sane_value(value)
+
+
+class InputSchema(QueryInput):
+    """Base of every write body: a field the operation does not know is refused (422 naming it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class PageQuery(QueryInput):
+    """The one page input of every list: a cursor it gave out and a page size within bounds."""
+
+    cursor: str | None = Field(None, max_length=2000, description="next_cursor of the previous page")
+    limit: int = Field(settings.MEDTEK["PAGE_SIZE"], ge=1, le=settings.MEDTEK["MAX_PAGE_SIZE"])
+
+
+# Kronor with öre, as MoneyField stores them (14 digits, 2 after the point).
+Money = Annotated[Decimal, Field(max_digits=14, decimal_places=2)]
+MONEY_LIMIT = Decimal(10) ** 12
+
+
+def money_product(quantity: Decimal | None, price: Decimal) -> Decimal:
+    """`price` when quantity × price fits a money column (an invoice line's amount); else a pydantic error."""
+    if quantity is not None and abs(quantity * price) >= MONEY_LIMIT:
+        raise PydanticCustomError(
+            "amount_too_large",
+            _("Quantity × unit price must stay below {limit} kr."),
+            {"limit": f"{MONEY_LIMIT:,.0f}".replace(",", " ")},
+        )
+    return price
 
 
 class ErrorOut(Schema):
@@ -48,6 +142,16 @@ def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
+# Where ninja says a parameter came from, and the names the handlers give their parameters: not fields.
+_PARAM_LOCATIONS = {"body", "query", "path", "payload", "form", "filters", "header", "cookie", "file"}
+
+
+def _schema_message(err: dict[str, Any]) -> str:
+    if err.get("type") == "extra_forbidden":
+        return _("Unknown field: this operation does not take it.")
+    return str(err.get("msg", "invalid"))
+
+
 def install_exception_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -59,14 +163,37 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     def on_schema(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for err in exc.errors:
-            loc = [
-                str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "form")
-            ]
-            errors.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "invalid")))
+            loc = [str(p) for p in err.get("loc", ()) if p not in _PARAM_LOCATIONS]
+            errors.setdefault(".".join(loc) or "__all__", []).append(_schema_message(err))
         first_field, msgs = next(iter(errors.items()), ("__all__", ["Invalid input"]))
         return api.create_response(
             request, {"detail": f"{first_field}: {msgs[0]}", "errors": errors}, status=422
         )
+
+    @api.exception_handler(Exception)
+    def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # With DEBUG on, Django's technical page helps; in production a client gets JSON like every
+        # other error, and the traceback goes to the log (and the admins' mail) as Django's would.
+        if settings.DEBUG:
+            raise exc
+        logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exc,
+            extra={"status_code": 500, "request": request},
+        )
+        return api.create_response(
+            request,
+            {"detail": _("Something went wrong on the server; it has been logged."), "errors": {}},
+            status=500,
+        )
+
+    @api.exception_handler(BadRequest)
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(MultiPartParserError)
+    def on_400(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # What Django itself answers 400 for (a malformed or oversized upload, a suspicious request).
+        return api.create_response(request, {"detail": str(exc) or "Bad request", "errors": {}}, status=400)
 
     @api.exception_handler(Http404)
     def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:

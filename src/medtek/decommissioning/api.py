@@ -9,9 +9,9 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.api import ErrorOut, InputSchema, Money, PageQuery, QueryInput, page_body, page_schema
 from medtek.decommissioning import exports, selectors, services
 from medtek.decommissioning.models import SurplusItem
 from medtek.organizations.rules import Cap
@@ -19,7 +19,7 @@ from medtek.organizations.rules import Cap
 router = Router(tags=["decommissioning"])
 
 
-class LotIn(Schema):
+class LotIn(InputSchema):
     model_id: int
     quantity: int = Field(..., ge=1)
     lot_number: str = ""
@@ -27,7 +27,7 @@ class LotIn(Schema):
     reason: str = ""
 
 
-class CaseIn(Schema):
+class CaseIn(InputSchema):
     organisation_id: int | None = None
     reason: str = Field(
         ..., description="replaced_on_reinvestment, no_longer_needed, broken_beyond_repair, other"
@@ -117,24 +117,24 @@ class CaseListOut(CaseOut):
     undecided_count: int
 
 
-class AssessIn(Schema):
+class AssessIn(InputSchema):
     condition: str | None = None
     accessories: str | None = None
     manuals_included: bool | None = None
     functional_test_done: bool | None = None
-    estimated_value: Decimal | None = Field(None, decimal_places=2)
+    estimated_value: Money | None = None
     assessment_note: str | None = None
 
 
-class DecisionIn(Schema):
+class DecisionIn(InputSchema):
     disposition: str = Field(..., description="reuse, donate, sell, trade_in or destroy")
     recipient_id: int | None = None
     aid_agreement_id: int | None = None
     shipment_date: dt.date | None = Field(
         None, description="planned shipment date of a donation (today if empty)"
     )
-    estimated_value: Decimal | None = Field(None, decimal_places=2)
-    selling_costs: Decimal | None = Field(None, decimal_places=2)
+    estimated_value: Money | None = None
+    selling_costs: Money | None = None
     buyer_is_end_customer: bool | None = None
     distributor_responsibility: bool | None = None
     contract_reference: str = ""
@@ -145,7 +145,7 @@ class DecisionIn(Schema):
     note: str = ""
 
 
-class StepIn(Schema):
+class StepIn(InputSchema):
     step: str = Field(..., description="inventory_listing, deregistration, patient_data_wiped, ...")
     done_at: dt.datetime | None = None
     method: str = ""
@@ -153,7 +153,7 @@ class StepIn(Schema):
     note: str = ""
 
 
-class AgreementIn(Schema):
+class AidAgreementIn(InputSchema):
     region_id: int
     aid_organisation_id: int
     reference: str
@@ -162,7 +162,7 @@ class AgreementIn(Schema):
     notes: str = ""
 
 
-class AgreementOut(Schema):
+class AidAgreementOut(Schema):
     id: int
     region_id: int
     aid_organisation_id: int
@@ -173,14 +173,14 @@ class AgreementOut(Schema):
     contact: str | None = Field(None, alias="contact.username")
 
 
-class ShipmentIn(Schema):
+class ShipmentIn(InputSchema):
     aid_agreement_id: int
     shipment_date: dt.date
     item_ids: list[int]
     note: str = ""
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(InputSchema):
     follow_up: str
     received_on: dt.date | None = None
 
@@ -244,6 +244,21 @@ class ReportOut(Schema):
     shipments: list[ShipmentListOut]
 
 
+class CaseQuery(PageQuery):
+    status: str = ""
+
+
+class ItemQuery(PageQuery):
+    state: str = ""
+    waiting: str = ""
+    case_id: int | None = None
+
+
+class PeriodQuery(QueryInput):
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
 CasePage = page_schema(CaseListOut, "SurplusCasePage")
 ItemPage = page_schema(ItemOut, "SurplusItemPage")
 ShipmentPage = page_schema(ShipmentListOut, "DonationShipmentPage")
@@ -261,8 +276,10 @@ def _item(request: HttpRequest, item_id: int) -> SurplusItem:
 
 
 @router.get("/cases", response={200: CasePage, 422: ErrorOut})
-def case_list(request: HttpRequest, status: str = "", cursor: str | None = None, limit: int = 50) -> Any:
-    return page_body(selectors.case_list(user=request.user, status=status, cursor=cursor, limit=limit))
+def case_list(request: HttpRequest, query: Query[CaseQuery]) -> Any:
+    return page_body(
+        selectors.case_list(user=request.user, status=query.status, cursor=query.cursor, limit=query.limit)
+    )
 
 
 @router.post("/cases", response={201: CaseDetailOut, **ERR})
@@ -294,16 +311,14 @@ def case_detail(request: HttpRequest, case_id: int) -> Any:
 
 
 @router.get("/items", response={200: ItemPage, 422: ErrorOut})
-def item_list(
-    request: HttpRequest,
-    state: str = "",
-    waiting: str = "",
-    case_id: int | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Any:
+def item_list(request: HttpRequest, query: Query[ItemQuery]) -> Any:
     page = selectors.item_list(
-        user=request.user, state=state, waiting=waiting, case_id=case_id, cursor=cursor, limit=limit
+        user=request.user,
+        state=query.state,
+        waiting=query.waiting,
+        case_id=query.case_id,
+        cursor=query.cursor,
+        limit=query.limit,
     )
     return page_body(page)
 
@@ -355,13 +370,13 @@ def item_hand_over(request: HttpRequest, item_id: int) -> Any:
     return _item(request, item_id)
 
 
-@router.get("/aid-agreements", response=list[AgreementOut])
+@router.get("/aid-agreements", response=list[AidAgreementOut])
 def aid_agreement_list(request: HttpRequest) -> Any:
     return selectors.aid_agreement_list(user=request.user)
 
 
-@router.post("/aid-agreements", response={201: AgreementOut, **ERR})
-def aid_agreement_create(request: HttpRequest, payload: AgreementIn) -> Any:
+@router.post("/aid-agreements", response={201: AidAgreementOut, **ERR})
+def aid_agreement_create(request: HttpRequest, payload: AidAgreementIn) -> Any:
     data = payload.dict()
     agreement = services.aid_agreement_create(
         user=request.user,
@@ -377,8 +392,8 @@ def aid_agreement_create(request: HttpRequest, payload: AgreementIn) -> Any:
 
 
 @router.get("/shipments", response={200: ShipmentPage, 422: ErrorOut})
-def shipment_list(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> Any:
-    return page_body(selectors.shipment_list(user=request.user, cursor=cursor, limit=limit))
+def shipment_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
+    return page_body(selectors.shipment_list(user=request.user, cursor=query.cursor, limit=query.limit))
 
 
 def _shipment_detail(request: HttpRequest, shipment_id: int) -> Any:
@@ -461,27 +476,21 @@ def _period(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date
 
 
 @router.get("/reports/donations", response={200: ReportOut, 422: ErrorOut})
-def donation_report(
-    request: HttpRequest, date_from: dt.date | None = None, date_to: dt.date | None = None
-) -> Any:
-    start, end = _period(date_from, date_to)
+def donation_report(request: HttpRequest, query: Query[PeriodQuery]) -> Any:
+    start, end = _period(query.date_from, query.date_to)
     return selectors.donation_report(user=request.user, date_from=start, date_to=end)
 
 
 @router.get("/reports/donations.pdf", response={200: None, 422: ErrorOut})
-def donation_report_pdf(
-    request: HttpRequest, date_from: dt.date | None = None, date_to: dt.date | None = None
-) -> HttpResponse:
-    start, end = _period(date_from, date_to)
+def donation_report_pdf(request: HttpRequest, query: Query[PeriodQuery]) -> HttpResponse:
+    start, end = _period(query.date_from, query.date_to)
     report = selectors.donation_report(user=request.user, date_from=start, date_to=end)
     return _file(exports.report_pdf(report), f"donations-{start}-{end}", "pdf")
 
 
 @router.get("/reports/donations.xlsx", response={200: None, 422: ErrorOut})
-def donation_report_xlsx(
-    request: HttpRequest, date_from: dt.date | None = None, date_to: dt.date | None = None
-) -> HttpResponse:
-    start, end = _period(date_from, date_to)
+def donation_report_xlsx(request: HttpRequest, query: Query[PeriodQuery]) -> HttpResponse:
+    start, end = _period(query.date_from, query.date_to)
     report = selectors.donation_report(user=request.user, date_from=start, date_to=end)
     return _file(exports.report_xlsx(report), f"donations-{start}-{end}", "xlsx")
 

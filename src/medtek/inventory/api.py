@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.api import ErrorOut, InputSchema, Money, PageQuery, QueryInput, page_body, page_schema
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
 from medtek.inventory import rules, selectors, services
@@ -67,7 +67,7 @@ class DeviceOut(Schema):
     in_register: bool
 
 
-class DeviceIn(Schema):
+class DeviceIn(InputSchema):
     asset_number: str
     model_id: int
     owner_id: int
@@ -78,7 +78,7 @@ class DeviceIn(Schema):
     lot: str = ""
     expiry_date: dt.date | None = None
     acquisition_date: dt.date | None = None
-    acquisition_value: Decimal | None = Field(None, ge=0, decimal_places=2)
+    acquisition_value: Money | None = Field(None, ge=0)
     warranty_end: dt.date | None = None
     maintenance_responsibility: str = "mt"
     external_maintainer_id: int | None = None
@@ -89,7 +89,7 @@ class DeviceIn(Schema):
     notes: str = ""
 
 
-class DevicePatch(Schema):
+class DevicePatch(InputSchema):
     barcode: str | None = None
     serial_number: str | None = None
     udi_di: str | None = None
@@ -97,7 +97,7 @@ class DevicePatch(Schema):
     expiry_date: dt.date | None = None
     model_id: int | None = None
     acquisition_date: dt.date | None = None
-    acquisition_value: Decimal | None = Field(None, ge=0, decimal_places=2)
+    acquisition_value: Money | None = Field(None, ge=0)
     warranty_end: dt.date | None = None
     maintenance_responsibility: str | None = None
     external_maintainer_id: int | None = None
@@ -108,7 +108,7 @@ class DevicePatch(Schema):
     notes: str | None = None
 
 
-class StatusIn(Schema):
+class DeviceStatusIn(InputSchema):
     status: str
     reason: str = ""
     effective_date: dt.date | None = Field(
@@ -116,14 +116,14 @@ class StatusIn(Schema):
     )
 
 
-class MoveIn(Schema):
+class MoveIn(InputSchema):
     location_id: int | None
     effective_date: dt.date | None = Field(
         None, description="The day the change happened (today or earlier, not before the device's last event)"
     )
 
 
-class OwnerIn(Schema):
+class OwnerIn(InputSchema):
     owner_id: int
     location_id: int | None = None
     effective_date: dt.date | None = Field(
@@ -147,7 +147,7 @@ class EventOut(Schema):
     message: str
 
 
-class DeviceListQuery(Schema):
+class DeviceListQuery(PageQuery):
     q: str = Field("", description="prefix of asset or serial number, or a UDI-DI")
     owner: int | None = None
     status: str = ""
@@ -155,8 +155,6 @@ class DeviceListQuery(Schema):
     location: int | None = None
     in_register: str = ""
     sort: str = "asset_number"
-    cursor: str | None = None
-    limit: int = Field(50, ge=1, le=200)
 
 
 class CountRow(Schema):
@@ -185,12 +183,24 @@ def _ids(payload: dict[str, Any], *names: str) -> dict[str, Any]:
     return out
 
 
-@router.get("/device-models", response=DeviceModelPage)
-def device_model_list(request: HttpRequest, q: str = "", cursor: str | None = None, limit: int = 50) -> Any:
+class DeviceModelQuery(PageQuery):
+    q: str = ""
+
+
+class CountsQuery(QueryInput):
+    as_of: dt.date | None = None
+
+
+class ExportQuery(DeviceListQuery):
+    format: str = "csv"
+
+
+@router.get("/device-models", response={200: DeviceModelPage, 422: ErrorOut})
+def device_model_list(request: HttpRequest, query: Query[DeviceModelQuery]) -> Any:
     qs = DeviceModel.objects.select_related("manufacturer")
-    if q:
-        qs = qs.filter(name__icontains=q)
-    return page_body(keyset_page(qs, order=["name"], cursor=cursor, limit=limit))
+    if query.q:
+        qs = qs.filter(name__icontains=query.q)
+    return page_body(keyset_page(qs, order=["name"], cursor=query.cursor, limit=query.limit))
 
 
 @router.get("/device-models/{model_id}", response={200: DeviceModelOut, 404: ErrorOut})
@@ -250,8 +260,9 @@ def device_json(d: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/devices/counts", response={200: CountsOut, 422: ErrorOut})
-def device_counts(request: HttpRequest, as_of: dt.date | None = None) -> Any:
+def device_counts(request: HttpRequest, query: Query[CountsQuery]) -> Any:
     """Devices in the register per owner, now or at the end of `as_of` (from the traceability log)."""
+    as_of = query.as_of
     if as_of is None:
         counts = selectors.device_counts_now(user=request.user)
     else:
@@ -287,7 +298,7 @@ def device_update(request: HttpRequest, device_id: int, payload: DevicePatch) ->
 @router.post(
     "/devices/{device_id}/status", response={200: DeviceOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 )
-def device_status(request: HttpRequest, device_id: int, payload: StatusIn) -> Any:
+def device_status(request: HttpRequest, device_id: int, payload: DeviceStatusIn) -> Any:
     device = selectors.device_get(user=request.user, pk=device_id, capability=Cap.REGISTER_EDIT)
     services.device_change_status(
         user=request.user,
@@ -325,11 +336,11 @@ def device_owner(request: HttpRequest, device_id: int, payload: OwnerIn) -> Any:
     return selectors.device_get(user=request.user, pk=device_id)
 
 
-@router.get("/devices/{device_id}/events", response={200: EventPage, 404: ErrorOut})
-def device_events(request: HttpRequest, device_id: int, cursor: str | None = None, limit: int = 50) -> Any:
+@router.get("/devices/{device_id}/events", response={200: EventPage, 404: ErrorOut, 422: ErrorOut})
+def device_events(request: HttpRequest, device_id: int, page: Query[PageQuery]) -> Any:
     device = selectors.device_get(user=request.user, pk=device_id)
     qs = Event.objects.filter(device_id=device.pk).select_related("actor")
-    return page_body(keyset_page(qs, order=["-occurred_at"], cursor=cursor, limit=limit))
+    return page_body(keyset_page(qs, order=["-occurred_at"], cursor=page.cursor, limit=page.limit))
 
 
 class ImportRowError(Schema):
@@ -357,7 +368,8 @@ class ImportReportOut(Schema):
 
 
 @router.post(
-    "/devices/import", response={200: ImportReportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportReportOut}
+    "/devices/import",
+    response={200: ImportReportOut, 403: ErrorOut, 413: ErrorOut, 422: ImportReportOut | ErrorOut},
 )
 def device_import(
     request: HttpRequest,
@@ -366,10 +378,16 @@ def device_import(
 ) -> Any:
     """Register the devices of a CSV/XLSX file (columns: see medtek.inventory.importer), all or none.
 
-    Answers the row report; 422 when any row is bad (then nothing is written), with the bad rows'
-    data row (the first row under the header is 1), file line, column and reason — the first 1,000
-    errors, and the count of all. 413 for a file over the upload limit (MEDTEK_UPLOAD_MAX_MB).
-    `dry_run` checks the file and writes nothing.
+    <<<<<<< HEAD
+        Answers the row report; 422 when any row is bad (then nothing is written), with the bad rows'
+        data row (the first row under the header is 1), file line, column and reason — the first 1,000
+        errors, and the count of all. 413 for a file over the upload limit (MEDTEK_UPLOAD_MAX_MB).
+        `dry_run` checks the file and writes nothing.
+    =======
+        Answers the row report; 422 when any row is bad (then nothing is written), with every bad row's
+        row number (header = 1), column and reason — or, when the request itself is bad (no file), the
+        usual error body. `dry_run` checks the file and writes nothing.
+    >>>>>>> wip/api
     """
     from django.core.exceptions import ValidationError
 
@@ -385,13 +403,13 @@ def device_import(
 
 
 @router.get("/devices/export", response={200: None, 422: ErrorOut})
-def device_export(request: HttpRequest, query: Query[DeviceListQuery], format: str = "csv") -> Any:
+def device_export(request: HttpRequest, query: Query[ExportQuery]) -> Any:
     """The devices matching the list's filters as CSV (`;`, UTF-8 with BOM) or XLSX, re-importable."""
     from medtek.inventory.exporter import export_devices
 
     params = query.dict()
     filters = DeviceFilter.from_params({k: "" if v is None else str(v) for k, v in params.items()})
-    return export_devices(user=request.user, filters=filters, fmt=format)
+    return export_devices(user=request.user, filters=filters, fmt=query.format)
 
 
 # Django resolves URLs in order: the fixed paths above must come before "/devices/{device_id}".

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medtek.core.spreadsheets import csv_text, xlsx_row
+from medtek.core.streams import primed_stream, stream_failed_row
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.importer import COLUMNS
 from medtek.inventory.selectors import device_queryset
@@ -115,7 +116,8 @@ def export_devices(*, user: Any, filters: DeviceFilter, fmt: str) -> HttpRespons
     disposition = f'attachment; filename="{_filename(fmt)}"'
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
-            _csv_stream(rows), content_type="text/csv; charset=utf-8"
+            primed_stream(_csv_stream(rows), error_row=stream_failed_row()),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = disposition
         return response

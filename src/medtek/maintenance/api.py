@@ -9,8 +9,18 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from pydantic import ValidationInfo, field_validator
 
-from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.api import (
+    ErrorOut,
+    InputSchema,
+    Money,
+    PageQuery,
+    QueryInput,
+    money_product,
+    page_body,
+    page_schema,
+)
 from medtek.inventory.models import Device
 from medtek.maintenance import selectors, services
 from medtek.maintenance.choices import MaterialKind, TimeBasis, WorkOrderKind
@@ -125,7 +135,7 @@ class WorkOrderDetailOut(WorkOrderOut):
 WorkOrderPage = page_schema(WorkOrderOut, "WorkOrderPage")
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     kind: WorkOrderKind = WorkOrderKind.CM
     title: str = Field(..., min_length=1, max_length=200)
     description: str = ""
@@ -134,58 +144,63 @@ class ReportIn(Schema):
     location_id: int | None = None
 
 
-class TriageIn(Schema):
+class TriageIn(InputSchema):
     priority: str = Field(..., description="Priority code (e.g. P2) or id")
     assigned_to_id: int | None = None
 
 
-class AssignIn(Schema):
+class AssignIn(InputSchema):
     assigned_to_id: int
 
 
-class StatusIn(Schema):
+class WorkOrderStatusIn(InputSchema):
     status: str
     waiting_reason: str = ""
     resolution: str = ""
 
 
-class CompleteIn(Schema):
+class CompleteIn(InputSchema):
     resolution: str = ""
 
 
-class TimeEntryIn(Schema):
+class TimeEntryIn(InputSchema):
     date: dt.date
-    hours: Decimal
+    hours: Decimal = Field(..., max_digits=5, decimal_places=2)
     billable: bool = True
     note: str = ""
 
 
-class TravelEntryIn(Schema):
+class TravelEntryIn(InputSchema):
     date: dt.date
-    cost: Decimal
+    cost: Money
     location_id: int | None = None
     description: str = ""
     billable: bool = True
 
 
-class MaterialLineIn(Schema):
+class MaterialLineIn(InputSchema):
     date: dt.date
     kind: MaterialKind
     description: str = Field(..., min_length=1)
-    quantity: Decimal
-    unit_price: Decimal
+    quantity: Decimal = Field(..., max_digits=10, decimal_places=2)
+    unit_price: Money
     article_number: str = ""
     billable: bool = True
 
+    @field_validator("unit_price")
+    @classmethod
+    def _amount_fits(cls, value: Decimal, info: ValidationInfo) -> Decimal:
+        return money_product(info.data.get("quantity"), value)
 
-class AnswerIn(Schema):
+
+class AnswerIn(InputSchema):
     item_id: int
     checked: bool | None = None
-    value: Decimal | None = None
+    value: Decimal | None = Field(None, max_digits=12, decimal_places=4)
     unit: str = ""
 
 
-class ResultsIn(Schema):
+class ResultsIn(InputSchema):
     results: list[AnswerIn]
     complete: bool = True
 
@@ -200,12 +215,12 @@ class PMStateOut(Schema):
     next_due: dt.date | None
 
 
-class PMStateIn(Schema):
+class PMStateIn(InputSchema):
     interval_override_months: int | None = None
     last_done: dt.date | None = None
 
 
-class PlanIn(Schema):
+class PlanIn(InputSchema):
     horizon_days: int = 30
 
 
@@ -235,7 +250,7 @@ class WatchItemOut(Schema):
     status: str
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(InputSchema):
     done_on: dt.date
 
 
@@ -252,9 +267,17 @@ class CMLevelIO(Schema):
     code: str
     name: str = ""
     rank: int
-    response_hours: Decimal
-    resolution_hours: Decimal
+    response_hours: Decimal = Field(..., max_digits=7, decimal_places=2)
+    resolution_hours: Decimal = Field(..., max_digits=7, decimal_places=2)
     time_basis: TimeBasis = TimeBasis.CALENDAR
+
+
+class PMClassIn(PMClassIO, InputSchema):
+    pass
+
+
+class CMLevelIn(CMLevelIO, InputSchema):
+    pass
 
 
 class PriorityModelsOut(Schema):
@@ -262,12 +285,12 @@ class PriorityModelsOut(Schema):
     cm_levels: list[CMLevelIO]
 
 
-class PMModelIn(Schema):
-    classes: list[PMClassIO]
+class PMModelIn(InputSchema):
+    classes: list[PMClassIn]
 
 
-class CMModelIn(Schema):
-    levels: list[CMLevelIO]
+class CMModelIn(InputSchema):
+    levels: list[CMLevelIn]
 
 
 class ProtocolItemIO(Schema):
@@ -276,8 +299,12 @@ class ProtocolItemIO(Schema):
     kind: str = "check"
     label: str
     unit: str = ""
-    lower_limit: Decimal | None = None
-    upper_limit: Decimal | None = None
+    lower_limit: Decimal | None = Field(None, max_digits=12, decimal_places=4)
+    upper_limit: Decimal | None = Field(None, max_digits=12, decimal_places=4)
+
+
+class ProtocolItemIn(ProtocolItemIO, InputSchema):
+    pass
 
 
 class ProtocolTemplateOut(Schema):
@@ -297,11 +324,11 @@ class ProtocolTemplateOut(Schema):
         return [m.pk for m in obj.device_models.all()]
 
 
-class ProtocolTemplateIn(Schema):
+class ProtocolTemplateIn(InputSchema):
     code: str
     name: str
     description: str = ""
-    items: list[ProtocolItemIO]
+    items: list[ProtocolItemIn]
     device_model_ids: list[int] = []
 
 
@@ -340,31 +367,34 @@ def _detail(request: HttpRequest, work_order_id: int) -> Any:
 # --- work orders -----------------------------------------------------------------------------
 
 
-@router.get("/work-orders", response=WorkOrderPage)
-def list_work_orders(
-    request: HttpRequest,
-    kind: str = "",
-    state: str = "",
-    customer: str = "",
-    device: str = "",
-    priority: str = "",
-    mine: bool = False,
-    cursor: str | None = None,
-    limit: int | None = None,
-) -> dict[str, Any]:
+class WorkOrderQuery(PageQuery):
+    kind: str = ""
+    state: str = ""
+    customer: str = ""
+    device: str = ""
+    priority: str = ""
+    mine: bool = False
+
+
+class PMDueQuery(QueryInput):
+    horizon_days: int = Field(30, ge=0, le=732)
+
+
+@router.get("/work-orders", response={200: WorkOrderPage, 422: ErrorOut})
+def list_work_orders(request: HttpRequest, query: Query[WorkOrderQuery]) -> dict[str, Any]:
     """Work orders the user may see; `state` is open, finished or a status."""
     filters = selectors.WorkOrderFilter.from_params(
         {
-            "kind": kind,
-            "state": state,
-            "customer": customer,
-            "device": device,
-            "priority": priority,
-            "mine": str(mine),
+            "kind": query.kind,
+            "state": query.state,
+            "customer": query.customer,
+            "device": query.device,
+            "priority": query.priority,
+            "mine": str(query.mine),
         }
     )
     return page_body(
-        selectors.work_order_list(user=request.user, filters=filters, cursor=cursor, limit=limit)
+        selectors.work_order_list(user=request.user, filters=filters, cursor=query.cursor, limit=query.limit)
     )
 
 
@@ -408,7 +438,7 @@ def assign(request: HttpRequest, work_order_id: int, payload: AssignIn) -> dict[
 
 
 @router.post("/work-orders/{work_order_id}/status", response={200: WorkOrderDetailOut, **ERR})
-def set_status(request: HttpRequest, work_order_id: int, payload: StatusIn) -> dict[str, Any]:
+def set_status(request: HttpRequest, work_order_id: int, payload: WorkOrderStatusIn) -> dict[str, Any]:
     services.work_order_set_status(
         user=request.user,
         work_order=work_order_id,
@@ -537,9 +567,9 @@ def plan(request: HttpRequest, payload: PlanIn) -> tuple[int, Any]:
     return 201, services.plan_maintenance(user=request.user, horizon_days=payload.horizon_days)
 
 
-@router.get("/pm-due", response=list[PMDueOut])
-def pm_due(request: HttpRequest, horizon_days: int = 30) -> list[dict[str, Any]]:
-    return selectors.pm_due_by_customer(user=request.user, horizon_days=horizon_days)
+@router.get("/pm-due", response={200: list[PMDueOut], 422: ErrorOut})
+def pm_due(request: HttpRequest, query: Query[PMDueQuery]) -> list[dict[str, Any]]:
+    return selectors.pm_due_by_customer(user=request.user, horizon_days=query.horizon_days)
 
 
 @router.get("/watch-items", response=list[WatchItemOut])
@@ -572,7 +602,7 @@ def save_cm_model(request: HttpRequest, payload: CMModelIn) -> dict[str, Any]:
     return selectors.priority_models()
 
 
-class KeyFiguresQuery(Schema):
+class KeyFiguresQuery(QueryInput):
     customer: int
     start: dt.date
     end: dt.date

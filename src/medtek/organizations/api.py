@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.api import ErrorOut, InputSchema, PageQuery, page_body, page_schema
 from medtek.core.pagination import keyset_page
 from medtek.organizations import services
 from medtek.organizations.models import Location, Organisation
@@ -26,7 +26,7 @@ class OrganisationOut(Schema):
     counts_as_id: int | None
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(InputSchema):
     name: str
     kind: str
     short_code: str
@@ -45,7 +45,7 @@ class LocationOut(Schema):
     code: str
 
 
-class LocationIn(Schema):
+class LocationIn(InputSchema):
     organisation_id: int
     name: str
     code: str
@@ -54,11 +54,9 @@ class LocationIn(Schema):
     address: str = ""
 
 
-class OrgFilter(Schema):
+class OrgFilter(PageQuery):
     kind: str = ""
     q: str = ""
-    cursor: str | None = None
-    limit: int = 50
 
 
 OrganisationPage = page_schema(OrganisationOut, "OrganisationPage")
@@ -85,10 +83,8 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
     return 201, services.organisation_create(user=request.user, **payload.dict())
 
 
-class LocationFilter(Schema):
+class LocationFilter(PageQuery):
     organisation: int | None = None
-    cursor: str | None = None
-    limit: int = 50
 
 
 @router.get("/sites", response=LocationPage)
