@@ -258,7 +258,8 @@ def test_a_file_with_only_a_header_is_an_error(register: Any) -> None:
 
 def test_import_takes_a_bounded_number_of_queries(register: Any, django_assert_max_num_queries: Any) -> None:
     rows = "\n".join(f"A-{i};Infusomat Space;BERG;AVD1;SN{i};100;nej;" for i in range(300))
-    with django_assert_max_num_queries(20):
+    # 21: on SQLite the event log's chain columns make a batch of events a little smaller.
+    with django_assert_max_num_queries(21):
         report = run(register.admin, f"{HEADER}\n{rows}\n")
     assert report.created == 300
     assert Event.objects.filter(kind="device.imported").count() == 300
