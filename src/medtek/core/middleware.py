@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import DatabaseError, InternalError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -85,7 +86,7 @@ _UNAVAILABLE_TEXT = (
     "read-only",
     "disk is full",
     "no space left",
-    "database is locked",
+    "is locked",
 )
 _UNAVAILABLE_SQLSTATES = {
     "25006",  # read_only_sql_transaction: a standby, or default_transaction_read_only
@@ -96,15 +97,20 @@ _UNAVAILABLE_SQLSTATES = {
 }
 
 
-def writes_unavailable(exc: BaseException) -> bool:
-    """Whether `exc` says the database cannot take writes for now (read-only, full, locked too long)."""
-    if not isinstance(exc, OperationalError | InternalError):
-        return False
-    sqlstate = getattr(exc.__cause__, "sqlstate", None)
-    if sqlstate in _UNAVAILABLE_SQLSTATES:
-        return True
-    text = str(exc).lower()
-    return any(part in text for part in _UNAVAILABLE_TEXT)
+def writes_unavailable(exc: BaseException | None) -> bool:
+    """Whether `exc`, or an error it arose from, says the database cannot take writes for now
+    (read-only, full, locked longer than the timeout)."""
+    for _depth in range(5):
+        if exc is None:
+            return False
+        if isinstance(exc, OperationalError | InternalError):
+            if getattr(exc.__cause__, "sqlstate", None) in _UNAVAILABLE_SQLSTATES:
+                return True
+            text = str(exc).lower()
+            if any(part in text for part in _UNAVAILABLE_TEXT):
+                return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
@@ -148,7 +154,7 @@ class SessionMiddleware(DjangoSessionMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         try:
             return super().process_response(request, response)
-        except DatabaseError as exc:
+        except (DatabaseError, SessionInterrupted) as exc:
             if not writes_unavailable(exc):
                 raise
             logger.warning("session not saved on %s %s: %s", request.method, request.path, exc)

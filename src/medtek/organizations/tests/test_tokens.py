@@ -48,14 +48,13 @@ def test_an_expired_token_is_refused(world: Any) -> None:
     assert _get(key) == 401
 
 
-def test_token_create_needs_a_name_and_prints_the_key_once(world: Any) -> None:
-    with pytest.raises(CommandError, match="--name"):
-        _command("create", world.admin.username)
+def test_token_create_prints_the_key_once_with_its_expiry(world: Any) -> None:
     out, err = _command("create", world.admin.username, "--name", "nightly export")
     key = out.strip()
     assert key.startswith("mtk_")
     assert err.startswith("valid until ")
     assert _get(key) == 200
+    assert ApiToken.objects.get().name == "nightly export"
 
 
 def test_token_list_shows_each_token_without_its_key(world: Any) -> None:

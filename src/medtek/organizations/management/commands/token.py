@@ -18,7 +18,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         create = sub.add_parser("create", help="create a token and print it once")
         create.add_argument("username")
-        create.add_argument("--name", required=True, help="what the token is for, e.g. the script's name")
+        create.add_argument("--name", default="script", help="what the token is for, e.g. the script's name")
         sub.add_parser("list", help="every token: prefix, user, name, expiry, last use, state")
         revoke = sub.add_parser("revoke", help="revoke a token by the prefix `token list` shows")
         revoke.add_argument("prefix")
