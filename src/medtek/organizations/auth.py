@@ -30,7 +30,9 @@ class BearerToken(HttpBearer):
         return user
 
 
+logger = logging.getLogger(__name__)
 _pending = threading.local()
+LAST_USE_WAIT_MS = 200  # SQLite: how long the note waits for another writer before it is skipped
 
 
 def _write_last_use(**kwargs: Any) -> None:
@@ -40,9 +42,19 @@ def _write_last_use(**kwargs: Any) -> None:
     if token_id is None:
         return
     _pending.token_id = None
+    sqlite = connection.vendor == "sqlite"
     try:
-        with transaction.atomic():
-            ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+        with connection.cursor() as cursor:
+            if sqlite:  # the worker should not sit out another writer's whole busy timeout for this
+                cursor.execute("PRAGMA busy_timeout")
+                (waits,) = cursor.fetchone()
+                cursor.execute(f"PRAGMA busy_timeout = {LAST_USE_WAIT_MS}")
+            try:
+                with transaction.atomic():
+                    ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+            finally:
+                if sqlite:
+                    cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
     except DatabaseError as exc:
         logger.warning("last use of API token %s not written: %s", token_id, exc)
 
@@ -50,7 +62,6 @@ def _write_last_use(**kwargs: Any) -> None:
 request_finished.connect(_write_last_use, dispatch_uid="medtek-token-last-use")
 
 
-logger = logging.getLogger(__name__)
 LAST_USED_PRECISION = dt.timedelta(seconds=300)  # a token's last use is written at most this often
 GRAPH_COLUMNS = ("n", "changed", "parents", "links", "link_sum")
 
