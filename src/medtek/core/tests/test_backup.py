@@ -72,6 +72,27 @@ def test_backup_then_restore_brings_back_the_database_as_it_was(
     (line,) = _medtek(scratch, "token", "list").stdout.splitlines()
     assert "\tbefore the backup\t" in line
 
+    # Rewritten behind the application, as only the database's owner could: verify-history exits 1.
+    tamper = [
+        "DROP TRIGGER core_event_no_update" if connection.vendor == "sqlite" else "",
+        "UPDATE core_event SET message = 'forged' WHERE seq = 1",
+    ]
+    _medtek(
+        scratch, "shell", "-c", f"from django.db import connection; c = connection.cursor(); {_run(tamper)}"
+    )
+    broken = _medtek(scratch, "verify-history", ok=False)
+    assert broken.returncode == 1
+    assert (
+        "History broken at event 1 (sequence number 1): it has been changed since it was recorded"
+        in broken.stderr
+    )
+
+
+def _run(statements: list[str]) -> str:
+    if connection.vendor == "postgresql":
+        statements = ["ALTER TABLE core_event DISABLE TRIGGER USER", *statements[1:]]
+    return "; ".join(f"c.execute({sql!r})" for sql in statements if sql)
+
 
 def test_a_backup_never_overwrites_a_file(scratch: dict[str, str], tmp_path: Path) -> None:
     target = tmp_path / "taken"
