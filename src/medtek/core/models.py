@@ -41,7 +41,8 @@ class EventQuerySet(models.QuerySet["Event"]):
 class Event(models.Model):
     """One thing that happened, for the traceability log (spårbarhetsregistrering).
 
-    Append-only: rows are never updated or deleted (refused here and by database triggers).
+    Append-only: rows are never updated or deleted (refused here and by database triggers), and each
+    row carries a hash chained to the one before it, so `medtek verify-history` can prove the log whole.
     Device events carry a snapshot of the device after the event (owner, location, status,
     whether it counts in the register), so the register can be asked what it looked like on any day.
     """
@@ -68,13 +69,20 @@ class Event(models.Model):
     in_register = models.BooleanField(null=True)
     data = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    # The hash chain, written by the database as the row is inserted (core/chain.py): the event's place
+    # in the chain, its predecessor's hash and its own. NULL only for a moment on SQLite, before the
+    # insert trigger seals the row.
+    seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     objects: ClassVar[EventQuerySet] = EventQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         # A device's history and the register's as-of queries use core_event_device_state, a covering
-        # index created per database by migration 0003.
+        # index created per database by migration 0003. On SQLite, a migration that rebuilds this table
+        # loses the triggers and that index: it must put them back (see 0005 and 0006).
         indexes = [
             models.Index(fields=["subject_type", "subject_id"], name="core_event_subject"),
         ]

@@ -9,5 +9,7 @@ class OrganizationsConfig(AppConfig):
 
     def ready(self) -> None:
         from medtek.core.ui import NavItem, register_nav
+        from medtek.organizations import login
 
+        login.connect()
         register_nav(NavItem("organizations:organisation_list", _("Organisations"), order=90))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from typing import Any
 
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
@@ -22,9 +25,41 @@ class BearerToken(HttpBearer):
         if not user.is_active:
             return None
         if stale:
-            ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+            _pending.token_id = token_id  # written once the response is out (_write_last_use)
         request.user = user
         return user
+
+
+logger = logging.getLogger(__name__)
+_pending = threading.local()
+LAST_USE_WAIT_MS = 200  # SQLite: how long the note waits for another writer before it is skipped
+
+
+def _write_last_use(**kwargs: Any) -> None:
+    """After the response: note a token's last use. It is bookkeeping: a database that is locked, full
+    or read-only just now is logged and the note skipped, never the request failed or delayed."""
+    token_id = getattr(_pending, "token_id", None)
+    if token_id is None:
+        return
+    _pending.token_id = None
+    sqlite = connection.vendor == "sqlite"
+    try:
+        with connection.cursor() as cursor:
+            if sqlite:  # the worker should not sit out another writer's whole busy timeout for this
+                cursor.execute("PRAGMA busy_timeout")
+                (waits,) = cursor.fetchone()
+                cursor.execute(f"PRAGMA busy_timeout = {LAST_USE_WAIT_MS}")
+            try:
+                with transaction.atomic():
+                    ApiToken.objects.filter(pk=token_id).update(last_used_at=timezone.now())
+            finally:
+                if sqlite:
+                    cursor.execute(f"PRAGMA busy_timeout = {int(waits)}")
+    except DatabaseError as exc:
+        logger.warning("last use of API token %s not written: %s", token_id, exc)
+
+
+request_finished.connect(_write_last_use, dispatch_uid="medtek-token-last-use")
 
 
 LAST_USED_PRECISION = dt.timedelta(seconds=300)  # a token's last use is written at most this often
@@ -54,9 +89,9 @@ def _token_user(key_hash: str) -> tuple[int, bool, Any] | None:
             JOIN {User._meta.db_table} u ON u.id = t.user_id
             LEFT JOIN {Membership._meta.db_table} m ON m.user_id = u.id
             CROSS JOIN {graph_version_sql()} v
-            WHERE t.key_hash = %s AND NOT t.revoked
+            WHERE t.key_hash = %s AND NOT t.revoked AND t.expires_at > %s
             """,
-            [stale_before, key_hash],
+            [stale_before, key_hash, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
     )
     if not rows:

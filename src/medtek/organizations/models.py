@@ -197,13 +197,14 @@ class Membership(TimeStampedModel):
 
 
 class ApiToken(TimeStampedModel):
-    """A bearer token for scripts; only its SHA-256 is stored."""
+    """A named bearer token for scripts, valid until it expires or is revoked; only its SHA-256 is stored."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
     revoked = models.BooleanField(default=False)
 
     def __str__(self) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medtek.core.events import record_event
@@ -122,14 +125,41 @@ def membership_grant(*, user: Any, member: Any, organisation: Organisation, role
     return membership
 
 
+@transaction.atomic
 def token_create(*, username: str, name: str = "") -> tuple[ApiToken, str]:
-    """A new API token for `username`; the key is returned once and only its hash is kept."""
+    """A new API token for `username`, valid MEDTEK_TOKEN_DAYS days; the key is returned once and only its
+    hash is kept."""
     User = get_user_model()
     try:
         user = User.objects.get(username=username)
     except User.DoesNotExist as exc:
         raise ValidationError({"username": _("No user named '%(name)s'.") % {"name": username}}) from exc
     key = "mtk_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8])
-    record_event(kind="token.created", subject=token, actor=None, data={"user": username, "name": name})
+    expires_at = timezone.now() + dt.timedelta(days=settings.MEDTEK["TOKEN_DAYS"])
+    token = ApiToken(
+        user=user, name=name, key_hash=ApiToken.hash_key(key), prefix=key[:8], expires_at=expires_at
+    )
+    token.full_clean()
+    token.save()
+    record_event(
+        kind="token.created",
+        subject=token,
+        actor=None,
+        data={"user": username, "name": name, "expires_at": expires_at},
+    )
     return token, key
+
+
+@transaction.atomic
+def token_revoke(*, prefix: str) -> ApiToken:
+    """Revoke the token whose key starts with `prefix` (as `medtek token list` shows it), at once."""
+    tokens = list(ApiToken.objects.select_for_update().filter(prefix=prefix[:8], revoked=False))
+    if len(tokens) != 1:
+        raise ValidationError(
+            {"prefix": _("No single valid token starts with '%(prefix)s'.") % {"prefix": prefix}}
+        )
+    token = tokens[0]
+    token.revoked = True
+    token.save(update_fields=["revoked", "updated_at"])
+    record_event(kind="token.revoked", subject=token, actor=None, data={"name": token.name})
+    return token

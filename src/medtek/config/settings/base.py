@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that differs comes from the environment."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_htmx",
     "ninja",
     "medtek.core",
@@ -37,8 +39,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "medtek.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "medtek.core.middleware.SessionMiddleware",
     "medtek.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -46,6 +49,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "medtek.core.middleware.SlidingSessionMiddleware",
+    "medtek.core.middleware.WritesUnavailableMiddleware",
+    # Last, as django-axes asks: answers a locked-out login with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "medtek.config.urls"
@@ -87,8 +94,25 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username + address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After 10 wrong passwords in a row for one username from one address, that pair is locked out for a
+# while; a right password resets the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("MEDTEK_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("MEDTEK_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "medtek.organizations.login.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # medtek.auth logs each login, without the password
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -106,13 +130,27 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+# A working day, sliding: each use extends it (written at most every few minutes).
+SESSION_COOKIE_AGE = int(os.environ.get("MEDTEK_SESSION_HOURS", "9")) * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads no cookie (the token is in the page) but forms in other tabs do
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere: every page's script is a static file.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Logins, failed and successful (never a password): kept by default.
+    "loggers": {"medtek.auth": {"level": os.environ.get("MEDTEK_AUTH_LOG_LEVEL", "INFO")}},
 }
 
 # Domain settings (documented in README.md).
@@ -132,4 +170,8 @@ MEDTEK = {
     "IMPORT_XLSX_MAX_UNPACKED_MB": int(os.environ.get("MEDTEK_IMPORT_XLSX_MAX_UNPACKED_MB", "64")),
     # An import's error report lists at most this many errors (and counts all of them).
     "IMPORT_MAX_ERRORS": 1000,
+    # An API token is valid this many days from its creation.
+    "TOKEN_DAYS": int(os.environ.get("MEDTEK_TOKEN_DAYS", "90")),
+    # A request that finds the database read-only, full or locked asks the client to retry after this.
+    "RETRY_AFTER_SECONDS": int(os.environ.get("MEDTEK_RETRY_AFTER_SECONDS", "30")),
 }
