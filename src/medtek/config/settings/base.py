@@ -137,7 +137,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # PgBouncer in transaction mode: a named cursor would not outlive the transaction's server connection.
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
-        replica = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No health check of its own: routing's status query, at the first read of a request, is one.
+        replica = dj_database_url.parse(url, conn_max_age=60)
         replica["OPTIONS"] = {"connect_timeout": 2, **replica.get("OPTIONS", {})}
         replica["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("MEDTEK_PGBOUNCER", "") == "1"
         # Tests: the replica receives the primary's test database by streaming replication; never create it.
