@@ -54,6 +54,19 @@ def _wait_replayed(url: str, timeout: float = 600.0) -> float:
             time.sleep(0.2)
 
 
+def roundtrip_ms(url: str, sql: str, n: int = 500) -> float:
+    """p50 of one statement over a persistent connection: what one more query costs a request."""
+    import psycopg
+
+    times = []
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        for _ in range(n):
+            started = time.perf_counter()
+            conn.execute(sql).fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+    return round(http.percentile(times, 0.5), 3)
+
+
 def _call(port: int, method: str, path: str, headers: dict[str, str], body: Any = None) -> Any:
     conn = HTTPConnection(http.HOST, port, timeout=60)
     try:
@@ -148,6 +161,10 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     device_ids = list(Device.objects.order_by("pk").values_list("pk", flat=True)[:50])
     print(f"replica: waiting for {url} to replay the bench data ...")
     result: dict[str, Any] = {"replica_url": url, "replay_wait_s": round(_wait_replayed(url), 1)}
+    from medtek.core.db.routing import STATUS_SQL
+
+    result["status_query_p50_ms"] = roundtrip_ms(url, STATUS_SQL)
+    result["select_1_p50_ms"] = roundtrip_ms(ctx.database_url, "SELECT 1")
     base_env = {
         "DJANGO_SETTINGS_MODULE": "medtek.config.settings.production",
         "SECRET_KEY": os.environ["SECRET_KEY"],
@@ -218,6 +235,12 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f"{result['routing_cost_p50_ms']} ms",
             "<= 0.5 ms",
             "met" if result["routing_cost_p50_ms"] <= 0.5 else "MISSED",
+        ),
+        (
+            "replica status query (routing's one query per request)",
+            f"p50 {result['status_query_p50_ms']} ms (primary's SELECT 1: {result['select_1_p50_ms']} ms)",
+            "-",
+            "-",
         ),
         (
             f"write, then read back ({ryw['cycles']}x)",

@@ -42,7 +42,7 @@ def _lsn(alias: str, sql: str) -> int:
     return 0 if value is None else routing.parse_lsn(value)
 
 
-def wait_for_replica(*, replayed: bool = True, timeout: float = 20.0) -> None:
+def wait_for_replica(*, replayed: bool = True, timeout: float = 120.0) -> None:
     """Until the replica has received (and, by default, replayed) everything the primary has written."""
     target = routing.primary_wal_lsn()
     sql = "SELECT pg_last_wal_replay_lsn()::text" if replayed else "SELECT pg_last_wal_receive_lsn()::text"

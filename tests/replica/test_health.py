@@ -12,6 +12,9 @@ from django.test import Client, RequestFactory, override_settings
 from medtek.core.db import routing
 from medtek.core.db.middleware import HEADER, client_position, sign_position
 
+# /readyz and /metrics ask every replica configured (none on SQLite).
+pytestmark = pytest.mark.django_db(databases="__all__")
+
 
 def test_healthz_answers_without_touching_the_database(
     client: Client, django_assert_num_queries: Any, db: Any
@@ -29,7 +32,7 @@ def test_readyz_says_ready_when_the_primary_answers(client: Client, db: Any) -> 
     assert response.json()["databases"]["default"] == {"ok": True}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, databases="__all__")
 def test_readyz_is_503_when_the_primary_does_not_answer(client: Client, event_log_flushable: Any) -> None:
     connection = connections["default"]
     if connection.vendor != "postgresql":

@@ -109,7 +109,9 @@ class QueryObserver:
 
     def __call__(self, execute: Callable[..., Any], sql: Any, params: Any, many: bool, context: Any) -> Any:
         head = sql.lstrip()[:9].upper() if isinstance(sql, str) else ""
-        if head.startswith("SELECT"):
+        if sql is routing.STATUS_SQL:
+            pass  # routing's own check of a replica, not a read of the request
+        elif head.startswith("SELECT"):
             self.reads.inc()
         elif self.alias == DEFAULT_DB_ALIAS and not head.startswith(NEUTRAL):
             self.state.note_write()
