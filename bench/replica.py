@@ -136,7 +136,7 @@ def interleaved_latency(
                 raise RuntimeError(f"GET {path} on the {name} setup answered {status}")
             if i >= 5:  # warm-up
                 times[name].append(elapsed)
-    return {
+    out: dict[str, dict[str, Any]] = {
         name: {
             "p50_ms": round(http.percentile(t, 0.5), 2),
             "p95_ms": round(http.percentile(t, 0.95), 2),
@@ -144,6 +144,12 @@ def interleaved_latency(
         }
         for name, t in times.items()
     }
+    # The same request's time with reads on the replica minus without: its median is the routing cost
+    # least disturbed by what else the machine does in between.
+    if {"primary", "replica"} <= times.keys():
+        pairs = [r - p for p, r in zip(times["primary"], times["replica"], strict=True)]
+        out["replica"]["paired_difference_p50_ms"] = round(http.percentile(pairs, 0.5), 3)
+    return out
 
 
 def run(ctx: BenchContext) -> dict[str, Any]:
@@ -208,9 +214,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
             reads = _metric(port, "medtek_db_reads_total")
             result[name]["reads_by_alias"] = {k.split('"')[1]: v for k, v in reads.items()}
         result["skipped"] = _metric(ports["replica"], "medtek_db_replica_skipped_total")
-    result["routing_cost_p50_ms"] = round(
-        result["replica"]["latency"]["p50_ms"] - result["primary"]["latency"]["p50_ms"], 2
-    )
+    result["routing_cost_p50_ms"] = result["replica"]["latency"]["paired_difference_p50_ms"]
     return result
 
 
@@ -231,7 +235,7 @@ def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             "-",
         ),
         (
-            "routing cost per request (p50)",
+            "routing cost per request (p50 of paired differences)",
             f"{result['routing_cost_p50_ms']} ms",
             "<= 0.5 ms",
             "met" if result["routing_cost_p50_ms"] <= 0.5 else "MISSED",

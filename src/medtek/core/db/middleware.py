@@ -85,7 +85,7 @@ class DatabaseRoutingMiddleware:
         try:
             lsn = routing.primary_wal_lsn()
         except DatabaseError:
-            return  # the primary is gone; nothing will read from a replica that it could not reach either
+            return  # the primary stopped answering after the write: there is no position to give
         value = sign_position(lsn)
         response[HEADER] = value
         response.set_cookie(
