@@ -8,6 +8,8 @@ import os
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -209,24 +211,52 @@ def test_every_page_works_when_the_replica_does_not_answer(replica: str, world: 
     }
 
 
-@pytest.mark.skipif(not os.environ.get("MEDTEK_REPLICA_CLUSTER"), reason="MEDTEK_REPLICA_CLUSTER not set")
-def test_every_page_works_while_the_replica_server_is_stopped(replica: str, world: Any) -> None:
-    """MEDTEK_REPLICA_CLUSTER names the replica's Debian cluster (e.g. `15 replica`); it is stopped."""
-    device = registered_device(world.admin, owner=world.berg, asset_number="FRESH-2")
-    cluster = os.environ["MEDTEK_REPLICA_CLUSTER"].split()
-    ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster]
+needs_cluster = pytest.mark.skipif(
+    not os.environ.get("MEDTEK_REPLICA_CLUSTER"),
+    reason="MEDTEK_REPLICA_CLUSTER (the replica's Debian cluster, e.g. `15 replica`) not set",
+)
+
+
+@contextmanager
+def replica_stopped() -> Iterator[None]:
+    """The replica's server stopped (`pg_ctlcluster ... stop`), and started again afterwards."""
+    ctl = ["pg_ctlcluster", "--skip-systemctl-redirect", *os.environ["MEDTEK_REPLICA_CLUSTER"].split()]
     subprocess.run([*ctl, "stop", "-m", "fast"], check=True)
-    forget_replica_checks()
     try:
-        _every_page_answers(world, device)
+        yield
     finally:
         subprocess.run([*ctl, "start"], check=True)
         routing.close_quietly(connections[REPLICA])
-    deadline = time.monotonic() + 30
+        forget_replica_checks()
+    deadline = time.monotonic() + 60
     while not routing.replica_status(REPLICA, fresh=True).ok:
         assert time.monotonic() < deadline, "the replica did not come back"
         time.sleep(0.2)
     wait_for_replica()
+
+
+@needs_cluster
+def test_every_page_works_while_the_replica_server_is_stopped(replica: str, world: Any) -> None:
+    device = registered_device(world.admin, owner=world.berg, asset_number="FRESH-2")
+    with replica_stopped():
+        forget_replica_checks()
+        _every_page_answers(world, device)
+
+
+@needs_cluster
+def test_a_read_whose_replica_stops_under_it_is_answered_by_the_primary(replica: str, world: Any) -> None:
+    registered_device(world.admin, owner=world.berg, asset_number="FRESH-3")
+    client = api_client(world.admin.username)
+    wait_for_replica()
+    # The replica's last check stays valid for the whole test: the router keeps choosing it.
+    with override_settings(MEDTEK_DB={**settings.MEDTEK_DB, "CHECK_INTERVAL_MS": 600_000}):
+        assert assets(client) == {"FRESH-3"}
+        before = skipped("unreachable")
+        with replica_stopped():
+            seen = assets(client)
+            again = assets(client)
+    assert seen == again == {"FRESH-3"}
+    assert skipped("unreachable") > before
 
 
 def test_readyz_reports_the_replica_and_its_lag(replica: str, world: Any) -> None:

@@ -138,7 +138,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
         # No health check of its own: routing's status query, at the first read of a request, is one.
-        replica = dj_database_url.parse(url, conn_max_age=60)
+        replica = dj_database_url.parse(url, conn_max_age=60, engine="medtek.core.db.backends.replica")
         replica["OPTIONS"] = {"connect_timeout": 2, **replica.get("OPTIONS", {})}
         replica["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("MEDTEK_PGBOUNCER", "") == "1"
         # Tests: the replica receives the primary's test database by streaming replication; never create it.

@@ -102,16 +102,14 @@ def replica_status(alias: str, *, fresh: bool = False) -> ReplicaStatus:
         return cached[1]
     if not fresh and _down_until.get(alias, 0.0) > now:
         return ReplicaStatus(alias, ok=False, reason="unreachable")
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(STATUS_SQL)
-            in_recovery, replay, lag = cursor.fetchone()
-    except DatabaseError:
+    row = _ask_status(connection)
+    if row is None:
         _down_until[alias] = now + opts["RETRY_SECONDS"]
         close_quietly(connection)
         status = ReplicaStatus(alias, ok=False, reason="unreachable")
     else:
         _down_until.pop(alias, None)
+        in_recovery, replay, lag = row
         if not in_recovery or replay is None:
             status = ReplicaStatus(alias, ok=False, reason="not_standby")
         else:
@@ -119,6 +117,36 @@ def replica_status(alias: str, *, fresh: bool = False) -> ReplicaStatus:
             metrics.REPLICA_LAG.labels(alias).set(status.lag_seconds)
     connection._medtek_replica_status = (time.monotonic(), status)  # type: ignore[attr-defined]
     return status
+
+
+def _ask_status(connection: Any) -> tuple[bool, str | None, float] | None:
+    """The replica's answer to STATUS_SQL, or None when it does not answer (never the primary's)."""
+    falls_back = getattr(connection, "falls_back", False)
+    connection.falls_back = False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(STATUS_SQL)
+            return cursor.fetchone()
+    except DatabaseError:
+        return None
+    finally:
+        connection.falls_back = falls_back
+
+
+def is_down(alias: str) -> bool:
+    return _down_until.get(alias, 0.0) > time.monotonic()
+
+
+def mark_down(alias: str) -> None:
+    """A replica failed under a read: leave it alone for RETRY_SECONDS; this request reads the primary."""
+    _down_until[alias] = time.monotonic() + options()["RETRY_SECONDS"]
+    connection = connections[alias]
+    connection.__dict__.pop("_medtek_replica_status", None)
+    close_quietly(connection)
+    metrics.REPLICA_SKIPPED.labels(alias, "unreachable").inc()
+    state = _current.get()
+    if state is not None and state.alias == alias:
+        state.alias = DEFAULT_DB_ALIAS
 
 
 def close_quietly(connection: Any) -> None:
