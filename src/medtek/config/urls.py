@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from medtek.config.api import api
+from medtek.core.db import views as db_views
 
 urlpatterns = [
     path("", include("medtek.reports.urls")),
@@ -19,4 +20,7 @@ urlpatterns = [
     path("agreements/", include("medtek.agreements.urls")),
     path("billing/", include("medtek.billing.urls")),
     path("decommissioning/", include("medtek.decommissioning.urls")),
+    path("healthz", db_views.healthz, name="healthz"),
+    path("readyz", db_views.readyz, name="readyz"),
+    path("metrics", db_views.metrics, name="metrics"),
 ]

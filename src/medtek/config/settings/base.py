@@ -175,3 +175,41 @@ MEDTEK = {
     # A request that finds the database read-only, full or locked asks the client to retry after this.
     "RETRY_AFTER_SECONDS": int(os.environ.get("MEDTEK_RETRY_AFTER_SECONDS", "30")),
 }
+
+# Beyond one machine (docs/deployment.md): read replicas with read-your-writes, pooling, health, metrics.
+# Only on PostgreSQL; on SQLite none of this applies and every read and write goes to the one file.
+DATABASE_REPLICA_URLS = [u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",")]
+DATABASE_REPLICA_URLS = [u for u in DATABASE_REPLICA_URLS if u]
+REPLICA_ALIASES: list[str] = []  # replica1, replica2, ... in the order of DATABASE_REPLICA_URLS
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Persistent connections are checked before reuse, so a restarted or failed-over server costs no error.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if os.environ.get("MEDTEK_PGBOUNCER", "") == "1":
+        # PgBouncer in transaction mode: a named cursor would not outlive the transaction's server connection.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    for number, url in enumerate(DATABASE_REPLICA_URLS, start=1):
+        # No health check of its own: routing's status query, at the first read of a request, is one.
+        replica = dj_database_url.parse(url, conn_max_age=60, engine="medtek.core.db.backends.replica")
+        replica["OPTIONS"] = {"connect_timeout": 2, **replica.get("OPTIONS", {})}
+        replica["DISABLE_SERVER_SIDE_CURSORS"] = os.environ.get("MEDTEK_PGBOUNCER", "") == "1"
+        # Tests: the replica receives the primary's test database by streaming replication; never create it.
+        replica["TEST"] = {"MIRROR": "default"}
+        DATABASES[f"replica{number}"] = replica
+        REPLICA_ALIASES.append(f"replica{number}")
+    if REPLICA_ALIASES:
+        DATABASE_ROUTERS = ["medtek.core.db.routers.ReplicaRouter"]
+MEDTEK_DB = {
+    "REPLICAS": REPLICA_ALIASES,
+    # A replica further behind than this is skipped (its reads go to the primary).
+    "MAX_LAG_SECONDS": float(os.environ.get("MEDTEK_REPLICA_MAX_LAG_SECONDS", "30")),
+    # A replica's replayed WAL position is asked at most this often per connection.
+    "CHECK_INTERVAL_MS": float(os.environ.get("MEDTEK_REPLICA_CHECK_INTERVAL_MS", "5")),
+    # A replica that did not answer is not tried again in this process before this many seconds.
+    "RETRY_SECONDS": float(os.environ.get("MEDTEK_REPLICA_RETRY_SECONDS", "5")),
+    # How long a client's last write position is kept (cookie and header), well beyond MAX_LAG_SECONDS.
+    "READ_YOUR_WRITES_SECONDS": float(os.environ.get("MEDTEK_READ_YOUR_WRITES_SECONDS", "300")),
+    # /metrics answers these networks (and a request with `Authorization: Bearer MEDTEK_METRICS_TOKEN`).
+    "METRICS_ALLOW": [n for n in os.environ.get("MEDTEK_METRICS_ALLOW", "127.0.0.1,::1").split(",") if n],
+    "METRICS_TOKEN": os.environ.get("MEDTEK_METRICS_TOKEN", ""),
+}
+MIDDLEWARE.insert(0, "medtek.core.db.middleware.DatabaseRoutingMiddleware")

@@ -1,0 +1,1 @@
+"""Database backends of medtek's own (Django loads `<ENGINE>.base`)."""
