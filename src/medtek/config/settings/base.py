@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "medtek.agreements",
     "medtek.billing",
     "medtek.decommissioning",
+    "medtek.safety",
     "medtek.reports",
 ]
 
