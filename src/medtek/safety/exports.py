@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,25 +23,25 @@ from medtek.safety.models import SafetyNotice
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 COLUMNS = [
-    ("customer", "Customer"),
-    ("asset_number", "Asset number"),
-    ("model", "Model"),
-    ("serial_number", "Serial number"),
-    ("lot", "Lot"),
-    ("finding", "Outcome"),
-    ("reason", "Reason"),
-    ("checked", "Checked"),
-    ("work_order", "Work order"),
-    ("work_status", "Work status"),
-    ("work_done", "Done"),
-    ("blocked", "Blocked"),
-    ("acknowledged", "Acknowledged"),
+    ("customer", _l("Customer")),
+    ("asset_number", _l("Asset number")),
+    ("model", _l("Model")),
+    ("serial_number", _l("Serial number")),
+    ("lot", _l("Lot")),
+    ("finding", _l("Outcome")),
+    ("reason", _l("Reason")),
+    ("checked", _l("Checked")),
+    ("work_order", _l("Work order")),
+    ("work_status", _l("Work status")),
+    ("work_done", _l("Done")),
+    ("blocked", _l("Blocked")),
+    ("acknowledged", _l("Acknowledged")),
 ]
 PDF_WIDTHS = [34.0, 22.0, 34.0, 24.0, 16.0, 32.0, 30.0, 17.0, 22.0, 17.0, 17.0, 17.0, 17.0]
 
 
 def _headers() -> list[str]:
-    return [str(_(label)) for _key, label in COLUMNS]
+    return [str(label) for _key, label in COLUMNS]
 
 
 def _facts(notice: SafetyNotice, progress: rules.Progress) -> list[tuple[str, str]]:
