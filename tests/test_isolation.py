@@ -150,3 +150,33 @@ def test_pages_hide_another_tenants_object(tenants: Any, route: str, who: str) -
     assert client.get(url).status_code in {403, 404}, url
     assert client.post(url, {}).status_code in {403, 404, 405}, url
     assert Event.objects.count() == before
+
+
+# --- Field safety notices and incidents (safety) ----------------------------------------------------
+# Its own block: the safety app's pages and API join the generated matrix above through APPS, and a
+# customer contact's acknowledgement of another customer's notice is checked on its own.
+APPS.append("safety")
+
+
+@pytest.mark.parametrize("via", ["api", "page"])
+def test_a_customer_contact_cannot_acknowledge_another_customers_notice(tenants: Any, via: str) -> None:
+    from medtek.safety.models import Acknowledgement
+    from medtek.safety.tests.isolation import _notice
+
+    notice = _notice(tenants, tenants.ostersund)
+    client = Client()
+    client.force_login(tenants.berg_contact)
+    before = Event.objects.count()
+    if via == "api":
+        response = client.post(
+            f"/api/v1/safety/notices/{notice.pk}/acknowledge",
+            data=json.dumps({"customer_id": tenants.ostersund.pk}),
+            content_type="application/json",
+        )
+    else:
+        response = client.post(
+            f"/safety/notices/{notice.pk}/acknowledge/", {"customer": tenants.ostersund.pk}
+        )
+    assert response.status_code == 404
+    assert not Acknowledgement.objects.exists()
+    assert Event.objects.count() == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from medtek.inventory.models import Device
 from medtek.organizations.rules import Cap
@@ -51,6 +52,20 @@ def _flash(request: HttpRequest, exc: ValidationError | PermissionDenied) -> Non
 
 def _back(notice_id: int) -> HttpResponse:
     return redirect("safety:notice_detail", notice_id=notice_id)
+
+
+def notice_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A POST action on a notice: a notice the user may not see is a 404, a GET goes back to it."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, notice_id: int) -> HttpResponse:
+        selectors.notice_get(user=request.user, pk=notice_id)
+        if request.method != "POST":
+            return _back(notice_id)
+        return view(request, notice_id)
+
+    return wrapped
 
 
 # --- notices --------------------------------------------------------------------------------------
@@ -159,32 +174,28 @@ def _post_action(request: HttpRequest, notice_id: int, action: Any, done: str) -
     return _back(notice_id)
 
 
-@login_required
-@require_POST
+@notice_action
 def notice_search(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _post_action(
         request, notice_id, services.notice_find_devices, _("%(n)s affected devices found and listed.")
     )
 
 
-@login_required
-@require_POST
+@notice_action
 def notice_work_orders(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _post_action(
         request, notice_id, services.notice_create_work_orders, _("%(n)s corrective work orders created.")
     )
 
 
-@login_required
-@require_POST
+@notice_action
 def notice_block(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _post_action(
         request, notice_id, services.notice_block_devices, _("%(n)s devices blocked from use.")
     )
 
 
-@login_required
-@require_POST
+@notice_action
 def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
     try:
         services.notice_close(user=request.user, notice=notice_id)
@@ -195,8 +206,7 @@ def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _back(notice_id)
 
 
-@login_required
-@require_POST
+@notice_action
 def notice_import(request: HttpRequest, notice_id: int) -> HttpResponse:
     form = AffectedListForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -214,8 +224,7 @@ def notice_import(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _back(notice_id)
 
 
-@login_required
-@require_POST
+@notice_action
 def notice_acknowledge(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=notice_id)
     raw = request.POST.get("customer", "")
