@@ -22,7 +22,7 @@ def safety_panel(request: HttpRequest) -> dict[str, Any] | None:
     context: dict[str, Any] = {
         "open_notices": open_notices.count(),
         "incidents_waiting": Incident.objects.visible_to(user).filter(status=IncidentStatus.REPORTED).count(),
-        "mt": scope.can(Cap.WORK_MANAGE),
+        "mt": scope.is_mt_staff,
     }
     if not context["mt"]:
         mine = AffectedDevice.objects.visible_to(user, Cap.WORK_REPORT).filter(

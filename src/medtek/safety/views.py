@@ -157,7 +157,9 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
         "is_open": notice.status == NoticeStatus.OPEN,
         "stop_using": notice.action == NoticeAction.STOP_USING,
         "list_form": AffectedListForm(),
-        "ack_form": AcknowledgeForm(customers=ack_customers) if ack_customers and not manage else None,
+        "ack_form": AcknowledgeForm(customers=ack_customers)
+        if ack_customers and not scope.is_mt_staff
+        else None,
         "models": list(notice.device_models.all()),
         "outcome": selectors.outcome,
     }

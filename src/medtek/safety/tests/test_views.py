@@ -59,6 +59,7 @@ def test_mt_walks_a_notice_from_registration_to_its_report(demo: dict[str, Any])
 
     # Berg sees the notice, only its own devices, and acknowledges.
     berg = _client(users["berg"])
+    assert "Väntar på er kvittering" in berg.get("/").content.decode()
     berg_page = berg.get(url).content.decode()
     assert "Bräcke kommun" not in berg_page and "Bergs kommun" in berg_page
     berg.post(url + "acknowledge/", {"customer": demo["orgs"]["BERG"].pk})
