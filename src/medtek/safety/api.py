@@ -3,10 +3,10 @@ orders, blocking, acknowledgement, report) and incidents with their assessment."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Router
+from ninja import File, Path, Query, Router
 from ninja.files import UploadedFile
 
 from medtek.core.api import ErrorOut, page_body
@@ -15,23 +15,28 @@ from medtek.safety import exports, selectors, services
 from medtek.safety.affected_list import MAX_BYTES
 from medtek.safety.models import SafetyNotice
 from medtek.safety.schemas import (
+    MAX_ID,
     AffectedPage,
     IncidentPage,
     NoticePage,
     SafetyAcknowledgeIn,
     SafetyAcknowledgementOut,
     SafetyAffectedOut,
+    SafetyAffectedQuery,
     SafetyAssessmentIn,
     SafetyCountOut,
     SafetyDecisionIn,
     SafetyIncidentIn,
     SafetyIncidentOut,
+    SafetyIncidentQuery,
     SafetyModelCountOut,
     SafetyNoticeDetailOut,
     SafetyNoticeIn,
+    SafetyNoticeQuery,
 )
 
 router = Router(tags=["safety"])
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ERR = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -48,8 +53,10 @@ def _detail(request: HttpRequest, notice_id: int) -> SafetyNotice:
 
 
 @router.get("/notices", response={200: NoticePage, 422: ErrorOut})
-def notice_list(request: HttpRequest, status: str = "", cursor: str | None = None, limit: int = 50) -> Any:
-    page = selectors.notice_list(user=request.user, status=status, cursor=cursor, limit=limit)
+def notice_list(request: HttpRequest, query: Query[SafetyNoticeQuery]) -> Any:
+    page = selectors.notice_list(
+        user=request.user, status=query.status, cursor=query.cursor, limit=query.limit
+    )
     return page_body(page)
 
 
@@ -74,17 +81,17 @@ def notice_register(request: HttpRequest, payload: SafetyNoticeIn) -> Any:
 
 
 @router.get("/notices/{notice_id}", response={200: SafetyNoticeDetailOut, 404: ErrorOut})
-def notice_detail(request: HttpRequest, notice_id: int) -> Any:
+def notice_detail(request: HttpRequest, notice_id: PathId) -> Any:
     return _detail(request, notice_id)
 
 
 @router.post("/notices/{notice_id}/search", response={200: SafetyCountOut, **ERR})
-def notice_search(request: HttpRequest, notice_id: int) -> Any:
+def notice_search(request: HttpRequest, notice_id: PathId) -> Any:
     return {"count": services.notice_find_devices(user=request.user, notice=notice_id)}
 
 
 @router.post("/notices/{notice_id}/affected-list", response={200: SafetyCountOut, **ERR})
-def notice_affected_list(request: HttpRequest, notice_id: int, file: File[UploadedFile]) -> Any:
+def notice_affected_list(request: HttpRequest, notice_id: PathId, file: File[UploadedFile]) -> Any:
     data = file.read(MAX_BYTES + 1)
     added = services.notice_import_list(
         user=request.user, notice=notice_id, data=data, filename=file.name or ""
@@ -93,28 +100,21 @@ def notice_affected_list(request: HttpRequest, notice_id: int, file: File[Upload
 
 
 @router.get("/notices/{notice_id}/devices", response={200: AffectedPage, **ERR})
-def notice_devices(
-    request: HttpRequest,
-    notice_id: int,
-    customer_id: int | None = None,
-    decision: str = "",
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Any:
+def notice_devices(request: HttpRequest, notice_id: PathId, query: Query[SafetyAffectedQuery]) -> Any:
     notice = selectors.notice_get(user=request.user, pk=notice_id)
     page = selectors.affected_page(
         user=request.user,
         notice=notice,
-        customer_id=customer_id,
-        decision=decision,
-        cursor=cursor,
-        limit=limit,
+        customer_id=query.customer_id,
+        decision=query.decision,
+        cursor=query.cursor,
+        limit=query.limit,
     )
     return page_body(page)
 
 
 @router.post("/affected/{affected_id}/decision", response={200: SafetyAffectedOut, **ERR})
-def affected_decide(request: HttpRequest, affected_id: int, payload: SafetyDecisionIn) -> Any:
+def affected_decide(request: HttpRequest, affected_id: PathId, payload: SafetyDecisionIn) -> Any:
     services.affected_decide(
         user=request.user, affected=affected_id, decision=payload.decision, reason=payload.reason
     )
@@ -122,17 +122,17 @@ def affected_decide(request: HttpRequest, affected_id: int, payload: SafetyDecis
 
 
 @router.post("/notices/{notice_id}/work-orders", response={200: SafetyCountOut, **ERR})
-def notice_work_orders(request: HttpRequest, notice_id: int) -> Any:
+def notice_work_orders(request: HttpRequest, notice_id: PathId) -> Any:
     return {"count": services.notice_create_work_orders(user=request.user, notice=notice_id)}
 
 
 @router.post("/notices/{notice_id}/block", response={200: SafetyCountOut, **ERR})
-def notice_block(request: HttpRequest, notice_id: int) -> Any:
+def notice_block(request: HttpRequest, notice_id: PathId) -> Any:
     return {"count": services.notice_block_devices(user=request.user, notice=notice_id)}
 
 
 @router.post("/notices/{notice_id}/acknowledge", response={201: SafetyAcknowledgementOut, **ERR})
-def notice_acknowledge(request: HttpRequest, notice_id: int, payload: SafetyAcknowledgeIn) -> Any:
+def notice_acknowledge(request: HttpRequest, notice_id: PathId, payload: SafetyAcknowledgeIn) -> Any:
     ack = services.notice_acknowledge(
         user=request.user, notice=notice_id, customer=payload.customer_id, note=payload.note
     )
@@ -140,7 +140,7 @@ def notice_acknowledge(request: HttpRequest, notice_id: int, payload: SafetyAckn
 
 
 @router.post("/notices/{notice_id}/close", response={200: SafetyNoticeDetailOut, **ERR})
-def notice_close(request: HttpRequest, notice_id: int) -> Any:
+def notice_close(request: HttpRequest, notice_id: PathId) -> Any:
     services.notice_close(user=request.user, notice=notice_id)
     return _detail(request, notice_id)
 
@@ -158,25 +158,23 @@ def _report(request: HttpRequest, notice_id: int, kind: str) -> HttpResponse:
 
 
 @router.get("/notices/{notice_id}/report.pdf", response={200: None, 404: ErrorOut})
-def notice_report_pdf(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_report_pdf(request: HttpRequest, notice_id: PathId) -> HttpResponse:
     return _report(request, notice_id, "pdf")
 
 
 @router.get("/notices/{notice_id}/report.xlsx", response={200: None, 404: ErrorOut})
-def notice_report_xlsx(request: HttpRequest, notice_id: int) -> HttpResponse:
+def notice_report_xlsx(request: HttpRequest, notice_id: PathId) -> HttpResponse:
     return _report(request, notice_id, "xlsx")
 
 
 @router.get("/incidents", response={200: IncidentPage, 422: ErrorOut})
-def incident_list(
-    request: HttpRequest,
-    status: str = "",
-    model_id: int | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> Any:
+def incident_list(request: HttpRequest, query: Query[SafetyIncidentQuery]) -> Any:
     page = selectors.incident_list(
-        user=request.user, status=status, model_id=model_id, cursor=cursor, limit=limit
+        user=request.user,
+        status=query.status,
+        model_id=query.model_id,
+        cursor=query.cursor,
+        limit=query.limit,
     )
     return page_body(page)
 
@@ -202,12 +200,12 @@ def incidents_per_model(request: HttpRequest) -> Any:
 
 
 @router.get("/incidents/{incident_id}", response={200: SafetyIncidentOut, 404: ErrorOut})
-def incident_detail(request: HttpRequest, incident_id: int) -> Any:
+def incident_detail(request: HttpRequest, incident_id: PathId) -> Any:
     return selectors.incident_get(user=request.user, pk=incident_id)
 
 
 @router.post("/incidents/{incident_id}/assessment", response={200: SafetyIncidentOut, **ERR})
-def incident_assess(request: HttpRequest, incident_id: int, payload: SafetyAssessmentIn) -> Any:
+def incident_assess(request: HttpRequest, incident_id: PathId, payload: SafetyAssessmentIn) -> Any:
     services.incident_assess(
         user=request.user,
         incident=incident_id,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from medtek.core.api import page_schema
+
+# A database id: a bigint, so a larger number is refused as input rather than sent to the database.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class _In(Schema):
@@ -21,18 +25,18 @@ class SafetySerialRangeIn(_In):
 
 
 class SafetyNoticeIn(_In):
-    manufacturer_id: int
+    manufacturer_id: Id
     reference: str = Field(..., max_length=80)
     title: str = Field(..., max_length=200)
     issued_on: dt.date
     action: str = Field(..., description="inspect, update_software, replace_part, stop_using")
     urgency: str = Field(..., description="immediate, high, routine")
     instructions: str = ""
-    model_ids: list[int] = Field([], max_length=200)
+    model_ids: list[Id] = Field([], max_length=200)
     udi_dis: list[str] = Field([], max_length=500)
     lots: list[str] = Field([], max_length=5000)
     serial_ranges: list[SafetySerialRangeIn] = Field([], max_length=200)
-    department_id: int | None = None
+    department_id: Id | None = None
 
 
 class SafetyDecisionIn(_In):
@@ -41,8 +45,8 @@ class SafetyDecisionIn(_In):
 
 
 class SafetyAcknowledgeIn(_In):
-    customer_id: int | None = None
-    note: str = ""
+    customer_id: Id | None = None
+    note: str = Field("", max_length=500)
 
 
 class SafetyProgressOut(Schema):
@@ -61,7 +65,7 @@ class SafetyProgressOut(Schema):
 class SafetyNoticeOut(Schema):
     id: int
     department_id: int
-    manufacturer_id: int
+    manufacturer_id: Id
     manufacturer: str = Field(..., alias="manufacturer.name")
     reference: str
     title: str
@@ -89,7 +93,7 @@ class SafetyNoticeDetailOut(SafetyNoticeOut):
 class SafetyAffectedOut(Schema):
     id: int
     notice_id: int
-    device_id: int
+    device_id: Id
     asset_number: str = Field(..., alias="device.asset_number")
     serial_number: str = Field(..., alias="device.serial_number")
     lot: str = Field(..., alias="device.lot")
@@ -120,7 +124,7 @@ class SafetyAcknowledgementOut(Schema):
 
 
 class SafetyIncidentIn(_In):
-    device_id: int
+    device_id: Id
     kind: str = Field(..., description="adverse_event, near_miss")
     occurred_at: dt.datetime
     place: str = Field(..., max_length=200)
@@ -141,7 +145,7 @@ class SafetyAssessmentIn(_In):
 
 class SafetyIncidentOut(Schema):
     id: int
-    device_id: int
+    device_id: Id
     asset_number: str = Field(..., alias="device.asset_number")
     model_id: int = Field(..., alias="device.model_id")
     customer_id: int
@@ -171,6 +175,26 @@ class SafetyModelCountOut(Schema):
     reported: int
     devices: int
     last: dt.datetime | None
+
+
+class SafetyNoticeQuery(Schema):
+    status: str = ""
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
+class SafetyAffectedQuery(Schema):
+    customer_id: Id | None = None
+    decision: str = ""
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=200)
+
+
+class SafetyIncidentQuery(Schema):
+    status: str = ""
+    model_id: Id | None = None
+    cursor: str | None = None
+    limit: int = Field(50, ge=1, le=200)
 
 
 NoticePage = page_schema(SafetyNoticeOut, "SafetyNoticePage")

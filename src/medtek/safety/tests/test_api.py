@@ -204,3 +204,17 @@ def test_an_incident_is_reported_and_assessed_over_the_api(pumps: Any) -> None:
     per_model = _client(pumps.admin).get(f"{API}/incidents/per-model").json()
     assert per_model[0]["incidents"] == 1 and per_model[0]["reported"] == 1
     assert _client(pumps.berg_contact).get(f"{API}/incidents/{incident_id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/notices/99999999999999999999",
+        "/notices/0/devices",
+        "/notices?limit=0",
+        "/incidents?limit=100000",
+        "/incidents?model_id=99999999999999999999",
+    ],
+)
+def test_ids_and_limits_out_of_range_are_bad_input(pumps: Any, path: str) -> None:
+    assert _client(pumps.admin).get(f"{API}{path}").status_code == 422
