@@ -294,3 +294,19 @@ def test_an_incident_cannot_have_happened_in_the_future(world: Any) -> None:
             world.ostersund_contact, pump(world.ostersund), occurred_at=timezone.now() + dt.timedelta(days=1)
         )
     assert exc.value.message_dict["occurred_at"] == ["An incident cannot have happened in the future."]
+
+
+def test_corrective_work_orders_are_refused_for_a_device_outside_the_users_reach(pumps: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from medtek.maintenance.bulk import work_orders_create_corrective
+    from medtek.maintenance.models import WorkOrder
+
+    with pytest.raises(PermissionDenied):
+        work_orders_create_corrective(
+            user=pumps.admin,
+            device_ids=[pumps.berg_pumps[0].pk, pumps.foreign_pump.pk],
+            number_prefix="AU-X-",
+            title="FSN",
+        )
+    assert not WorkOrder.objects.exists()

@@ -165,3 +165,18 @@ def test_the_pages_answer_in_english_too(demo: dict[str, Any]) -> None:
     admin.post("/i18n/setlang/", {"language": "en"})
     assert "Field safety notices" in admin.get("/safety/").content.decode()
     assert "Incidents per model" in admin.get("/safety/incidents/").content.decode()
+
+
+def test_a_manufacturers_list_with_unknown_serials_is_refused_with_each_row(demo: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    notice = demo["safety_notice"]
+    known = (
+        AffectedDevice.objects.filter(notice=notice).values_list("device__serial_number", flat=True).first()
+    )
+    upload = SimpleUploadedFile("lista.csv", f"Serienummer\n{known}\nXX-404\n".encode())
+    admin = _client(demo["users"]["mt-admin"])
+    response = admin.post(f"/safety/notices/{notice.pk}/list/", {"file": upload}, follow=True)
+    page = response.content.decode()
+    assert "1 rader i listan anger ingen enhet i registret; ingenting lades till." in page
+    assert "Rad 3: XX-404 — ingen enhet av meddelandets modeller har detta serienummer" in page
