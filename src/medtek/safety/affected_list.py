@@ -64,18 +64,21 @@ def _csv_rows(data: bytes) -> list[tuple[int, str]]:
 def _xlsx_rows(data: bytes) -> list[tuple[int, str]]:
     from python_calamine import CalamineWorkbook
 
+    out: list[tuple[int, str]] = []
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
+        # Row by row, and no further than a list may be long: a small file can unpack to a huge sheet.
+        for i, row in enumerate(book.get_sheet_by_index(0).iter_rows(), 1):
+            if i > MAX_ROWS + 10:
+                raise ValidationError({"file": _("The list has more than 50,000 rows.")})
+            value: Any = row[0] if row else ""
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            out.append((i, "" if value is None else str(value)))
+    except ValidationError:
+        raise
     except Exception as exc:  # calamine raises its own kinds for a damaged or foreign file
         raise ValidationError({"file": _("The file could not be read as XLSX.")}) from exc
-    out: list[tuple[int, str]] = []
-    for i, row in enumerate(rows, 1):
-        value: Any = row[0] if row else ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        out.append((i, "" if value is None else str(value)))
     return out
 
 

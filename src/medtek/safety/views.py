@@ -18,6 +18,7 @@ from medtek.inventory.models import Device
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 from medtek.safety import exports, selectors, services
+from medtek.safety.affected_list import MAX_BYTES
 from medtek.safety.choices import Decision, IncidentStatus, NoticeAction, NoticeStatus
 from medtek.safety.forms import (
     AcknowledgeForm,
@@ -217,7 +218,7 @@ def notice_import(request: HttpRequest, notice_id: int) -> HttpResponse:
     upload = form.cleaned_data["file"]
     try:
         added = services.notice_import_list(
-            user=request.user, notice=notice_id, data=upload.read(), filename=upload.name or ""
+            user=request.user, notice=notice_id, data=upload.read(MAX_BYTES + 1), filename=upload.name or ""
         )
     except (ValidationError, PermissionDenied) as exc:
         _flash(request, exc)

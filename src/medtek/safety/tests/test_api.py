@@ -218,3 +218,22 @@ def test_an_incident_is_reported_and_assessed_over_the_api(pumps: Any) -> None:
 )
 def test_ids_and_limits_out_of_range_are_bad_input(pumps: Any, path: str) -> None:
     assert _client(pumps.admin).get(f"{API}{path}").status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("list.xlsx", b"PK\x03\x04 not really a workbook", "The file could not be read as XLSX."),
+        ("list.pdf", b"%PDF-1.4", "Give the list as a .csv or .xlsx file."),
+        ("list.csv", b"serial\n\n", "The file lists no serial numbers or UDIs."),
+    ],
+)
+def test_a_list_that_is_no_list_is_refused(pumps: Any, name: str, content: bytes, message: str) -> None:
+    n = notice(pumps.admin, pumps.model)
+    upload = io.BytesIO(content)
+    upload.name = name
+    response = _client(pumps.admin).post(
+        f"{API}/notices/{n.pk}/affected-list", {"file": upload}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]["file"] == [message]
