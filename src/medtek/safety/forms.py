@@ -87,7 +87,6 @@ class DecisionForm(forms.Form):
             (Decision.AFFECTED, Decision.AFFECTED.label),
             (Decision.NOT_AFFECTED, Decision.NOT_AFFECTED.label),
         ],
-        widget=forms.RadioSelect,
         label=_("Finding"),
     )
     reason = forms.CharField(required=False, max_length=500, label=_("Reason"))
@@ -126,7 +125,7 @@ class IncidentForm(forms.Form):
     place = forms.CharField(max_length=200, label=_("Where"), help_text=_("Care unit and room"))
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label=_("What happened"))
     patient_harm = forms.ChoiceField(
-        choices=PatientHarm.choices, widget=forms.RadioSelect, label=_("Was a patient harmed?")
+        choices=[("", "—"), *PatientHarm.choices], label=_("Was a patient harmed?")
     )
     block_device = forms.BooleanField(required=False, label=_("Block the device from use at once"))
 
