@@ -223,3 +223,33 @@ def test_a_list_holds_none_of_another_tenants_rows(tenants: Any, path: str, who:
     ids = {row["id"] for row in (body["items"] if isinstance(body, dict) else body)}
     assert theirs not in ids
     assert mine in ids  # the list does list the user's own rows, so the test above means something
+
+
+# --- Field safety notices and incidents (safety) ----------------------------------------------------
+# Its own block: the safety app's pages and API join the generated matrix above through APPS, and a
+# customer contact's acknowledgement of another customer's notice is checked on its own.
+APPS.append("safety")
+
+
+@pytest.mark.parametrize("via", ["api", "page"])
+def test_a_customer_contact_cannot_acknowledge_another_customers_notice(tenants: Any, via: str) -> None:
+    from medtek.safety.models import Acknowledgement
+    from medtek.safety.tests.isolation import _notice
+
+    notice = _notice(tenants, tenants.ostersund)
+    client = Client()
+    client.force_login(tenants.berg_contact)
+    before = Event.objects.count()
+    if via == "api":
+        response = client.post(
+            f"/api/v1/safety/notices/{notice.pk}/acknowledge",
+            data=json.dumps({"customer_id": tenants.ostersund.pk}),
+            content_type="application/json",
+        )
+    else:
+        response = client.post(
+            f"/safety/notices/{notice.pk}/acknowledge/", {"customer": tenants.ostersund.pk}
+        )
+    assert response.status_code == 404
+    assert not Acknowledgement.objects.exists()
+    assert Event.objects.count() == before

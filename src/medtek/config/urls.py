@@ -23,4 +23,5 @@ urlpatterns = [
     path("healthz", db_views.healthz, name="healthz"),
     path("readyz", db_views.readyz, name="readyz"),
     path("metrics", db_views.metrics, name="metrics"),
+    path("safety/", include("medtek.safety.urls")),
 ]

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "medtek.agreements",
     "medtek.billing",
     "medtek.decommissioning",
+    "medtek.safety",
     "medtek.reports",
 ]
 

@@ -420,13 +420,18 @@ def test_berg_reports_a_fault_or_surplus_from_its_device_page(reg: Any) -> None:
         "Underhåll och arbetsordrar": f"/maintenance/device/{reg.device.pk}/",
         "Felanmäl eller be om råd": f"/maintenance/report/?device={reg.device.pk}",
         "Registrera som övertalig": f"/decommissioning/cases/new/?device={reg.device.pk}",
+        "Säkerhetsmeddelanden och händelser": f"/safety/devices/{reg.device.pk}/",
+        "Rapportera en händelse": f"/safety/incidents/new/?device={reg.device.pk}",
     }
     assert f'href="/maintenance/report/?device={reg.device.pk}"' in text(response)
 
 
 def test_the_auditor_gets_no_link_to_report_or_register_surplus(reg: Any) -> None:
     response = client_for(reg.auditor).get(detail_url(reg.device))
-    assert [str(link["label"]) for link in response.context["device_links"]] == ["Underhåll och arbetsordrar"]
+    assert [str(link["label"]) for link in response.context["device_links"]] == [
+        "Underhåll och arbetsordrar",
+        "Säkerhetsmeddelanden och händelser",
+    ]
 
 
 def test_the_surplus_form_from_a_device_page_has_the_device_filled_in(reg: Any) -> None:

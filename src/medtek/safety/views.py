@@ -1,0 +1,416 @@
+"""Pages of field safety notices and incidents: thin, each a form, a service and a template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from medtek.inventory.models import Device
+from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import scope_for
+from medtek.safety import exports, selectors, services
+from medtek.safety.affected_list import MAX_BYTES
+from medtek.safety.choices import Decision, IncidentStatus, NoticeAction, NoticeStatus
+from medtek.safety.forms import (
+    AcknowledgeForm,
+    AffectedListForm,
+    AssessmentForm,
+    DecisionForm,
+    IncidentForm,
+    NoticeForm,
+    put_errors,
+)
+from medtek.safety.models import Acknowledgement, AffectedDevice
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def download(content: bytes, name: str, kind: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+def _flash(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or _("You may not do this."))
+        return
+    for text in exc.messages:
+        messages.error(request, text)
+
+
+def _back(notice_id: int) -> HttpResponse:
+    return redirect("safety:notice_detail", notice_id=notice_id)
+
+
+def notice_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A POST action on a notice: a notice the user may not see is a 404, a GET goes back to it."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, notice_id: int) -> HttpResponse:
+        selectors.notice_get(user=request.user, pk=notice_id)
+        if request.method != "POST":
+            return _back(notice_id)
+        return view(request, notice_id)
+
+    return wrapped
+
+
+# --- notices --------------------------------------------------------------------------------------
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in NoticeStatus.values:
+        status = ""
+    page = selectors.notice_list(user=request.user, status=status, cursor=request.GET.get("cursor") or None)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "safety/notice_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": NoticeStatus.choices,
+            "can_manage": scope.can(Cap.WORK_MANAGE),
+        },
+    )
+
+
+@login_required
+def notice_new(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).can(Cap.WORK_MANAGE):
+        raise PermissionDenied
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = services.notice_register(
+                user=request.user,
+                manufacturer=data["manufacturer"],
+                reference=data["reference"],
+                title=data["title"],
+                issued_on=data["issued_on"],
+                action=data["action"],
+                urgency=data["urgency"],
+                instructions=data["instructions"],
+                **form.criteria(),
+            )
+        except ValidationError as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Field safety notice %(ref)s registered.") % {"ref": notice.reference}
+            )
+            return _back(notice.pk)
+    return render(request, "safety/notice_new.html", {"form": form})
+
+
+@login_required
+def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=notice_id)
+    scope = scope_for(request.user)
+    rows = selectors.visible_rows(user=request.user, notice=notice)
+    progress = selectors.notice_progress(notice=notice, rows=rows)
+    customer_raw = request.GET.get("customer", "")
+    customer_id = int(customer_raw) if customer_raw.isdigit() else None
+    decision = request.GET.get("decision", "")
+    if decision not in Decision.values:
+        decision = ""
+    page = selectors.affected_page(
+        user=request.user,
+        notice=notice,
+        customer_id=customer_id,
+        decision=decision,
+        cursor=request.GET.get("cursor") or None,
+    )
+    summary = selectors.customer_summary(user=request.user, notice=notice)
+    ack_customers = [
+        (row["customer_id"], row["customer__name"])
+        for row in summary
+        if row["acknowledgement"] is None and scope.can(Cap.WORK_REPORT, row["customer_id"])
+    ]
+    manage = scope.can(Cap.WORK_MANAGE, notice.department_id)
+    context: dict[str, Any] = {
+        "notice": notice,
+        "progress": progress,
+        "page": page,
+        "summary": summary,
+        "customer_id": customer_id,
+        "decision": decision,
+        "decisions": Decision.choices,
+        "manage": manage,
+        "can_decide": scope.can(Cap.WORK_DO),
+        "is_open": notice.status == NoticeStatus.OPEN,
+        "stop_using": notice.action == NoticeAction.STOP_USING,
+        "list_form": AffectedListForm(),
+        "ack_form": AcknowledgeForm(customers=ack_customers)
+        if ack_customers and not scope.is_mt_staff
+        else None,
+        "models": list(notice.device_models.all()),
+        "outcome": selectors.outcome,
+    }
+    return render(request, "safety/notice_detail.html", context)
+
+
+def _post_action(request: HttpRequest, notice_id: int, action: Any, done: str) -> HttpResponse:
+    try:
+        count = action(user=request.user, notice=notice_id)
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, done % {"n": count})
+    return _back(notice_id)
+
+
+@notice_action
+def notice_search(request: HttpRequest, notice_id: int) -> HttpResponse:
+    return _post_action(
+        request, notice_id, services.notice_find_devices, _("%(n)s affected devices found and listed.")
+    )
+
+
+@notice_action
+def notice_work_orders(request: HttpRequest, notice_id: int) -> HttpResponse:
+    return _post_action(
+        request, notice_id, services.notice_create_work_orders, _("%(n)s corrective work orders created.")
+    )
+
+
+@notice_action
+def notice_block(request: HttpRequest, notice_id: int) -> HttpResponse:
+    return _post_action(
+        request, notice_id, services.notice_block_devices, _("%(n)s devices blocked from use.")
+    )
+
+
+@notice_action
+def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
+    try:
+        services.notice_close(user=request.user, notice=notice_id)
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("The notice is closed."))
+    return _back(notice_id)
+
+
+@notice_action
+def notice_import(request: HttpRequest, notice_id: int) -> HttpResponse:
+    form = AffectedListForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the manufacturer's list to upload."))
+        return _back(notice_id)
+    upload = form.cleaned_data["file"]
+    try:
+        added = services.notice_import_list(
+            user=request.user, notice=notice_id, data=upload.read(MAX_BYTES + 1), filename=upload.name or ""
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("%(n)s devices of the manufacturer's list added.") % {"n": added})
+    return _back(notice_id)
+
+
+@notice_action
+def notice_acknowledge(request: HttpRequest, notice_id: int) -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=notice_id)
+    raw = request.POST.get("customer", "")
+    try:
+        ack: Acknowledgement = services.notice_acknowledge(
+            user=request.user,
+            notice=notice,
+            customer=int(raw) if raw.isdigit() else None,
+            note=request.POST.get("note", "")[:500],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _flash(request, exc)
+    else:
+        messages.success(
+            request, _("Notice acknowledged for %(customer)s.") % {"customer": ack.customer.name}
+        )
+    return _back(notice.pk)
+
+
+@login_required
+def affected_detail(request: HttpRequest, affected_id: int) -> HttpResponse:
+    row: AffectedDevice = selectors.affected_get(user=request.user, pk=affected_id)
+    form = DecisionForm(request.POST or None, initial={"decision": row.decision, "reason": row.reason})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.affected_decide(
+                user=request.user,
+                affected=row,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except PermissionDenied as exc:
+            _flash(request, exc)
+        except ValidationError as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Finding recorded for %(asset)s.") % {"asset": row.device.asset_number}
+            )
+            return _back(row.notice_id)
+    return render(
+        request,
+        "safety/affected_detail.html",
+        {"row": row, "form": form, "can_decide": scope_for(request.user).can(Cap.WORK_DO, row.customer_id)},
+    )
+
+
+@login_required
+def notice_report(request: HttpRequest, notice_id: int, fmt: str = "html") -> HttpResponse:
+    notice = selectors.notice_get(user=request.user, pk=notice_id)
+    progress = selectors.notice_progress(
+        notice=notice, rows=selectors.visible_rows(user=request.user, notice=notice)
+    )
+    rows = selectors.report_rows(user=request.user, notice=notice)
+    if fmt == "pdf":
+        return download(exports.report_pdf(notice, progress, rows), f"fsn-{notice.pk}", "pdf")
+    if fmt == "xlsx":
+        return download(exports.report_xlsx(notice, progress, rows), f"fsn-{notice.pk}", "xlsx")
+    return render(
+        request, "safety/notice_report.html", {"notice": notice, "progress": progress, "rows": rows}
+    )
+
+
+# --- devices and incidents ------------------------------------------------------------------------
+
+
+@login_required
+def device_safety(request: HttpRequest, device_id: int) -> HttpResponse:
+    device = Device.objects.select_related("model__manufacturer", "owner").get_visible(
+        request.user, pk=device_id
+    )
+    return render(
+        request,
+        "safety/device_safety.html",
+        {
+            "device": device,
+            "notices": selectors.device_notices(user=request.user, device_id=device.pk),
+            "incidents": selectors.device_incidents(user=request.user, device_id=device.pk),
+            "can_report": scope_for(request.user).can(Cap.WORK_REPORT, device.owner_id),
+            "outcome": selectors.outcome,
+        },
+    )
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in IncidentStatus.values:
+        status = ""
+    page = selectors.incident_list(user=request.user, status=status, cursor=request.GET.get("cursor") or None)
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "safety/incident_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": IncidentStatus.choices,
+            "can_report": scope.can(Cap.WORK_REPORT),
+            "can_assess": scope.can(Cap.WORK_MANAGE),
+        },
+    )
+
+
+@login_required
+def incident_new(request: HttpRequest) -> HttpResponse:
+    if not scope_for(request.user).can(Cap.WORK_REPORT):
+        raise PermissionDenied
+    initial: dict[str, Any] = {}
+    raw = request.GET.get("device", "")
+    if request.method == "GET" and raw.isdigit():
+        asset = (
+            Device.objects.visible_to(request.user, Cap.WORK_REPORT)
+            .filter(pk=int(raw))
+            .values_list("asset_number", flat=True)
+            .first()
+        )
+        if asset:
+            initial["asset_number"] = asset
+    form = IncidentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        device = (
+            Device.objects.visible_to(request.user, Cap.WORK_REPORT)
+            .filter(asset_number__iexact=data["asset_number"].strip())
+            .first()
+        )
+        if device is None:
+            form.add_error("asset_number", _("Unknown device, or one you may not report on."))
+        else:
+            try:
+                incident = services.incident_report(
+                    user=request.user,
+                    device=device,
+                    kind=data["kind"],
+                    occurred_at=data["occurred_at"],
+                    place=data["place"],
+                    description=data["description"],
+                    patient_harm=data["patient_harm"],
+                    block=data["block_device"],
+                )
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("Incident reported; MT assesses it."))
+                return redirect("safety:incident_detail", incident_id=incident.pk)
+    return render(request, "safety/incident_new.html", {"form": form})
+
+
+@login_required
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = selectors.incident_get(user=request.user, pk=incident_id)
+    can_assess = scope_for(request.user).can(Cap.WORK_MANAGE, incident.customer_id)
+    initial = {
+        "report_manufacturer": bool(incident.report_manufacturer),
+        "manufacturer_reference": incident.manufacturer_reference,
+        "manufacturer_reported_on": incident.manufacturer_reported_on,
+        "report_authority": bool(incident.report_authority),
+        "authority_reference": incident.authority_reference,
+        "authority_reported_on": incident.authority_reported_on,
+        "assessment": incident.assessment,
+    }
+    form = AssessmentForm(request.POST or None, initial=initial) if can_assess else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.incident_assess(user=request.user, incident=incident, **form.cleaned_data)
+            except ValidationError as exc:
+                put_errors(form, exc)
+            else:
+                messages.success(request, _("Assessment recorded."))
+                return redirect("safety:incident_detail", incident_id=incident.pk)
+    return render(request, "safety/incident_detail.html", {"incident": incident, "form": form})
+
+
+@login_required
+def incidents_per_model(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "safety/incidents_per_model.html", {"rows": selectors.incidents_per_model(user=request.user)}
+    )
+
+
+def notice_list_url() -> str:
+    return reverse("safety:notice_list")
