@@ -14,7 +14,7 @@ def existing_tokens_expire(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("organizations", "0001_initial")]
+    dependencies = [("organizations", "0002_organisation_graph_version")]
 
     operations = [
         migrations.AddField(model_name="apitoken", name="expires_at", field=models.DateTimeField(null=True)),
