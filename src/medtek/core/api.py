@@ -23,6 +23,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from medtek.core.middleware import unavailable_response, writes_unavailable
 from medtek.core.pagination import Page
 
 logger = logging.getLogger("django.request")
@@ -174,6 +175,8 @@ def install_exception_handlers(api: NinjaAPI) -> None:
     def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # With DEBUG on, Django's technical page helps; in production a client gets JSON like every
         # other error, and the traceback goes to the log (and the admins' mail) as Django's would.
+        if writes_unavailable(exc):  # read-only, full or locked: 503 with Retry-After, as on the pages
+            return unavailable_response(request)
         if settings.DEBUG:
             raise exc
         logger.error(

@@ -546,7 +546,7 @@ def device_protocol_history(request: HttpRequest, device_id: int) -> Any:
     return selectors.device_protocols(user=request.user, device=device)
 
 
-class OverrideIn(Schema):
+class OverrideIn(InputSchema):
     reason: str
 
 

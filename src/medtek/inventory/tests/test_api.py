@@ -113,7 +113,10 @@ def test_device_list_query_count_does_not_grow_with_the_page(
 ) -> None:
     for i in range(60):
         DeviceFactory(owner=world.berg, asset_number=f"Q{i:02d}")
-    with django_assert_max_num_queries(8):
+    # The first request also reads the organisation graph once per process and records the token's
+    # use (at most every few minutes); a page after it is the token, the count and the page.
+    admin_api.get(f"{API}/devices?limit=1")
+    with django_assert_max_num_queries(4):
         assert len(admin_api.get(f"{API}/devices?limit=50").json()["items"]) == 50
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
@@ -272,7 +272,8 @@ def test_a_report_to_lakemedelsverket_needs_its_reference_and_date(world: Any) -
 
 def test_a_customer_cannot_assess_an_incident(world: Any) -> None:
     inc = incident(world.ostersund_contact, pump(world.ostersund))
-    with pytest.raises(Http404):
+    # The customer sees its own incident, so the refusal is 403 with the reason, not 404.
+    with pytest.raises(PermissionDenied, match="may not triage"):
         services.incident_assess(
             user=world.ostersund_contact, incident=inc, report_manufacturer=False, report_authority=False
         )
