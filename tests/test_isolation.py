@@ -171,6 +171,7 @@ AGREEMENT_RELATIONSHIP_API = [
     ("POST", "/api/v1/agreements/evaluations/{evaluation_id}/actions"),
     ("POST", "/api/v1/agreements/evaluations/{evaluation_id}/actions/{action_id}/done"),
     ("POST", "/api/v1/agreements/evaluations/{evaluation_id}/report"),
+    ("POST", "/api/v1/agreements/{agreement_id}/advice-limit"),
 ]
 AGREEMENT_RELATIONSHIP_PAGES = [
     "agreements/<int:agreement_id>/contacts/",
@@ -184,6 +185,9 @@ AGREEMENT_RELATIONSHIP_PAGES = [
     "agreements/evaluations/<int:evaluation_id>/actions/<int:action_id>/done/",
     "agreements/evaluations/<int:evaluation_id>/report/",
     "reports/evaluations/<int:evaluation_id>/pdf/",
+    "agreements/<int:agreement_id>/advice-limit/",
+    "reports/agreements/<int:agreement_id>/advice/",
+    "reports/agreements/<int:agreement_id>/forecast/",
 ]
 
 

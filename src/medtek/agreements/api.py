@@ -54,6 +54,7 @@ class AgreementOut(Schema):
     vat_applies: bool
     vat_rate: Decimal
     vat_exemption_reason: str
+    advice_hours_limit: Decimal | None = None
     parties: list[PartyOut]
     as_of: dt.date
     status: str
@@ -656,3 +657,24 @@ def evaluation_report(request: HttpRequest, evaluation_id: int, payload: Agreeme
     )
     services.evaluation_report(user=request.user, evaluation=evaluation, **payload.dict())
     return _evaluation_fresh(request, evaluation_id)
+
+
+# --- Advice in limited scope (J13) ---
+
+
+class AgreementAdviceLimitIn(AgreementStrictIn):
+    advice_hours_limit: Decimal | None = Field(None, max_digits=8, decimal_places=2)
+
+
+@router.post(
+    "/{agreement_id}/advice-limit", response={200: AgreementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def agreement_set_advice_limit(
+    request: HttpRequest, agreement_id: int, payload: AgreementAdviceLimitIn
+) -> Any:
+    """Set the advice hours per customer and year the agreement allows (null removes the limit)."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    services.agreement_set_advice_limit(
+        user=request.user, agreement=agreement, hours=payload.advice_hours_limit
+    )
+    return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id))

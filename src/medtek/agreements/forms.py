@@ -133,3 +133,9 @@ class EvaluationReportForm(forms.Form):
     reported_on = forms.DateField(
         label=_("Reported on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class AdviceLimitForm(forms.Form):
+    advice_hours_limit = forms.DecimalField(
+        label=_("Advice hours per customer and year"), required=False, max_digits=8, decimal_places=2
+    )

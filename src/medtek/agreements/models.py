@@ -209,6 +209,17 @@ class Agreement(TimeStampedModel):
         help_text=_("The supplier that maintains the equipment a monitoring agreement covers"),
     )
 
+    # Advice in limited scope (J13): advice hours per customer and year the agreement allows.
+    advice_hours_limit = models.DecimalField(
+        _("advice hours per customer and year"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Advice is given in limited scope; a warning shows at 80 %"),
+    )
+
     objects: ClassVar[AgreementQuerySet] = AgreementQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
@@ -226,6 +237,11 @@ class Agreement(TimeStampedModel):
                 condition=Q(fixed_base_amount__gte=0) & Q(fixed_amount_per_device__gte=0),
                 name="agreement_amounts_not_negative",
                 violation_error_message=NON_NEGATIVE,
+            ),
+            models.CheckConstraint(
+                condition=Q(advice_hours_limit__isnull=True) | Q(advice_hours_limit__gte=0),
+                name="agreement_advice_limit_not_negative",
+                violation_error_message=_("An advice limit cannot be below zero hours."),
             ),
             models.CheckConstraint(
                 condition=Q(vat_rate__gte=0) & Q(vat_rate__lt=100),

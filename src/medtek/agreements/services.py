@@ -753,3 +753,33 @@ def evaluation_report(
         message=", ".join(str(Arena(a).label) for a in chosen),
     )
     return evaluation
+
+
+@transaction.atomic
+def agreement_set_advice_limit(*, user: Any, agreement: Agreement, hours: Decimal | str | None) -> Agreement:
+    """Set the advice hours per customer and year the agreement allows (J13); None removes the limit."""
+    _require(user, Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    limit: Decimal | None = None
+    if hours is not None and str(hours).strip() != "":
+        try:
+            limit = Decimal(str(hours))
+        except (InvalidOperation, ValueError) as exc:
+            raise ValidationError({"advice_hours_limit": _("The limit is a number of hours.")}) from exc
+        if not limit.is_finite():
+            raise ValidationError({"advice_hours_limit": _("The limit is a number of hours.")})
+        if limit < 0:
+            raise ValidationError({"advice_hours_limit": _("An advice limit cannot be below zero hours.")})
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    before = agreement.advice_hours_limit
+    agreement.advice_hours_limit = limit
+    agreement.full_clean()
+    agreement.save(update_fields=["advice_hours_limit", "updated_at"])
+    record_event(
+        kind=EventKind.AGREEMENT_UPDATED,
+        subject=agreement,
+        actor=user,
+        data={"advice_hours_limit": limit, "before": before},
+        message=_("Advice limit: %(hours)s h per customer and year")
+        % {"hours": limit if limit is not None else "—"},
+    )
+    return agreement

@@ -18,6 +18,7 @@ from medtek.agreements import selectors, services
 from medtek.agreements.choices import AgreementKind
 from medtek.agreements.forms import (
     AcknowledgeForm,
+    AdviceLimitForm,
     ChangeNoticeForm,
     ContactForm,
     DayForm,
@@ -143,6 +144,9 @@ def _relationship_context(
         "ack_form": AcknowledgeForm(),
         "evaluations": selectors.evaluation_list(user=request.user, agreement=agreement),
         "evaluation_start_form": EvaluationStartForm(initial={"year": timezone.localdate().year})
+        if is_mt
+        else None,
+        "advice_form": AdviceLimitForm(initial={"advice_hours_limit": agreement.advice_hours_limit})
         if is_mt
         else None,
         "monitoring": monitoring,
@@ -504,3 +508,23 @@ def evaluation_report(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             messages.success(request, _("The report is recorded as sent to the arenas."))
             return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
     return _evaluation_again(request, evaluation, report_form=form)
+
+
+@login_required
+def agreement_advice_limit(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = AdviceLimitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_set_advice_limit(
+                user=request.user, agreement=agreement, hours=form.cleaned_data["advice_hours_limit"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Advice limit saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("agreements:agreement_detail", agreement_id=agreement.pk)

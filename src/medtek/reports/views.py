@@ -33,3 +33,29 @@ def evaluation_pdf(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     stem = f"utvardering-{evaluation.agreement.reference}-{evaluation.period_start.year}"
     response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
     return response
+
+
+@login_required
+@require_GET
+def advice_usage(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """Each customer's advice hours in a year against the agreement's limit (J13)."""
+    from django.utils import timezone
+
+    from medtek.reports.advice import advice_usage as usage
+
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2200 else timezone.localdate().year
+    report = usage(user=request.user, agreement_id=agreement_id, year=year)
+    return render(request, "reports/advice.html", {"report": report})
+
+
+@login_required
+@require_GET
+def forecast(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """FU and AU hours per customer and month for the next 12 months against MT's capacity (J5)."""
+    from django.utils import timezone
+
+    from medtek.reports.forecast import forecast as build
+
+    report = build(user=request.user, agreement_id=agreement_id, start=timezone.localdate())
+    return render(request, "reports/forecast.html", {"report": report})
