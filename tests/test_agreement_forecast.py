@@ -54,3 +54,10 @@ def test_ostersunds_fu_hours_per_month_match_its_devices_pm_states_against_capac
     client.force_login(demo["users"]["mt-admin"])
     page = client.get(f"/reports/agreements/{agreement.pk}/forecast/").content.decode()
     assert "Östersunds kommun" in page and "<svg" in page
+
+
+def test_the_chart_coordinates_are_plain_numbers_whatever_the_language():
+    from medtek.reports.forecast import chart
+
+    data = chart([START], [Decimal("50")], Decimal("100"))
+    assert data["bars"][0]["h"] == "100.0" and data["capacity_y"] == "0.0"

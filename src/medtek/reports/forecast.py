@@ -132,10 +132,11 @@ def chart(months: list[dt.date], totals: list[Decimal], capacity: Decimal) -> di
         h = float(total / top) * height
         bars.append(
             {
-                "x": round(gap + i * (bar + gap), 1),
-                "y": round(height - h, 1),
-                "w": round(bar, 1),
-                "h": round(h, 1),
+                # Strings, so that the page's Swedish number format never reaches the SVG attributes.
+                "x": f"{gap + i * (bar + gap):.1f}",
+                "y": f"{height - h:.1f}",
+                "w": f"{bar:.1f}",
+                "h": f"{h:.1f}",
                 "label": month.strftime("%m"),
                 "value": total,
                 "over": total > capacity,
@@ -145,5 +146,5 @@ def chart(months: list[dt.date], totals: list[Decimal], capacity: Decimal) -> di
         "bars": bars,
         "width": width,
         "height": height,
-        "capacity_y": round(height - float(capacity / top) * height, 1),
+        "capacity_y": f"{height - float(capacity / top) * height:.1f}",
     }
