@@ -50,13 +50,8 @@ def evaluation_pdf(*, user: Any, evaluation: Evaluation) -> bytes:
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(
-        0,
-        9,
-        _t(f"Uppföljning och utvärdering {evaluation.period_label}: {agreement.reference} {agreement.title}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    title = f"Uppföljning och utvärdering {evaluation.period_label}: {agreement.reference} {agreement.title}"
+    pdf.multi_cell(0, 7, _t(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=9)
     parties = ", ".join([agreement.provider.name, *(p.customer.name for p in agreement.parties.all())])
     _text(pdf, f"Parter: {parties}")
