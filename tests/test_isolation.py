@@ -253,3 +253,48 @@ def test_a_customer_contact_cannot_acknowledge_another_customers_notice(tenants:
     assert response.status_code == 404
     assert not Acknowledgement.objects.exists()
     assert Event.objects.count() == before
+
+
+# --- Agreements as a working relationship (contacts, change notices, monitoring agreements) ---------
+# These endpoints and pages are covered by the generated tests above; this block pins them so that a
+# renamed route cannot silently drop out of the isolation check.
+
+AGREEMENT_RELATIONSHIP_API = [
+    ("GET", "/api/v1/agreements/{agreement_id}/contacts"),
+    ("POST", "/api/v1/agreements/{agreement_id}/contacts"),
+    ("GET", "/api/v1/agreements/{agreement_id}/change-notices"),
+    ("POST", "/api/v1/agreements/{agreement_id}/change-notices"),
+    ("POST", "/api/v1/agreements/{agreement_id}/change-notices/{notice_id}/acknowledge"),
+    ("GET", "/api/v1/agreements/{agreement_id}/monitoring"),
+    ("PUT", "/api/v1/agreements/{agreement_id}/monitoring"),
+    ("GET", "/api/v1/agreements/{agreement_id}/evaluations"),
+    ("POST", "/api/v1/agreements/{agreement_id}/evaluations"),
+    ("GET", "/api/v1/agreements/evaluations/{evaluation_id}"),
+    ("PATCH", "/api/v1/agreements/evaluations/{evaluation_id}"),
+    ("POST", "/api/v1/agreements/evaluations/{evaluation_id}/actions"),
+    ("POST", "/api/v1/agreements/evaluations/{evaluation_id}/actions/{action_id}/done"),
+    ("POST", "/api/v1/agreements/evaluations/{evaluation_id}/report"),
+    ("POST", "/api/v1/agreements/{agreement_id}/advice-limit"),
+]
+AGREEMENT_RELATIONSHIP_PAGES = [
+    "agreements/<int:agreement_id>/contacts/",
+    "agreements/<int:agreement_id>/notices/",
+    "agreements/<int:agreement_id>/notices/<int:notice_id>/acknowledge/",
+    "agreements/<int:agreement_id>/monitoring/",
+    "agreements/devices/<int:device_id>/",
+    "agreements/<int:agreement_id>/evaluations/",
+    "agreements/evaluations/<int:evaluation_id>/",
+    "agreements/evaluations/<int:evaluation_id>/actions/",
+    "agreements/evaluations/<int:evaluation_id>/actions/<int:action_id>/done/",
+    "agreements/evaluations/<int:evaluation_id>/report/",
+    "reports/evaluations/<int:evaluation_id>/pdf/",
+    "agreements/<int:agreement_id>/advice-limit/",
+    "reports/agreements/<int:agreement_id>/advice/",
+    "reports/agreements/<int:agreement_id>/forecast/",
+]
+
+
+def test_the_agreement_relationship_endpoints_and_pages_are_in_the_isolation_check() -> None:
+    ops = {(m, p if p.startswith("/api/v1") else f"/api/v1{p}") for m, p in api_operations()}
+    assert set(AGREEMENT_RELATIONSHIP_API) <= ops
+    assert set(AGREEMENT_RELATIONSHIP_PAGES) <= set(page_routes())

@@ -56,6 +56,7 @@ class AgreementOut(Schema):
     vat_applies: bool
     vat_rate: Decimal
     vat_exemption_reason: str
+    advice_hours_limit: Decimal | None = None
     parties: list[PartyOut]
     as_of: dt.date
     status: str
@@ -333,4 +334,370 @@ def agreement_detail(request: HttpRequest, agreement_id: int, query: Query[DayQu
 def agreement_terminate(request: HttpRequest, agreement_id: int, payload: TerminateIn) -> Any:
     agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
     services.agreement_terminate(user=request.user, agreement=agreement, **payload.dict())
+    return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id))
+
+
+# --- The agreement as a working relationship: contacts, change notices (J23), monitoring (J15) ---
+
+
+class AgreementStrictIn(InputSchema):
+    """The relationship's write bodies: unknown fields refused, like every input."""
+
+
+class AgreementContactOut(Schema):
+    id: int
+    organisation_id: int
+    organisation: str
+    role: str
+    user_id: int | None
+    name: str
+    email: str
+
+
+class AgreementContactIn(AgreementStrictIn):
+    organisation_id: int
+    role: str
+    user_id: int | None = None
+    name: str = Field("", max_length=200)
+    email: str = Field("", max_length=254)
+
+
+class AgreementNoticeOut(Schema):
+    id: int
+    kind: str
+    from_party_id: int
+    from_party: str
+    to_party_id: int
+    to_party: str
+    description: str
+    effective_on: dt.date | None
+    status: str
+    recorded_by: str
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+    response: str
+
+
+class AgreementNoticeIn(AgreementStrictIn):
+    kind: str
+    description: str = Field(..., max_length=4000)
+    effective_on: dt.date | None = None
+    to_party_id: int | None = None
+
+
+class AgreementNoticeAckIn(AgreementStrictIn):
+    response: str = Field("", max_length=4000)
+
+
+class AgreementMonitoringOut(Schema):
+    agreement_id: int
+    reference: str
+    external_supplier_id: int | None
+    external_supplier: str | None
+    device_ids: list[int]
+
+
+class AgreementMonitoringIn(AgreementStrictIn):
+    external_supplier_id: int
+    device_ids: list[int] = Field(..., max_length=10000)
+
+
+def _contact_out(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "organisation_id": c.organisation_id,
+        "organisation": c.organisation.name,
+        "role": c.role,
+        "user_id": c.user_id,
+        "name": c.display_name,
+        "email": c.address,
+    }
+
+
+def _notice_out(n: Any) -> dict[str, Any]:
+    return {
+        "id": n.pk,
+        "kind": n.kind,
+        "from_party_id": n.from_party_id,
+        "from_party": n.from_party.name,
+        "to_party_id": n.to_party_id,
+        "to_party": n.to_party.name,
+        "description": n.description,
+        "effective_on": n.effective_on,
+        "status": n.status,
+        "recorded_by": n.recorded_by.get_username(),
+        "acknowledged_by": n.acknowledged_by.get_username() if n.acknowledged_by_id else None,
+        "acknowledged_at": n.acknowledged_at,
+        "response": n.response,
+    }
+
+
+def _monitoring_out(a: Agreement) -> dict[str, Any]:
+    return {
+        "agreement_id": a.pk,
+        "reference": a.reference,
+        "external_supplier_id": a.external_supplier_id,
+        "external_supplier": a.external_supplier.name if a.external_supplier is not None else None,
+        "device_ids": selectors.monitored_device_ids(agreement=a),
+    }
+
+
+@router.get("/{agreement_id}/contacts", response={200: list[AgreementContactOut], 404: ErrorOut})
+def agreement_contact_list(request: HttpRequest, agreement_id: int) -> Any:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    return [_contact_out(c) for c in selectors.agreement_contacts(agreement)]
+
+
+@router.post(
+    "/{agreement_id}/contacts",
+    response={201: AgreementContactOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def agreement_contact_add(request: HttpRequest, agreement_id: int, payload: AgreementContactIn) -> Any:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    contact_user = None
+    if payload.user_id is not None:
+        contact_user = get_user_model().objects.filter(pk=payload.user_id, is_active=True).first()
+        if contact_user is None:
+            raise ValidationError({"user_id": "Unknown user."})
+    contact = services.agreement_contact_add(
+        user=request.user,
+        agreement=agreement,
+        organisation=payload.organisation_id,
+        role=payload.role,
+        contact_user=contact_user,
+        name=payload.name,
+        email=payload.email,
+    )
+    return 201, _contact_out(contact)
+
+
+@router.get("/{agreement_id}/change-notices", response={200: list[AgreementNoticeOut], 404: ErrorOut})
+def change_notice_list(request: HttpRequest, agreement_id: int) -> Any:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    return [_notice_out(n) for n in selectors.change_notices(user=request.user, agreement=agreement)]
+
+
+@router.post(
+    "/{agreement_id}/change-notices",
+    response={201: AgreementNoticeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def change_notice_record(request: HttpRequest, agreement_id: int, payload: AgreementNoticeIn) -> Any:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    notice = services.change_notice_record(
+        user=request.user,
+        agreement=agreement,
+        kind=payload.kind,
+        description=payload.description,
+        effective_on=payload.effective_on,
+        to_party=payload.to_party_id,
+    )
+    return 201, _notice_out(notice)
+
+
+@router.post(
+    "/{agreement_id}/change-notices/{notice_id}/acknowledge",
+    response={200: AgreementNoticeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def change_notice_acknowledge(
+    request: HttpRequest, agreement_id: int, notice_id: int, payload: AgreementNoticeAckIn
+) -> Any:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    notice = selectors.change_notice_get(user=request.user, agreement=agreement, pk=notice_id)
+    notice = services.change_notice_acknowledge(user=request.user, notice=notice, response=payload.response)
+    return _notice_out(notice)
+
+
+@router.get("/{agreement_id}/monitoring", response={200: AgreementMonitoringOut, 404: ErrorOut})
+def monitoring_detail(request: HttpRequest, agreement_id: int) -> Any:
+    return _monitoring_out(selectors.agreement_get(user=request.user, pk=agreement_id))
+
+
+@router.put(
+    "/{agreement_id}/monitoring",
+    response={200: AgreementMonitoringOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def monitoring_set(request: HttpRequest, agreement_id: int, payload: AgreementMonitoringIn) -> Any:
+    """Name the external supplier and the devices a monitoring agreement covers (replaces the set)."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    services.monitoring_coverage_set(
+        user=request.user,
+        agreement=agreement,
+        supplier=payload.external_supplier_id,
+        device_ids=payload.device_ids,
+    )
+    return _monitoring_out(selectors.agreement_get(user=request.user, pk=agreement_id))
+
+
+# --- Follow-up and evaluation (J24, J25) ---
+
+
+class AgreementActionOut(Schema):
+    id: int
+    description: str
+    owner_party_id: int
+    owner_name: str
+    due_on: dt.date
+    done_on: dt.date | None
+
+
+class AgreementEvaluationOut(Schema):
+    id: int
+    agreement_id: int
+    period_start: dt.date
+    period_end: dt.date
+    mt_assessment: str
+    customer_assessment: str
+    conclusions: str
+    reported_on: dt.date | None
+    reported_to: list[str]
+    actions: list[AgreementActionOut]
+
+
+class AgreementEvaluationStartIn(AgreementStrictIn):
+    year: int | None = Field(None, ge=2000, le=2200)
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+
+class AgreementEvaluationPatch(AgreementStrictIn):
+    mt_assessment: str | None = Field(None, max_length=20000)
+    customer_assessment: str | None = Field(None, max_length=20000)
+    conclusions: str | None = Field(None, max_length=20000)
+
+
+class AgreementActionIn(AgreementStrictIn):
+    description: str = Field(..., max_length=4000)
+    owner_party_id: int | None = None
+    owner_name: str = Field("", max_length=200)
+    due_on: dt.date | None = None
+
+
+class AgreementActionDoneIn(AgreementStrictIn):
+    done_on: dt.date | None = None
+
+
+class AgreementReportIn(AgreementStrictIn):
+    arenas: list[str] = Field(..., max_length=4)
+    reported_on: dt.date | None = None
+
+
+def _evaluation_out(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "agreement_id": e.agreement_id,
+        "period_start": e.period_start,
+        "period_end": e.period_end,
+        "mt_assessment": e.mt_assessment,
+        "customer_assessment": e.customer_assessment,
+        "conclusions": e.conclusions,
+        "reported_on": e.reported_on,
+        "reported_to": list(e.reported_to),
+        "actions": [
+            {
+                "id": a.pk,
+                "description": a.description,
+                "owner_party_id": a.owner_party_id,
+                "owner_name": a.owner_name,
+                "due_on": a.due_on,
+                "done_on": a.done_on,
+            }
+            for a in e.actions.all()
+        ],
+    }
+
+
+def _evaluation_fresh(request: HttpRequest, pk: int) -> dict[str, Any]:
+    return _evaluation_out(selectors.evaluation_get(user=request.user, pk=pk))
+
+
+@router.get("/{agreement_id}/evaluations", response={200: list[AgreementEvaluationOut], 404: ErrorOut})
+def evaluation_list(request: HttpRequest, agreement_id: int) -> Any:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    return [_evaluation_out(e) for e in selectors.evaluation_list(user=request.user, agreement=agreement)]
+
+
+@router.post(
+    "/{agreement_id}/evaluations",
+    response={201: AgreementEvaluationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def evaluation_start(request: HttpRequest, agreement_id: int, payload: AgreementEvaluationStartIn) -> Any:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    evaluation = services.evaluation_start(user=request.user, agreement=agreement, **payload.dict())
+    return 201, _evaluation_fresh(request, evaluation.pk)
+
+
+@router.get("/evaluations/{evaluation_id}", response={200: AgreementEvaluationOut, 404: ErrorOut})
+def evaluation_detail(request: HttpRequest, evaluation_id: int) -> Any:
+    return _evaluation_fresh(request, evaluation_id)
+
+
+@router.patch(
+    "/evaluations/{evaluation_id}",
+    response={200: AgreementEvaluationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def evaluation_update(request: HttpRequest, evaluation_id: int, payload: AgreementEvaluationPatch) -> Any:
+    evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
+    services.evaluation_update(user=request.user, evaluation=evaluation, **payload.dict())
+    return _evaluation_fresh(request, evaluation_id)
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/actions",
+    response={201: AgreementEvaluationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def evaluation_action_add(request: HttpRequest, evaluation_id: int, payload: AgreementActionIn) -> Any:
+    evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
+    data = payload.dict()
+    services.evaluation_action_add(
+        user=request.user, evaluation=evaluation, owner_party=data.pop("owner_party_id"), **data
+    )
+    return 201, _evaluation_fresh(request, evaluation_id)
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/actions/{action_id}/done",
+    response={200: AgreementEvaluationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def evaluation_action_done(
+    request: HttpRequest, evaluation_id: int, action_id: int, payload: AgreementActionDoneIn
+) -> Any:
+    evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
+    action = selectors.evaluation_action_get(user=request.user, evaluation=evaluation, pk=action_id)
+    services.evaluation_action_done(user=request.user, action=action, done_on=payload.done_on)
+    return _evaluation_fresh(request, evaluation_id)
+
+
+@router.post(
+    "/evaluations/{evaluation_id}/report",
+    response={200: AgreementEvaluationOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def evaluation_report(request: HttpRequest, evaluation_id: int, payload: AgreementReportIn) -> Any:
+    evaluation = selectors.evaluation_get(
+        user=request.user, pk=evaluation_id, capability=Cap.AGREEMENT_MANAGE
+    )
+    services.evaluation_report(user=request.user, evaluation=evaluation, **payload.dict())
+    return _evaluation_fresh(request, evaluation_id)
+
+
+# --- Advice in limited scope (J13) ---
+
+
+class AgreementAdviceLimitIn(AgreementStrictIn):
+    advice_hours_limit: Decimal | None = Field(None, max_digits=8, decimal_places=2)
+
+
+@router.post(
+    "/{agreement_id}/advice-limit", response={200: AgreementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+)
+def agreement_set_advice_limit(
+    request: HttpRequest, agreement_id: int, payload: AgreementAdviceLimitIn
+) -> Any:
+    """Set the advice hours per customer and year the agreement allows (null removes the limit)."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    services.agreement_set_advice_limit(
+        user=request.user, agreement=agreement, hours=payload.advice_hours_limit
+    )
     return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id))

@@ -18,8 +18,11 @@ from medtek.agreements import rules
 from medtek.agreements.choices import (
     AgreementKind,
     AgreementStatus,
+    ContactRole,
     CountReference,
     FixedPartMode,
+    NoticeKind,
+    NoticeStatus,
     RateRounding,
 )
 from medtek.agreements.querysets import (
@@ -195,6 +198,27 @@ class Agreement(TimeStampedModel):
     payment_terms_days = models.PositiveSmallIntegerField(_("payment terms (days)"), default=30)
     bankgiro = models.CharField(_("bankgiro"), max_length=9, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A monitoring agreement (J15): the external party that maintains the covered equipment.
+    external_supplier = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("external supplier"),
+        help_text=_("The supplier that maintains the equipment a monitoring agreement covers"),
+    )
+
+    # Advice in limited scope (J13): advice hours per customer and year the agreement allows.
+    advice_hours_limit = models.DecimalField(
+        _("advice hours per customer and year"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Advice is given in limited scope; a warning shows at 80 %"),
+    )
 
     objects: ClassVar[AgreementQuerySet] = AgreementQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -213,6 +237,11 @@ class Agreement(TimeStampedModel):
                 condition=Q(fixed_base_amount__gte=0) & Q(fixed_amount_per_device__gte=0),
                 name="agreement_amounts_not_negative",
                 violation_error_message=NON_NEGATIVE,
+            ),
+            models.CheckConstraint(
+                condition=Q(advice_hours_limit__isnull=True) | Q(advice_hours_limit__gte=0),
+                name="agreement_advice_limit_not_negative",
+                violation_error_message=_("An advice limit cannot be below zero hours."),
             ),
             models.CheckConstraint(
                 condition=Q(vat_rate__gte=0) & Q(vat_rate__lt=100),
@@ -290,3 +319,194 @@ class AgreementParty(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.customer} — {self.agreement.reference}"
+
+
+class MonitoredDevice(TimeStampedModel):
+    """A device a monitoring agreement covers: maintained by the external supplier, watched by MT (J15).
+
+    The device is referred to by the app label only: agreements does not import the register.
+    """
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="monitored_devices")
+    device = models.ForeignKey(
+        "inventory.Device",
+        on_delete=models.PROTECT,
+        related_name="monitoring_links",
+        verbose_name=_("device"),
+    )
+
+    class Meta:
+        ordering = ["agreement", "device"]
+        verbose_name = _("device under a monitoring agreement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "device"],
+                name="monitored_device_unique",
+                violation_error_message=_("The agreement already covers this device."),
+            )
+        ]
+        indexes = [models.Index(fields=["device", "agreement"], name="monitored_device_device")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference}: {self.device_id}"
+
+
+class AgreementContact(TimeStampedModel):
+    """A party's named contact for the agreement (MAS/MAR, MT coordinator): a user, or a name and e-mail."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="contacts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("party")
+    )
+    role = models.CharField(_("role in the agreement"), max_length=20, choices=ContactRole.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["agreement", "organisation__name", "role", "name"]
+        verbose_name = _("agreement contact")
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def display_name(self) -> str:
+        if self.user is not None and not self.name:
+            return self.user.get_full_name() or self.user.get_username()
+        return self.name
+
+    @property
+    def address(self) -> str:
+        return self.email or (self.user.email if self.user is not None else "")
+
+    def clean(self) -> None:
+        if not self.user_id and not (self.name.strip() and self.email.strip()):
+            raise ValidationError({"name": _("Name a user, or give the contact's name and e-mail address.")})
+
+
+class ChangeNotice(TimeStampedModel):
+    """A party's notice of changed local conditions or needs, to the other party, acknowledged by it (J23)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="change_notices")
+    from_party = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_party = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("to")
+    )
+    kind = models.CharField(_("kind of change"), max_length=20, choices=NoticeKind.choices)
+    effective_on = models.DateField(_("takes effect on"), null=True, blank=True)
+    description = models.TextField(_("description"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.OPEN
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    response = models.TextField(_("response"), blank=True)
+
+    class Meta:
+        ordering = ["agreement", "-created_at"]
+        verbose_name = _("change notice")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_party=models.F("to_party")),
+                name="change_notice_between_parties",
+                violation_error_message=_("A notice goes to the other party."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference}: {self.get_kind_display()}"
+
+
+class Evaluation(TimeStampedModel):
+    """The parties' joint evaluation and follow-up of an agreement for a period (J24), with the
+    conclusions reported to the local and the county-wide arena (J25)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="evaluations")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    mt_assessment = models.TextField(_("MT's assessment"), blank=True)
+    customer_assessment = models.TextField(_("the customers' assessment"), blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    reported_to = models.JSONField(_("reported to"), default=list, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
+
+    class Meta:
+        ordering = ["agreement", "-period_start"]
+        verbose_name = _("evaluation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "period_start", "period_end"],
+                name="evaluation_unique_period",
+                violation_error_message=_("The agreement already has an evaluation of this period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="evaluation_period_in_order",
+                violation_error_message=_("A period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        if (self.period_start.month, self.period_start.day, self.period_end.month, self.period_end.day) == (
+            1,
+            1,
+            12,
+            31,
+        ) and self.period_start.year == self.period_end.year:
+            return str(self.period_start.year)
+        return f"{self.period_start.isoformat()} – {self.period_end.isoformat()}"
+
+
+class EvaluationAction(TimeStampedModel):
+    """An action the parties agreed on in an evaluation, with its owner and date, tracked to done."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("action"))
+    owner_party = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible party")
+    )
+    owner_name = models.CharField(_("owner"), max_length=200)
+    due_on = models.DateField(_("to be done by"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["evaluation", "due_on", "pk"]
+        verbose_name = _("agreed action")
+
+    def __str__(self) -> str:
+        return self.description[:80]

@@ -215,3 +215,18 @@ def rate_table(
             rate = None
         rows.append((year, dt.date(year, 1, 1), rate))
     return rows
+
+
+# Advice in limited scope (J13): a warning when a customer has used this share of its yearly advice hours.
+ADVICE_WARN_SHARE = Decimal("0.8")
+
+
+def advice_level(used: Decimal, limit: Decimal | None) -> str:
+    """ "none" without a limit, "ok" below 80 %, "warn" from 80 % up to the limit, "over" beyond it."""
+    if limit is None:
+        return "none"
+    if used > limit:
+        return "over"
+    if used >= limit * ADVICE_WARN_SHARE:
+        return "warn"
+    return "ok"

@@ -8,12 +8,26 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 
 from medtek.agreements import rules
-from medtek.agreements.models import Agreement, AgreementParty, IndexFigure, RateSchedule
+from medtek.agreements.choices import AgreementKind
+from medtek.agreements.models import (
+    Agreement,
+    AgreementContact,
+    AgreementParty,
+    ChangeNotice,
+    Evaluation,
+    EvaluationAction,
+    IndexFigure,
+    MonitoredDevice,
+    RateSchedule,
+)
 from medtek.agreements.querysets import AgreementQuerySet, RateScheduleQuerySet
+from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import scope_for
 
 
 def agreement_queryset(*, user: Any, capability: str = Cap.AGREEMENT_VIEW) -> AgreementQuerySet:
@@ -91,3 +105,94 @@ def rate_table(*, schedule: RateSchedule, until_year: int | None = None) -> list
 
 def rate_on(*, schedule: RateSchedule, day: dt.date) -> Decimal:
     return schedule.rate_on(day)
+
+
+def acting_party(*, user: Any, agreement: Agreement, prefer: int | None = None) -> Organisation | None:
+    """The party the user acts for on this agreement: MT (the provider) when it may manage agreements,
+    else the first customer party it belongs to; None when it is no party. `prefer` is tried first."""
+    scope = scope_for(user)
+    candidates: list[tuple[int, str]] = [(agreement.provider_id, Cap.AGREEMENT_MANAGE)]
+    candidates += [(p.customer_id, Cap.AGREEMENT_VIEW) for p in agreement.parties.all()]
+    if prefer is not None:
+        candidates.sort(key=lambda c: c[0] != prefer)
+    for org_id, capability in candidates:
+        if scope.can(capability, org_id):
+            return Organisation.objects.get(pk=org_id)
+    return None
+
+
+def agreement_contacts(agreement: Agreement) -> list[AgreementContact]:
+    """The parties' named contacts: who receives what concerns the agreement (MT's first)."""
+    contacts = list(
+        AgreementContact.objects.filter(agreement=agreement).select_related("organisation", "user")
+    )
+    contacts.sort(key=lambda c: (c.organisation_id != agreement.provider_id, c.organisation.name, c.role))
+    return contacts
+
+
+def change_notices(*, user: Any, agreement: Agreement) -> list[ChangeNotice]:
+    """The agreement's change notices, newest first (the agreement was looked up in the user's scope)."""
+    agreement_get(user=user, pk=agreement.pk)
+    return list(
+        ChangeNotice.objects.filter(agreement=agreement).select_related(
+            "from_party", "to_party", "recorded_by", "acknowledged_by"
+        )
+    )
+
+
+def change_notice_get(*, user: Any, agreement: Agreement, pk: int) -> ChangeNotice:
+    agreement_get(user=user, pk=agreement.pk)
+    return ChangeNotice.objects.select_related("agreement", "to_party").get(agreement=agreement, pk=pk)
+
+
+def monitored_device_ids(*, agreement: Agreement) -> list[int]:
+    return list(agreement.monitored_devices.order_by("device_id").values_list("device_id", flat=True))
+
+
+def monitoring_agreements_for_device(*, user: Any, device_id: int) -> list[Agreement]:
+    """The monitoring agreements (J15) the user may see that cover the device, with their supplier.
+
+    A device outside the user's register scope is missing (Http404), like everywhere else.
+    """
+    device_model: Any = MonitoredDevice._meta.get_field("device").related_model
+    device_model.objects.get_visible(user, Cap.VIEW, pk=device_id)
+    covering = MonitoredDevice.objects.filter(device_id=device_id).values("agreement_id")
+    return list(
+        agreement_queryset(user=user)
+        .filter(kind=AgreementKind.MONITORING, pk__in=covering)
+        .select_related("external_supplier")
+        .order_by("-valid_from", "reference")
+    )
+
+
+def evaluation_list(*, user: Any, agreement: Agreement) -> list[Evaluation]:
+    agreement_get(user=user, pk=agreement.pk)
+    return list(Evaluation.objects.filter(agreement=agreement).prefetch_related("actions"))
+
+
+def evaluation_get(*, user: Any, pk: int, capability: str = Cap.AGREEMENT_VIEW) -> Evaluation:
+    """One evaluation of an agreement the user is a party to, or 404."""
+    visible = Agreement.objects.visible_to(user, capability).values("pk")
+    try:
+        return (
+            Evaluation.objects.select_related("agreement", "agreement__provider", "started_by", "reported_by")
+            .prefetch_related(
+                Prefetch("actions", queryset=EvaluationAction.objects.select_related("owner_party")),
+                Prefetch(
+                    "agreement__parties",
+                    queryset=AgreementParty.objects.select_related("customer").order_by("customer__name"),
+                ),
+            )
+            .get(pk=pk, agreement__in=visible)
+        )
+    except (Evaluation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No evaluation matches the given query.") from exc
+
+
+def evaluation_action_get(*, user: Any, evaluation: Evaluation, pk: int) -> EvaluationAction:
+    try:
+        return EvaluationAction.objects.select_related("evaluation__agreement").get(
+            pk=pk, evaluation=evaluation
+        )
+    except (EvaluationAction.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No action matches the given query.") from exc

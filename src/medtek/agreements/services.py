@@ -13,8 +13,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medtek.agreements import rules
-from medtek.agreements.choices import EventKind, RateRounding
-from medtek.agreements.models import Agreement, AgreementParty, IndexFigure, RateSchedule
+from medtek.agreements.choices import (
+    AgreementKind,
+    Arena,
+    ContactRole,
+    EvaluationEvent,
+    EventKind,
+    NoticeKind,
+    NoticeStatus,
+    RateRounding,
+)
+from medtek.agreements.models import (
+    Agreement,
+    AgreementContact,
+    AgreementParty,
+    ChangeNotice,
+    Evaluation,
+    EvaluationAction,
+    IndexFigure,
+    MonitoredDevice,
+    RateSchedule,
+)
+from medtek.agreements.selectors import acting_party
 from medtek.core.events import record_event
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
@@ -343,3 +363,421 @@ def index_figure_enter(
 def _known_until(schedule: RateSchedule, year: int) -> bool:
     years = set(schedule.figures.values_list("year", flat=True))
     return all(y in years for y in range(schedule.valid_from.year + 1, year + 1))
+
+
+@transaction.atomic
+def monitoring_coverage_set(
+    *, user: Any, agreement: Agreement, supplier: Organisation | int, device_ids: Iterable[int]
+) -> Agreement:
+    """Name a monitoring agreement's external supplier and the devices it covers (J15).
+
+    Every device must belong to a customer party of the agreement; otherwise nothing is written.
+    """
+    _require(user, Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.kind != AgreementKind.MONITORING:
+        raise ValidationError(
+            {
+                "devices": _(
+                    "Only a monitoring agreement covers named devices; %(ref)s is an MT-support agreement."
+                )
+                % {"ref": agreement.reference}
+            }
+        )
+    supplier_id = supplier.pk if isinstance(supplier, Organisation) else supplier
+    supplier_obj = Organisation.objects.filter(pk=supplier_id).first()
+    if supplier_obj is None:
+        raise ValidationError({"supplier": _("Name the external supplier that maintains the equipment.")})
+    if supplier_obj.pk == agreement.provider_id:
+        raise ValidationError({"supplier": _("The external supplier is another party than MT itself.")})
+    wanted = sorted({int(d) for d in device_ids})
+    if not wanted:
+        raise ValidationError({"devices": _("A monitoring agreement covers at least one device.")})
+    device_model = MonitoredDevice._meta.get_field("device").related_model
+    devices: dict[int, Any] = {
+        d.pk: d
+        for d in device_model._default_manager.filter(pk__in=wanted)  # type: ignore[union-attr]
+    }
+    missing = [d for d in wanted if d not in devices]
+    if missing:
+        raise ValidationError(
+            {"devices": _("Unknown device: %(ids)s.") % {"ids": ", ".join(map(str, missing))}}
+        )
+    customers = set(agreement.parties.values_list("customer_id", flat=True))
+    foreign = [devices[d] for d in wanted if devices[d].owner_id not in customers]
+    if foreign:
+        raise ValidationError(
+            {
+                "devices": _(
+                    "%(device)s belongs to %(owner)s, which is not a party to %(ref)s: "
+                    "a monitoring agreement covers only its customers' devices."
+                )
+                % {"device": foreign[0], "owner": foreign[0].owner, "ref": agreement.reference}
+            }
+        )
+    before = sorted(agreement.monitored_devices.values_list("device_id", flat=True))
+    agreement.external_supplier = supplier_obj
+    agreement.full_clean()
+    agreement.save(update_fields=["external_supplier", "updated_at"])
+    agreement.monitored_devices.exclude(device_id__in=wanted).delete()
+    MonitoredDevice.objects.bulk_create(
+        [MonitoredDevice(agreement=agreement, device_id=d) for d in wanted if d not in before]
+    )
+    record_event(
+        kind=EventKind.MONITORING_COVERAGE_SET,
+        subject=agreement,
+        actor=user,
+        data={"supplier": supplier_obj.pk, "devices": wanted, "before": before},
+        message=_("%(supplier)s maintains %(n)s devices under %(ref)s")
+        % {"supplier": supplier_obj.name, "n": len(wanted), "ref": agreement.reference},
+    )
+    return agreement
+
+
+def _party_ids(agreement: Agreement) -> set[int]:
+    return {agreement.provider_id, *agreement.parties.values_list("customer_id", flat=True)}
+
+
+@transaction.atomic
+def agreement_contact_add(
+    *,
+    user: Any,
+    agreement: Agreement,
+    organisation: Organisation | int,
+    role: str,
+    contact_user: Any = None,
+    name: str = "",
+    email: str = "",
+) -> AgreementContact:
+    """Name a party's contact for the agreement; MT names anyone's, a customer its own."""
+    org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+    if org_id not in _party_ids(agreement):
+        raise ValidationError({"organisation": _("The contact belongs to a party of the agreement.")})
+    me = acting_party(user=user, agreement=agreement)
+    if me is None or (me.pk != agreement.provider_id and me.pk != org_id):
+        raise PermissionDenied(_("You may name contacts only for your own party."))
+    if role not in ContactRole.values:
+        raise ValidationError({"role": _("Choose the contact's role in the agreement.")})
+    if contact_user is not None and not scope_for(contact_user).can(Cap.VIEW, org_id):
+        raise ValidationError({"contact_user": _("That user is not a member of the party.")})
+    contact = AgreementContact(
+        agreement=agreement,
+        organisation_id=org_id,
+        role=role,
+        user=contact_user,
+        name=(name or "").strip(),
+        email=(email or "").strip(),
+    )
+    contact.full_clean()
+    contact.save()
+    record_event(
+        kind=EventKind.CONTACT_ADDED,
+        subject=agreement,
+        actor=user,
+        data={"contact": contact.pk, "organisation": org_id, "role": role},
+        message=str(contact),
+    )
+    return contact
+
+
+@transaction.atomic
+def agreement_contact_remove(*, user: Any, contact: AgreementContact) -> None:
+    """Remove a contact; the same parties that may name it may remove it."""
+    agreement = contact.agreement
+    me = acting_party(user=user, agreement=agreement)
+    if me is None or (me.pk != agreement.provider_id and me.pk != contact.organisation_id):
+        raise PermissionDenied(_("You may name contacts only for your own party."))
+    label = str(contact)
+    pk = contact.pk
+    contact.delete()
+    record_event(
+        kind=EventKind.CONTACT_REMOVED,
+        subject=agreement,
+        actor=user,
+        data={"contact": pk},
+        message=label,
+    )
+
+
+@transaction.atomic
+def change_notice_record(
+    *,
+    user: Any,
+    agreement: Agreement,
+    kind: str,
+    description: str,
+    effective_on: dt.date | None = None,
+    to_party: Organisation | int | None = None,
+) -> ChangeNotice:
+    """A party tells the other of changed local conditions or needs (J23): a new or closed care unit, ...
+
+    A customer's notice goes to MT; MT's goes to the customer named (the only one when there is one).
+    """
+    me = acting_party(user=user, agreement=agreement)
+    if me is None:
+        raise PermissionDenied(_("Only a party to the agreement records a notice."))
+    if kind not in NoticeKind.values:
+        raise ValidationError({"kind": _("Choose the kind of change.")})
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Describe the change and what it means for the work.")})
+    customers = list(agreement.parties.values_list("customer_id", flat=True))
+    to_id: int | None
+    if me.pk != agreement.provider_id:
+        to_id = agreement.provider_id
+    else:
+        to_id = to_party.pk if isinstance(to_party, Organisation) else to_party
+        if to_id is None and len(customers) == 1:
+            to_id = customers[0]
+        if to_id not in customers:
+            raise ValidationError({"to_party": _("Choose the customer the notice is addressed to.")})
+    notice = ChangeNotice(
+        agreement=agreement,
+        from_party=me,
+        to_party_id=to_id,
+        kind=kind,
+        description=description.strip(),
+        effective_on=effective_on,
+        recorded_by=user,
+    )
+    notice.full_clean()
+    notice.save()
+    record_event(
+        kind=EventKind.NOTICE_RECORDED,
+        subject=agreement,
+        actor=user,
+        data={"notice": notice.pk, "kind": kind, "from": me.pk, "to": to_id, "effective_on": effective_on},
+        message=f"{notice.get_kind_display()}: {notice.description[:120]}",
+    )
+    return notice
+
+
+@transaction.atomic
+def change_notice_acknowledge(*, user: Any, notice: ChangeNotice, response: str = "") -> ChangeNotice:
+    """The addressed party acknowledges a notice; the party that sent it cannot."""
+    notice = ChangeNotice.objects.select_for_update().select_related("agreement").get(pk=notice.pk)
+    me = acting_party(user=user, agreement=notice.agreement, prefer=notice.to_party_id)
+    if me is None or me.pk != notice.to_party_id:
+        raise ValidationError(
+            {
+                "notice": _("Only %(party)s, to whom the notice is addressed, acknowledges it.")
+                % {"party": notice.to_party}
+            }
+        )
+    if notice.status == NoticeStatus.ACKNOWLEDGED:
+        raise ValidationError({"notice": _("The notice was already acknowledged.")})
+    notice.status = NoticeStatus.ACKNOWLEDGED
+    notice.acknowledged_by = user
+    notice.acknowledged_at = timezone.now()
+    notice.response = (response or "").strip()
+    notice.full_clean()
+    notice.save()
+    record_event(
+        kind=EventKind.NOTICE_ACKNOWLEDGED,
+        subject=notice.agreement,
+        actor=user,
+        data={"notice": notice.pk, "response": notice.response},
+        message=f"{notice.get_kind_display()}: {_('Acknowledged')}",
+    )
+    return notice
+
+
+def _evaluation_party(user: Any, evaluation: Evaluation) -> Organisation:
+    me = acting_party(user=user, agreement=evaluation.agreement)
+    if me is None:
+        raise PermissionDenied(_("Only a party to the agreement takes part in its evaluation."))
+    return me
+
+
+@transaction.atomic
+def evaluation_start(
+    *,
+    user: Any,
+    agreement: Agreement,
+    year: int | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+) -> Evaluation:
+    """Start the joint evaluation of a year (or a chosen period) of the agreement (J24); MT starts it."""
+    _require(user, Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    if year is not None:
+        period_start, period_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if period_start is None or period_end is None:
+        raise ValidationError({"year": _("Choose the year or the period to evaluate.")})
+    evaluation = Evaluation(
+        agreement=agreement, period_start=period_start, period_end=period_end, started_by=user
+    )
+    evaluation.full_clean()
+    evaluation.save()
+    record_event(
+        kind=EvaluationEvent.STARTED,
+        subject=agreement,
+        actor=user,
+        data={"evaluation": evaluation.pk, "from": period_start, "until": period_end},
+        message=str(evaluation),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_update(
+    *,
+    user: Any,
+    evaluation: Evaluation,
+    mt_assessment: str | None = None,
+    customer_assessment: str | None = None,
+    conclusions: str | None = None,
+) -> Evaluation:
+    """The parties' assessments and the joint conclusions; each party writes its own assessment."""
+    me = _evaluation_party(user, evaluation)
+    is_mt = me.pk == evaluation.agreement.provider_id
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if is_mt and customer_assessment is not None and customer_assessment != evaluation.customer_assessment:
+        raise ValidationError({"customer_assessment": _("The customers write their own assessment.")})
+    if not is_mt and mt_assessment is not None and mt_assessment != evaluation.mt_assessment:
+        raise ValidationError({"mt_assessment": _("MT writes its own assessment.")})
+    changed = {}
+    for field, value in (
+        ("mt_assessment", mt_assessment),
+        ("customer_assessment", customer_assessment),
+        ("conclusions", conclusions),
+    ):
+        if value is not None and value.strip() != getattr(evaluation, field):
+            setattr(evaluation, field, value.strip())
+            changed[field] = value.strip()
+    if not changed:
+        return evaluation
+    evaluation.full_clean()
+    evaluation.save()
+    record_event(
+        kind=EvaluationEvent.UPDATED,
+        subject=evaluation.agreement,
+        actor=user,
+        data={"evaluation": evaluation.pk, **changed},
+        message=str(evaluation),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_action_add(
+    *,
+    user: Any,
+    evaluation: Evaluation,
+    description: str,
+    owner_party: Organisation | int | None,
+    owner_name: str,
+    due_on: dt.date | None,
+) -> EvaluationAction:
+    """An agreed action with its owner (a party and a person) and the date it is to be done by."""
+    _evaluation_party(user, evaluation)
+    errors: dict[str, str] = {}
+    if not (description or "").strip():
+        errors["description"] = _("Describe the action.")
+    party_id = owner_party.pk if isinstance(owner_party, Organisation) else owner_party
+    if party_id not in _party_ids(evaluation.agreement) or not (owner_name or "").strip():
+        errors["owner_name"] = _("An action needs an owner: the party and the person responsible.")
+    if due_on is None:
+        errors["due_on"] = _("An action needs the date it is to be done by.")
+    if errors or party_id is None or due_on is None:
+        raise ValidationError(errors)
+    action = EvaluationAction(
+        evaluation=evaluation,
+        description=description.strip(),
+        owner_party_id=party_id,
+        owner_name=owner_name.strip(),
+        due_on=due_on,
+    )
+    action.full_clean()
+    action.save()
+    record_event(
+        kind=EvaluationEvent.ACTION_ADDED,
+        subject=evaluation.agreement,
+        actor=user,
+        data={"evaluation": evaluation.pk, "action": action.pk, "owner": owner_name, "due_on": due_on},
+        message=action.description[:120],
+    )
+    return action
+
+
+@transaction.atomic
+def evaluation_action_done(
+    *, user: Any, action: EvaluationAction, done_on: dt.date | None = None
+) -> EvaluationAction:
+    """Mark an agreed action done."""
+    _evaluation_party(user, action.evaluation)
+    action = EvaluationAction.objects.select_for_update().get(pk=action.pk)
+    if action.done_on is not None:
+        raise ValidationError(
+            {"done_on": _("The action was already done on %(day)s.") % {"day": action.done_on}}
+        )
+    action.done_on = done_on or timezone.localdate()
+    action.full_clean()
+    action.save()
+    record_event(
+        kind=EvaluationEvent.ACTION_DONE,
+        subject=action.evaluation.agreement,
+        actor=user,
+        data={"action": action.pk, "done_on": action.done_on},
+        message=action.description[:120],
+    )
+    return action
+
+
+@transaction.atomic
+def evaluation_report(
+    *, user: Any, evaluation: Evaluation, arenas: Iterable[str], reported_on: dt.date | None = None
+) -> Evaluation:
+    """Record that the evaluation's report went to the arenas (J25) and on which day."""
+    _require(user, Cap.AGREEMENT_MANAGE, evaluation.agreement.provider_id)
+    chosen = [a for a in Arena.values if a in set(arenas)]
+    unknown = set(arenas) - set(Arena.values)
+    if unknown or not chosen:
+        raise ValidationError({"arenas": _("Choose the arenas the report goes to.")})
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if not evaluation.conclusions.strip():
+        raise ValidationError(
+            {"conclusions": _("Write the conclusions before the report goes to the arenas.")}
+        )
+    evaluation.reported_on = reported_on or timezone.localdate()
+    evaluation.reported_to = chosen
+    evaluation.reported_by = user
+    evaluation.full_clean()
+    evaluation.save()
+    record_event(
+        kind=EvaluationEvent.REPORTED,
+        subject=evaluation.agreement,
+        actor=user,
+        data={"evaluation": evaluation.pk, "arenas": chosen, "reported_on": evaluation.reported_on},
+        message=", ".join(str(Arena(a).label) for a in chosen),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def agreement_set_advice_limit(*, user: Any, agreement: Agreement, hours: Decimal | str | None) -> Agreement:
+    """Set the advice hours per customer and year the agreement allows (J13); None removes the limit."""
+    _require(user, Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    limit: Decimal | None = None
+    if hours is not None and str(hours).strip() != "":
+        try:
+            limit = Decimal(str(hours))
+        except (InvalidOperation, ValueError) as exc:
+            raise ValidationError({"advice_hours_limit": _("The limit is a number of hours.")}) from exc
+        if not limit.is_finite():
+            raise ValidationError({"advice_hours_limit": _("The limit is a number of hours.")})
+        if limit < 0:
+            raise ValidationError({"advice_hours_limit": _("An advice limit cannot be below zero hours.")})
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    before = agreement.advice_hours_limit
+    agreement.advice_hours_limit = limit
+    agreement.full_clean()
+    agreement.save(update_fields=["advice_hours_limit", "updated_at"])
+    record_event(
+        kind=EventKind.AGREEMENT_UPDATED,
+        subject=agreement,
+        actor=user,
+        data={"advice_hours_limit": limit, "before": before},
+        message=_("Advice limit: %(hours)s h per customer and year")
+        % {"hours": limit if limit is not None else "—"},
+    )
+    return agreement

@@ -15,7 +15,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from medtek.agreements import selectors, services
-from medtek.agreements.forms import DayForm, IndexFigureForm, RoundingForm, TerminateForm
+from medtek.agreements.choices import AgreementKind
+from medtek.agreements.forms import (
+    AcknowledgeForm,
+    AdviceLimitForm,
+    ChangeNoticeForm,
+    ContactForm,
+    DayForm,
+    EvaluationActionForm,
+    EvaluationForm,
+    EvaluationReportForm,
+    EvaluationStartForm,
+    IndexFigureForm,
+    MonitoringForm,
+    RoundingForm,
+    TerminateForm,
+)
+from medtek.organizations.choices import OrganisationKind
+from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
@@ -80,7 +97,78 @@ def _detail_context(request: HttpRequest, agreement: Any, day: dt.date, form: An
         "form": form or (TerminateForm(initial={"given_on": timezone.localdate()}) if can_manage else None),
         "rate": rate,
         "rate_error": rate_error,
+        **_relationship_context(request, agreement),
     }
+
+
+def _parties(agreement: Any) -> list[tuple[int, str]]:
+    return [(agreement.provider_id, agreement.provider.name)] + [
+        (p.customer_id, p.customer.name) for p in agreement.parties.all()
+    ]
+
+
+def _notice_form(agreement: Any, me: Any, data: Any = None) -> ChangeNoticeForm:
+    if me is not None and me.pk == agreement.provider_id:
+        recipients = [(p.customer_id, p.customer.name) for p in agreement.parties.all()]
+    else:
+        recipients = [(agreement.provider_id, agreement.provider.name)]
+    return ChangeNoticeForm(data, recipients=recipients, initial={"to_party": recipients[0][0]})
+
+
+def _monitoring_form(data: Any = None, initial: Any = None) -> MonitoringForm:
+    suppliers = list(
+        Organisation.objects.filter(kind=OrganisationKind.SUPPLIER).order_by("name").values_list("pk", "name")
+    )
+    return MonitoringForm(data, suppliers=suppliers, initial=initial)
+
+
+def _relationship_context(
+    request: HttpRequest,
+    agreement: Any,
+    *,
+    contact_form: Any = None,
+    notice_form: Any = None,
+    monitoring_form: Any = None,
+) -> dict[str, Any]:
+    me = selectors.acting_party(user=request.user, agreement=agreement)
+    is_mt = me is not None and me.pk == agreement.provider_id
+    own = _parties(agreement) if is_mt else [(me.pk, me.name)] if me is not None else []
+    monitoring = agreement.kind == AgreementKind.MONITORING
+    device_ids = selectors.monitored_device_ids(agreement=agreement) if monitoring else []
+    return {
+        "me": me,
+        "contacts": selectors.agreement_contacts(agreement),
+        "contact_form": contact_form or (ContactForm(parties=own) if own else None),
+        "notices": selectors.change_notices(user=request.user, agreement=agreement),
+        "notice_form": notice_form or (_notice_form(agreement, me) if me is not None else None),
+        "ack_form": AcknowledgeForm(),
+        "evaluations": selectors.evaluation_list(user=request.user, agreement=agreement),
+        "evaluation_start_form": EvaluationStartForm(initial={"year": timezone.localdate().year})
+        if is_mt
+        else None,
+        "advice_form": AdviceLimitForm(initial={"advice_hours_limit": agreement.advice_hours_limit})
+        if is_mt
+        else None,
+        "monitoring": monitoring,
+        "monitored_device_ids": device_ids,
+        "monitoring_form": monitoring_form
+        or (
+            _monitoring_form(
+                initial={
+                    "supplier": agreement.external_supplier_id,
+                    "device_ids": ", ".join(map(str, device_ids)),
+                }
+            )
+            if monitoring and is_mt
+            else None
+        ),
+    }
+
+
+def _detail_again(request: HttpRequest, agreement: Any, **forms: Any) -> HttpResponse:
+    context = _detail_context(request, agreement, timezone.localdate())
+    context.update(_relationship_context(request, agreement, **forms))
+    return render(request, "agreements/agreement_detail.html", context, status=422)
 
 
 @login_required
@@ -209,3 +297,234 @@ def rate_schedule_rounding(request: HttpRequest, rate_schedule_id: int) -> HttpR
         _schedule_context(request, schedule, rounding_form=form),
         status=422,
     )
+
+
+@login_required
+def agreement_contact_add(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ContactForm(request.POST, parties=_parties(agreement))
+    if form.is_valid():
+        try:
+            services.agreement_contact_add(user=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
+    return _detail_again(request, agreement, contact_form=form)
+
+
+@login_required
+def change_notice_record(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    me = selectors.acting_party(user=request.user, agreement=agreement)
+    form = _notice_form(agreement, me, request.POST)
+    if form.is_valid():
+        try:
+            services.change_notice_record(user=request.user, agreement=agreement, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Notice recorded; the other party is asked to acknowledge it."))
+            return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
+    return _detail_again(request, agreement, notice_form=form)
+
+
+@login_required
+def change_notice_acknowledge(request: HttpRequest, agreement_id: int, notice_id: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
+    notice = selectors.change_notice_get(user=request.user, agreement=agreement, pk=notice_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_notice_acknowledge(user=request.user, notice=notice, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Notice acknowledged."))
+    return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
+
+
+@login_required
+def monitoring_set(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = _monitoring_form(request.POST)
+    if form.is_valid():
+        try:
+            services.monitoring_coverage_set(
+                user=request.user,
+                agreement=agreement,
+                supplier=form.cleaned_data["supplier"],
+                device_ids=form.cleaned_data["device_ids"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The covered devices are saved."))
+            return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
+    return _detail_again(request, agreement, monitoring_form=form)
+
+
+@login_required
+@require_GET
+def device_monitoring(request: HttpRequest, device_id: int) -> HttpResponse:
+    """The separate agreements (J15) that cover a device: the device page links here."""
+    rows = selectors.monitoring_agreements_for_device(user=request.user, device_id=device_id)
+    return render(request, "agreements/device_monitoring.html", {"rows": rows, "device_id": device_id})
+
+
+@login_required
+def evaluation_start(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = EvaluationStartForm(request.POST)
+    if form.is_valid():
+        try:
+            evaluation = services.evaluation_start(
+                user=request.user, agreement=agreement, year=form.cleaned_data["year"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Evaluation started."))
+            return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
+    return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
+
+
+def _evaluation_context(request: HttpRequest, evaluation: Any, **forms: Any) -> dict[str, Any]:
+    agreement = evaluation.agreement
+    me = selectors.acting_party(user=request.user, agreement=agreement)
+    is_mt = me is not None and me.pk == agreement.provider_id
+    initial = {
+        "mt_assessment": evaluation.mt_assessment,
+        "customer_assessment": evaluation.customer_assessment,
+        "conclusions": evaluation.conclusions,
+    }
+    edit = forms.get("form") or EvaluationForm(initial=initial)
+    if me is not None:
+        edit.fields["customer_assessment" if is_mt else "mt_assessment"].disabled = True
+    return {
+        "evaluation": evaluation,
+        "agreement": agreement,
+        "me": me,
+        "is_mt": is_mt,
+        "form": edit if me is not None else None,
+        "action_form": forms.get("action_form") or EvaluationActionForm(parties=_parties(agreement)),
+        "report_form": forms.get("report_form") or (EvaluationReportForm() if is_mt else None),
+    }
+
+
+def _evaluation_again(request: HttpRequest, evaluation: Any, **forms: Any) -> HttpResponse:
+    return render(
+        request,
+        "agreements/evaluation_detail.html",
+        _evaluation_context(request, evaluation, **forms),
+        status=422,
+    )
+
+
+@login_required
+def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
+    if request.method == "POST":
+        form = EvaluationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.evaluation_update(user=request.user, evaluation=evaluation, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Evaluation saved."))
+                return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
+        return _evaluation_again(request, evaluation, form=form)
+    return render(request, "agreements/evaluation_detail.html", _evaluation_context(request, evaluation))
+
+
+@login_required
+def evaluation_action_add(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = EvaluationActionForm(request.POST, parties=_parties(evaluation.agreement))
+    if form.is_valid():
+        try:
+            services.evaluation_action_add(user=request.user, evaluation=evaluation, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Action added."))
+            return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
+    return _evaluation_again(request, evaluation, action_form=form)
+
+
+@login_required
+def evaluation_action_done(request: HttpRequest, evaluation_id: int, action_id: int) -> HttpResponse:
+    evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
+    action = selectors.evaluation_action_get(user=request.user, evaluation=evaluation, pk=action_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.evaluation_action_done(user=request.user, action=action)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("Action marked done."))
+    return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
+
+
+@login_required
+def evaluation_report(request: HttpRequest, evaluation_id: int) -> HttpResponse:
+    evaluation = selectors.evaluation_get(
+        user=request.user, pk=evaluation_id, capability=Cap.AGREEMENT_MANAGE
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = EvaluationReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_report(user=request.user, evaluation=evaluation, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The report is recorded as sent to the arenas."))
+            return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
+    return _evaluation_again(request, evaluation, report_form=form)
+
+
+@login_required
+def agreement_advice_limit(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = AdviceLimitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agreement_set_advice_limit(
+                user=request.user, agreement=agreement, hours=form.cleaned_data["advice_hours_limit"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Advice limit saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("agreements:agreement_detail", agreement_id=agreement.pk)

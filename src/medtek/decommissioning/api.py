@@ -143,6 +143,7 @@ class DecisionIn(InputSchema):
     reuse_owner_id: int | None = None
     reuse_location_id: int | None = None
     note: str = ""
+    not_donated_reason: str = Field("", max_length=2000, description="why an item that may be donated is not")
 
 
 class StepIn(InputSchema):
@@ -354,6 +355,7 @@ def item_decide(request: HttpRequest, item_id: int, payload: DecisionIn) -> Any:
         reuse_owner=data["reuse_owner_id"],
         reuse_location=data["reuse_location_id"],
         note=data["note"],
+        not_donated_reason=data["not_donated_reason"],
     )
     return _item(request, item_id)
 

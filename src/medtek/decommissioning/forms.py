@@ -104,6 +104,13 @@ def _yes_no(value: str) -> bool | None:
 
 class DecisionForm(forms.Form):
     disposition = forms.ChoiceField(choices=Disposition.choices, label=_("Decision"))
+    not_donated_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Reason it is not donated"),
+        help_text=_("Required to sell or destroy an item that could be donated"),
+    )
     recipient = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         required=False,

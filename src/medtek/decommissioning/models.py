@@ -167,6 +167,8 @@ class SurplusItem(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    # Donation first (H7): why an item the aid rules would allow to donate is sold or destroyed instead.
+    not_donated_reason = models.TextField(_("reason it is not donated"), blank=True)
     recipient = models.ForeignKey(
         Organisation,
         null=True,

@@ -354,3 +354,21 @@ def goes_to_assistive_centre(*, assistive_flags: Iterable[bool]) -> bool:
     """
     flags = list(assistive_flags)
     return bool(flags) and all(flags)
+
+
+DONATION_FIRST = gettext_noop(
+    "Surplus that is not to be destroyed or sold is mainly donated to aid organisations the region has an "
+    "agreement with"
+)
+
+
+def not_donated_refusal(*, disposition: str, donatable: bool, reason: str) -> Refusal | None:
+    """Donation first (H7): selling or destroying an item the aid rules would allow to donate needs the
+    reason it is not donated."""
+    if disposition not in {Disposition.SELL, Disposition.DESTROY} or not donatable or reason.strip():
+        return None
+    return Refusal(
+        "not_donated_reason",
+        _("This item may be donated (%(routine)s: %(rule)s): give the reason it is not donated.")
+        % {"routine": _(ROUTINE), "rule": _(DONATION_FIRST)},
+    )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from medtek.core.models import Event
 from medtek.core.pagination import Page, keyset_page
@@ -274,9 +275,26 @@ def donation_report(*, user: Any, date_from: dt.date, date_to: dt.date) -> dict[
         row["items"] += 1
         row["value"] += value
         total_value += value
+    # Donation first (H7): items the aid rules allowed to donate that were sold or destroyed, and why.
+    not_donated = [
+        {
+            "item": i.label,
+            "case": i.case_id,
+            "decision": i.get_disposition_display(),
+            "decided_on": timezone.localtime(i.decided_at).date() if i.decided_at else None,
+            "reason": i.not_donated_reason,
+        }
+        for i in SurplusItem.objects.visible_to(user)
+        .exclude(not_donated_reason="")
+        .filter(decided_at__date__gte=date_from, decided_at__date__lte=date_to)
+        .select_related("device_model", "device")
+        .order_by("decided_at", "pk")
+    ]
     return {
         "date_from": date_from,
         "date_to": date_to,
+        "not_donated_count": len(not_donated),
+        "not_donated": not_donated,
         "count": len(items),
         "units": sum(i.quantity for i in items),
         "estimated_value": total_value,

@@ -403,6 +403,23 @@ def active_aid_agreement(
     return None
 
 
+def _donatable(item: SurplusItem, day: dt.date) -> bool:
+    """Whether the aid rules would allow donating the item on `day`: the region has an aid agreement in
+    force and a sterile item has enough shelf life left."""
+    region_ids = [o.pk for o in ancestors(item.case.organisation)]
+    if not any(a.active_on(day) for a in AidAgreement.objects.filter(region_id__in=region_ids)):
+        return False
+    return (
+        rules.sterile_aid_refusal(
+            is_sterile=item.is_sterile,
+            expiry_date=item.expiry_date,
+            shipment_date=day,
+            min_months=sterile_min_months(),
+        )
+        is None
+    )
+
+
 @transaction.atomic
 def surplus_item_decide(
     *,
@@ -422,8 +439,12 @@ def surplus_item_decide(
     reuse_owner: Organisation | int | None = None,
     reuse_location: Location | int | None = None,
     note: str = "",
+    not_donated_reason: str = "",
 ) -> SurplusItem:
-    """MT's decision for one item: reuse, donate, sell, trade in or destroy, under the routine's rules."""
+    """MT's decision for one item: reuse, donate, sell, trade in or destroy, under the routine's rules.
+
+    Selling or destroying an item the aid rules would allow to donate needs `not_donated_reason` (H7).
+    """
     obj = _lock_item(user, item, Cap.SURPLUS_DECIDE)
     _require_department(user, obj.case)
     if obj.disposition:
@@ -452,7 +473,6 @@ def surplus_item_decide(
     if selling_costs is not None and selling_costs < 0:
         raise ValidationError({"selling_costs": _("The costs of selling cannot be negative.")})
     data: dict[str, Any] = {"disposition": disposition}
-
     if disposition == Disposition.DONATE:
         agreement = None
         if aid_agreement is not None:
@@ -546,6 +566,16 @@ def surplus_item_decide(
                 )
         obj.reuse_owner = new_owner
         data.update(reuse_owner=new_owner.pk if new_owner else None)
+
+    # Donation first (H7), after the decision's own rules so their refusals come first.
+    not_donated = rules.not_donated_refusal(
+        disposition=disposition, donatable=_donatable(obj, day), reason=not_donated_reason or ""
+    )
+    if not_donated:
+        _raise([not_donated])
+    if disposition in {Disposition.SELL, Disposition.DESTROY} and (not_donated_reason or "").strip():
+        obj.not_donated_reason = not_donated_reason.strip()
+        data.update(not_donated_reason=obj.not_donated_reason)
 
     obj.disposition = disposition
     obj.decided_by = user

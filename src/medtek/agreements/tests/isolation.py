@@ -1,5 +1,6 @@
 """Foreign agreements and rate schedules for the generated isolation tests."""
 
+import datetime as dt
 from typing import Any
 
 from medtek.agreements.tests.factories import AgreementFactory, RateScheduleFactory
@@ -20,9 +21,71 @@ def _rate_schedule(world: Any, org: Any) -> int:
     return schedule.pk
 
 
-FOREIGN = {"agreement_id": _agreement, "rate_schedule_id": _rate_schedule}
+def _notice(world: Any, org: Any) -> int:
+    from medtek.agreements.models import ChangeNotice
+
+    agreement = AgreementFactory(provider=_provider(world, org), customers=[org])
+    return ChangeNotice.objects.create(
+        agreement=agreement,
+        from_party=org,
+        to_party=agreement.provider,
+        kind="closed_unit",
+        description="x",
+        recorded_by=world.admin,
+    ).pk
+
+
+def _evaluation(world: Any, org: Any) -> int:
+    from medtek.agreements.models import Evaluation
+
+    agreement = AgreementFactory(provider=_provider(world, org), customers=[org])
+    return Evaluation.objects.create(
+        agreement=agreement,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+        started_by=world.admin,
+        conclusions="x",
+    ).pk
+
+
+def _action(world: Any, org: Any) -> int:
+    from medtek.agreements.models import Evaluation, EvaluationAction
+
+    evaluation = Evaluation.objects.get(pk=_evaluation(world, org))
+    return EvaluationAction.objects.create(
+        evaluation=evaluation, description="x", owner_party=org, owner_name="x", due_on=dt.date(2026, 6, 1)
+    ).pk
+
+
+FOREIGN = {
+    "agreement_id": _agreement,
+    "rate_schedule_id": _rate_schedule,
+    "notice_id": _notice,
+    "evaluation_id": _evaluation,
+    "action_id": _action,
+}
 
 BODIES = {
+    "POST /api/v1/agreements/{agreement_id}/advice-limit": {"advice_hours_limit": "10"},
+    "POST /api/v1/agreements/{agreement_id}/evaluations": {"year": 2026},
+    "PATCH /api/v1/agreements/evaluations/{evaluation_id}": {"conclusions": "x"},
+    "POST /api/v1/agreements/evaluations/{evaluation_id}/actions": {
+        "description": "x",
+        "owner_party_id": 1,
+        "owner_name": "x",
+        "due_on": "2026-06-01",
+    },
+    "POST /api/v1/agreements/evaluations/{evaluation_id}/actions/{action_id}/done": {},
+    "POST /api/v1/agreements/evaluations/{evaluation_id}/report": {"arenas": ["local", "county"]},
+    "POST /api/v1/agreements/{agreement_id}/contacts": {
+        "organisation_id": 1,
+        "role": "mas",
+        "name": "x",
+        "email": "x@example.se",
+    },
+    "POST /api/v1/agreements/{agreement_id}/change-notices": {"kind": "closed_unit", "description": "x"},
+    "POST /api/v1/agreements/{agreement_id}/change-notices/{notice_id}/acknowledge": {"response": "x"},
+    "PUT /api/v1/agreements/{agreement_id}/monitoring": {"external_supplier_id": 1, "device_ids": [1]},
     "POST /api/v1/agreements/{agreement_id}/terminate": {
         "given_on": "2026-06-01",
         "decision_reference": "x",

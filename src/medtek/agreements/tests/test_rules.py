@@ -93,3 +93,15 @@ def test_notice_dated_in_the_future_is_refused_with_the_reason():
 def test_notice_given_today_or_earlier_may_be_recorded():
     assert rules.notice_date_refusal(D(2026, 12, 1), valid_from=D(2026, 1, 1), today=D(2026, 12, 1)) is None
     assert rules.notice_date_refusal(D(2026, 11, 30), valid_from=D(2026, 1, 1), today=D(2026, 12, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("used", "level"),
+    [("0", "ok"), ("31.99", "ok"), ("32", "warn"), ("40", "warn"), ("40.25", "over")],
+)
+def test_advice_hours_warn_from_80_percent_and_are_marked_beyond_the_limit(used, level):
+    assert rules.advice_level(Decimal(used), Decimal("40")) == level
+
+
+def test_without_an_advice_limit_there_is_no_level():
+    assert rules.advice_level(Decimal("500"), None) == "none"

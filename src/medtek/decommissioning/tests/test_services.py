@@ -232,6 +232,7 @@ def test_a_sale_above_cost_to_a_reseller_is_allowed(hall):
         selling_costs=Decimal("500"),
         buyer_is_end_customer=False,
         distributor_responsibility=False,
+        not_donated_reason="Sold to a reseller for more than it costs",
     )
     assert item.state == "decided"
 
@@ -270,7 +271,11 @@ def test_deciding_twice_on_the_same_item_is_refused(hall):
     case = _case(hall, hall["device"]("Enterprise 9000"))
     item = case.items.get()
     services.surplus_item_decide(
-        user=hall["users"]["mth"], item=item, disposition="destroy", waste_category="metal"
+        user=hall["users"]["mth"],
+        item=item,
+        disposition="destroy",
+        waste_category="metal",
+        not_donated_reason="x",
     )
     before = Event.objects.count()
     with pytest.raises(ValidationError) as exc:
@@ -298,7 +303,9 @@ def test_handing_over_with_patient_data_not_wiped_is_refused_and_the_device_stay
     case = _case(hall, ultrasound)
     item = case.items.get()
     mth = hall["users"]["mth"]
-    services.surplus_item_decide(user=mth, item=item, disposition="destroy", waste_category="electronic")
+    services.surplus_item_decide(
+        user=mth, item=item, disposition="destroy", waste_category="electronic", not_donated_reason="x"
+    )
     for step in ("inventory_listing", "deregistration", "responsibility_clarified"):
         services.surplus_item_record_step(user=mth, item=item, step=step)
     with pytest.raises(ValidationError) as exc:
@@ -325,7 +332,9 @@ def test_an_x_ray_unit_cannot_leave_without_the_radiation_protection_step(hall):
     case = _case(hall, xray)
     item = case.items.get()
     mth = hall["users"]["mth"]
-    services.surplus_item_decide(user=mth, item=item, disposition="destroy", waste_category="radioactive")
+    services.surplus_item_decide(
+        user=mth, item=item, disposition="destroy", waste_category="radioactive", not_donated_reason="x"
+    )
     for step in ("inventory_listing", "deregistration", "responsibility_clarified"):
         services.surplus_item_record_step(user=mth, item=item, step=step)
     services.surplus_item_record_step(user=mth, item=item, step="patient_data_wiped", method="Disk destroyed")
@@ -349,7 +358,11 @@ def test_a_shipment_refuses_items_not_decided_as_donations(hall):
     case = _case(hall, hall["device"]("Enterprise 9000"))
     item = case.items.get()
     services.surplus_item_decide(
-        user=hall["users"]["mth"], item=item, disposition="destroy", waste_category="metal"
+        user=hall["users"]["mth"],
+        item=item,
+        disposition="destroy",
+        waste_category="metal",
+        not_donated_reason="x",
     )
     agreement = hall["aid_agreements"]["RS130364"]
     with pytest.raises(ValidationError) as exc:

@@ -1,0 +1,88 @@
+"""The joint evaluation of the agreement in a real browser, on the demo data: Berg tells MT that a care
+unit closes and MT acknowledges it; mt-admin starts the 2026 evaluation of RJH-MT-2026, writes a
+conclusion, agrees an action with an owner and a date, records the report to both arenas, marks the
+action done and downloads the report PDF."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def _open_agreement(page: Any, reference: str) -> None:
+    page.goto("/agreements/")
+    page.locator("a", has_text=reference).first.click()
+    page.wait_for_load_state()
+
+
+def test_berg_gives_notice_of_a_closing_unit_and_mt_acknowledges_it(
+    page: Any, browser: Any, live_server_url: str, login: Any
+) -> None:
+    berg_context = browser.new_context(base_url=live_server_url)
+    try:
+        berg = berg_context.new_page()
+        login(berg, "berg")
+        _open_agreement(berg, "RJH-MT-2026")
+        berg.click("#change-notices summary")
+        berg.select_option("#change-notices select[name=kind]", value="closed_unit")
+        berg.fill("#change-notices textarea[name=description]", "Korttidsboendet Björkbacken stänger i höst.")
+        with berg.expect_navigation():
+            berg.click("#change-notices form button[type=submit]")
+        row = berg.locator("#change-notices tr", has_text="Björkbacken")
+        assert "Väntar på kvittens" in row.inner_text()
+    finally:
+        berg_context.close()
+
+    login(page, "mt-admin")
+    _open_agreement(page, "RJH-MT-2026")
+    row = page.locator("#change-notices tr", has_text="Björkbacken")
+    row.locator("input[name=response]").fill("Vi hämtar utrustningen.")
+    with page.expect_navigation():
+        row.locator("button", has_text="Kvittera").click()
+    assert "Kvitterad" in page.locator("#change-notices tr", has_text="Björkbacken").inner_text()
+
+
+def test_mt_admin_walks_the_2026_evaluation_to_the_report(
+    page: Any, live_server_url: str, login: Any
+) -> None:
+    login(page, "mt-admin")
+    _open_agreement(page, "RJH-MT-2026")
+    page.fill("#evaluations input[name=year]", "2026")
+    with page.expect_navigation():
+        page.click("#start-evaluation")
+    assert re.search(r"/agreements/evaluations/\d+/$", page.url)
+    assert "Uppföljning och utvärdering 2026" in page.locator("h1").inner_text()
+
+    page.fill(
+        "textarea[name=conclusions]", "FU i tid har ökat; rådgivningen ryms i den begränsade omfattningen."
+    )
+    page.fill("textarea[name=mt_assessment]", "Stödet fungerar väl.")
+    with page.expect_navigation():
+        page.click("#save-evaluation")
+    assert "Utvärderingen är sparad." in page.content()
+
+    page.click("#actions summary")
+    page.fill("#actions textarea[name=description]", "Gemensam genomgång av inventarielistan")
+    page.select_option("#actions select[name=owner_party]", label="Östersunds kommun")
+    page.fill("#actions input[name=owner_name]", "MAS Östersund")
+    page.fill("#actions input[name=due_on]", "2027-03-31")
+    with page.expect_navigation():
+        page.click("#add-action")
+    row = page.locator("#actions tbody tr", has_text="inventarielistan")
+    assert "MAS Östersund, Östersunds kommun" in row.inner_text()
+    assert "2027-03-31" in row.inner_text()
+
+    with page.expect_navigation():
+        page.click("button:has-text('Registrera som avrapporterad')")
+    reported = page.locator("#reported-to").inner_text()
+    assert "Lokal samverkansarena" in reported and "Länsövergripande tjänstepersonsarena" in reported
+
+    with page.expect_navigation():
+        page.locator("#actions tbody tr", has_text="inventarielistan").locator("button").click()
+    assert "Markera klar" not in page.locator("#actions tbody tr", has_text="inventarielistan").inner_text()
+
+    with page.expect_download() as download:
+        page.click("#evaluation-pdf")
+    path = download.value.path()
+    with open(path, "rb") as f:
+        assert f.read(4) == b"%PDF"
