@@ -28,6 +28,7 @@ for app, prefix in [
     ("agreements", "/agreements/"),
     ("billing", "/billing/"),
     ("decommissioning", "/decommissioning/"),
+    ("notifications", "/notifications/"),
     ("reports", "/reports/"),
 ]:
     try:

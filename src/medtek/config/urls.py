@@ -19,4 +19,5 @@ urlpatterns = [
     path("agreements/", include("medtek.agreements.urls")),
     path("billing/", include("medtek.billing.urls")),
     path("decommissioning/", include("medtek.decommissioning.urls")),
+    path("notifications/", include("medtek.notifications.urls")),
 ]

@@ -1,0 +1,137 @@
+"""What is sent, to whom: each kind from its cause, on the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from medtek.agreements.models import Agreement
+from medtek.inventory.models import Device
+from medtek.maintenance import services as work
+from medtek.notifications import checks
+from medtek.notifications.choices import Kind, Mode, State
+from medtek.notifications.models import Notification
+from medtek.notifications.services import preferences_set
+
+pytestmark = pytest.mark.django_db
+
+
+def report(demo, title="Pump alarms"):
+    berg = demo["users"]["berg"]
+    device = Device.objects.visible_to(berg, "work.report").order_by("pk").first()
+    return work.work_order_report(user=berg, kind="cm", title=title, device=device)
+
+
+def of(user, kind, obj=None):
+    qs = Notification.objects.filter(recipient=user, kind=kind)
+    return list(qs.filter(object_id=obj.pk) if obj is not None else qs)
+
+
+def test_the_reporter_is_told_the_fault_was_received(demo):
+    wo = report(demo)
+    (n,) = of(demo["users"]["berg"], Kind.FAULT_RECEIVED, wo)
+    assert n.subject == f"Mottaget: {wo.number} Pump alarms"
+    assert n.url == f"http://127.0.0.1:8000/maintenance/{wo.pk}/"
+    assert n.state == State.PENDING
+
+
+def test_p1_assigned_reaches_the_technician_at_once_and_the_reporter_gets_the_targets(demo):
+    wo = report(demo)
+    admin, tech = demo["users"]["mt-admin"], demo["users"]["mt-tech"]
+    wo = work.work_order_triage(user=admin, work_order=wo, priority="P1", assigned_to=tech)
+    (n,) = of(tech, Kind.WO_ASSIGNED_URGENT, wo)
+    assert n.state == State.PENDING and n.mode == Mode.EMAIL
+    assert n.subject.startswith("Tilldelad dig (P1): ")
+    (p,) = of(demo["users"]["berg"], Kind.FAULT_PRIORITISED, wo)
+    assert "Svar senast" in p.body_text
+
+
+def test_assigning_again_does_not_notify_twice(demo):
+    wo = report(demo)
+    admin, tech = demo["users"]["mt-admin"], demo["users"]["mt-tech"]
+    work.work_order_triage(user=admin, work_order=wo, priority="P1", assigned_to=tech)
+    work.work_order_assign(user=admin, work_order=wo, assigned_to=tech)
+    assert len(of(tech, Kind.WO_ASSIGNED_URGENT, wo)) == 1
+
+
+def test_a_p3_assignment_waits_for_the_daily_digest(demo):
+    wo = report(demo)
+    admin, tech = demo["users"]["mt-admin"], demo["users"]["mt-tech"]
+    work.work_order_triage(user=admin, work_order=wo, priority="P3", assigned_to=tech)
+    (n,) = of(tech, Kind.WO_ASSIGNED, wo)
+    assert n.state == State.IN_DIGEST
+    from medtek.notifications.services import digest_build
+
+    assert digest_build(force=True) >= 1
+    n.refresh_from_db()
+    assert n.state == State.DIGESTED
+    assert n.digest is not None and n.digest.state == State.PENDING
+
+
+def test_a_user_who_chose_the_app_only_gets_no_mail(demo):
+    berg = demo["users"]["berg"]
+    preferences_set(user=berg, modes={Kind.FAULT_RECEIVED: Mode.APP})
+    wo = report(demo)
+    (n,) = of(berg, Kind.FAULT_RECEIVED, wo)
+    assert n.state == State.APP_ONLY
+
+
+def test_english_users_get_english_mail(demo):
+    berg = demo["users"]["berg"]
+    preferences_set(user=berg, modes={}, language="en")
+    wo = report(demo)
+    (n,) = of(berg, Kind.FAULT_RECEIVED, wo)
+    assert n.subject == f"Received: {wo.number} Pump alarms"
+
+
+def test_a_notification_rolls_back_with_its_event(demo):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        report(demo, title="Rolled back")
+        raise RuntimeError
+    assert not Notification.objects.filter(subject__contains="Rolled back").exists()
+
+
+def test_one_query_finds_at_risk_and_breached_targets(demo, django_assert_num_queries):
+    admin = demo["users"]["mt-admin"]
+    wo = work.work_order_triage(user=admin, work_order=report(demo), priority="P1")
+    reported = wo.reported_at
+    at_75 = reported + (wo.response_due_at - reported) * 0.8
+    with django_assert_num_queries(1):
+        rows = checks.sla_targets_at_risk(at_75)
+    assert [(r["number"], r["target"], r["breached"]) for r in rows] == [(wo.number, "response", False)]
+    later = wo.resolution_due_at + dt.timedelta(minutes=1)
+    rows = checks.sla_targets_at_risk(later)
+    assert {(r["target"], r["breached"]) for r in rows if r["pk"] == wo.pk} == {
+        ("response", True),
+        ("resolution", True),
+    }
+
+
+def test_mt_admin_is_told_of_a_breach_once(demo):
+    admin = demo["users"]["mt-admin"]
+    wo = work.work_order_triage(user=admin, work_order=report(demo), priority="P1")
+    later = wo.resolution_due_at + dt.timedelta(minutes=1)
+    checks.check_sla(now=later)
+    checks.check_sla(now=later)
+    subjects = [n.subject for n in of(admin, Kind.SLA_BREACHED) if n.object_id == wo.pk]
+    assert sorted(subjects) == sorted(
+        [
+            f"Överskridet mål för åtgärd: {wo.number} Pump alarms",
+            f"Överskridet mål för lösning: {wo.number} Pump alarms",
+        ]
+    )
+
+
+def test_both_parties_are_reminded_of_the_notice_deadline_30_days_ahead(demo):
+    agreement = Agreement.objects.get(reference="RJH-MT-2026")
+    deadline = agreement.notice_deadline_on(timezone.localdate())
+    today = deadline - dt.timedelta(days=30)
+    assert checks.check_notice_deadlines(today=today) > 0
+    assert checks.check_notice_deadlines(today=today) == 0
+    for username in ("mt-admin", "berg"):
+        (n,) = of(demo["users"][username], Kind.NOTICE_DEADLINE, agreement)
+        assert n.subject == f"Uppsägningsfrist {deadline.isoformat()}: {agreement.title}"
+    assert of(demo["users"]["mt-tech"], Kind.NOTICE_DEADLINE) == []
