@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -25,17 +26,23 @@ def unread_count(*, user: Any) -> int:
     return notification_list(user=user).filter(read_at__isnull=True).count()
 
 
-def _require_admin(user: Any) -> None:
-    # Delivery failures and the mail outbox name every user: MT admin only.
-    if not scope_for(user).can(Cap.CONFIG_MANAGE):
+def _reached_users(user: Any) -> QuerySet[Any]:
+    """Users with a membership in an organisation the MT admin manages (403 for anyone else)."""
+    scope = scope_for(user)
+    if not scope.can(Cap.CONFIG_MANAGE):
         raise PermissionDenied
+    users = get_user_model().objects.all()
+    if scope.is_superuser:
+        return users
+    return users.filter(memberships__organisation_id__in=sorted(scope.org_ids(Cap.CONFIG_MANAGE)))
 
 
 def failure_list(*, user: Any) -> QuerySet[Notification]:
     """Notifications not delivered, or still being retried after a failure, for MT admin."""
-    _require_admin(user)
+    reached = _reached_users(user).values("pk")
     return (
         Notification.objects.filter(Q(state=State.FAILED) | Q(state=State.PENDING, attempts__gt=0))
+        .filter(recipient_id__in=reached)
         .select_related("recipient")
         .order_by("-updated_at", "-id")
     )
@@ -43,8 +50,7 @@ def failure_list(*, user: Any) -> QuerySet[Notification]:
 
 def outbox_list(*, user: Any) -> QuerySet[OutboxMail]:
     """The mail the demo's backend stored instead of sending (Utkorg), for MT admin."""
-    _require_admin(user)
-    return OutboxMail.objects.all()
+    return OutboxMail.objects.filter(to__in=_reached_users(user).exclude(email="").values("email"))
 
 
 def preferences(*, user: Any) -> tuple[dict[str, str], str]:

@@ -38,7 +38,9 @@ def test_preferences_are_saved_per_kind(client, world):
 
 
 def test_mt_admin_sees_why_a_notification_was_not_delivered(client, world):
-    NotificationFactory(state=State.FAILED, last_error="The e-mail address 'berg' is not valid.")
+    NotificationFactory(
+        recipient=world.berg_contact, state=State.FAILED, last_error="The e-mail address 'berg' is not valid."
+    )
     client.force_login(world.admin)
     assert (
         "The e-mail address &#x27;berg&#x27; is not valid."
@@ -53,6 +55,8 @@ def test_others_may_not_see_failures_or_the_outbox(client, world):
 
 
 def test_the_demo_backend_stores_mail_for_the_outbox_page(client, world):
+    world.berg_contact.email = "berg@example.se"
+    world.berg_contact.save()
     message = EmailMultiAlternatives("Faktura 2026-0001", "Text", "medtek@example.se", ["berg@example.se"])
     message.attach_alternative("<p>Text</p>", "text/html")
     assert OutboxBackend().send_messages([message]) == 1
