@@ -138,7 +138,6 @@ def on_surplus_decided(event: Event) -> None:
         return
     case = item.case
     recipients = [case.registered_by, *customer_contacts([case.organisation_id])]
-    decision = item.get_disposition_display()
     notify(
         kind=Kind.SURPLUS_DECIDED,
         recipients=recipients,
@@ -148,6 +147,6 @@ def on_surplus_decided(event: Event) -> None:
         path=reverse("decommissioning:item_detail", args=[item.pk]),
         compose=lambda: (
             _("Decision on surplus: %(item)s") % {"item": str(item)},
-            [_("Decision: %(decision)s") % {"decision": decision}],
+            [_("Decision: %(decision)s") % {"decision": item.get_disposition_display()}],
         ),
     )

@@ -135,3 +135,33 @@ def test_both_parties_are_reminded_of_the_notice_deadline_30_days_ahead(demo):
         (n,) = of(demo["users"][username], Kind.NOTICE_DEADLINE, agreement)
         assert n.subject == f"Uppsägningsfrist {deadline.isoformat()}: {agreement.title}"
     assert of(demo["users"]["mt-tech"], Kind.NOTICE_DEADLINE) == []
+
+
+def test_an_issued_invoice_reaches_the_customer_and_finance_with_its_pdf(demo):
+    from medtek.billing import services as billing
+    from medtek.billing.models import Invoice
+
+    admin = demo["users"]["mt-admin"]
+    billing.fixed_run(user=admin, period="2025H2")
+    invoice = billing.invoice_issue(
+        user=admin, invoice=Invoice.objects.get(period="2025H2", customer__short_code="BERG")
+    )
+    for username in ("berg", "finance"):
+        (n,) = of(demo["users"][username], Kind.INVOICE_ISSUED, invoice)
+        assert n.subject == f"Faktura {invoice.number} utfärdad till Bergs kommun"
+        assert f"PDF: http://127.0.0.1:8000/billing/invoices/{invoice.pk}/invoice.pdf" in n.body_text
+    assert of(demo["users"]["ostersund"], Kind.INVOICE_ISSUED, invoice) == []
+
+
+def test_the_unit_that_registered_surplus_is_told_the_decision(demo):
+    from medtek.decommissioning import services as surplus
+
+    unit, mth = demo["users"]["halland-unit"], demo["users"]["mth"]
+    bed = Device.objects.filter(owner=demo["orgs"]["RH"], model__name="Enterprise 9000").order_by("pk").first()
+    case = surplus.surplus_case_register(user=unit, reason="no_longer_needed", devices=[bed.pk])
+    item = case.items.get()
+    surplus.surplus_item_decide(
+        user=mth, item=item, disposition="donate", recipient=demo["orgs"]["HUMAN-BRIDGE"]
+    )
+    (n,) = of(unit, Kind.SURPLUS_DECIDED, item)
+    assert n.body_text.splitlines()[2] == "Beslut: Skänk till bistånd"
