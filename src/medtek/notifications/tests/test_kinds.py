@@ -157,7 +157,8 @@ def test_the_unit_that_registered_surplus_is_told_the_decision(demo):
     from medtek.decommissioning import services as surplus
 
     unit, mth = demo["users"]["halland-unit"], demo["users"]["mth"]
-    bed = Device.objects.filter(owner=demo["orgs"]["RH"], model__name="Enterprise 9000").order_by("pk").first()
+    beds = Device.objects.filter(owner=demo["orgs"]["RH"], model__name="Enterprise 9000")
+    bed = beds.order_by("pk").first()
     case = surplus.surplus_case_register(user=unit, reason="no_longer_needed", devices=[bed.pk])
     item = case.items.get()
     surplus.surplus_item_decide(
@@ -165,3 +166,38 @@ def test_the_unit_that_registered_surplus_is_told_the_decision(demo):
     )
     (n,) = of(unit, Kind.SURPLUS_DECIDED, item)
     assert n.body_text.splitlines()[2] == "Beslut: Skänk till bistånd"
+
+
+def test_mt_admin_is_reminded_of_a_missing_vpi_figure_in_december_only(demo):
+    admin = demo["users"]["mt-admin"]
+    assert checks.check_index_figure(today=dt.date(2026, 11, 30)) == 0
+    assert checks.check_index_figure(today=dt.date(2026, 12, 1)) == 1
+    assert checks.check_index_figure(today=dt.date(2026, 12, 2)) == 0  # same week
+    (n,) = of(admin, Kind.INDEX_MISSING)
+    assert n.subject == "VPI för 2027 saknas: Timersättning MT"
+
+
+def test_overdue_pm_is_summed_per_customer_once_a_week(demo):
+    from medtek.maintenance.models import DevicePMState
+
+    admin = demo["users"]["mt-admin"]
+    today = timezone.localdate()
+    overdue = DevicePMState.objects.filter(next_due__lt=today, device__owner__short_code="BERG").count()
+    assert checks.check_pm_overdue(today=today) >= 1
+    assert checks.check_pm_overdue(today=today) == 0
+    (n,) = of(admin, Kind.PM_OVERDUE)
+    assert overdue > 0
+    assert f"Bergs kommun: {overdue} utrustningar" in n.body_text.splitlines()
+
+
+def test_no_digest_is_sent_in_the_quiet_hours(demo, settings):
+    from medtek.notifications.services import digest_build
+
+    settings.MEDTEK_NOTIFY_QUIET_HOURS = "22-7"
+    wo = report(demo)
+    admin, tech = demo["users"]["mt-admin"], demo["users"]["mt-tech"]
+    work.work_order_triage(user=admin, work_order=wo, priority="P3", assigned_to=tech)
+    night = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(23, 30)))
+    assert digest_build(now=night) == 0
+    (n,) = of(tech, Kind.WO_ASSIGNED, wo)
+    assert n.state == State.IN_DIGEST

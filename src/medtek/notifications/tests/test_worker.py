@@ -57,3 +57,14 @@ def test_the_delivery_job_is_a_command(capsys):
 
     call_command("notify", "deliver")
     assert "Sent 0, retrying 0, failed 0, withheld 0." in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_the_scheduled_jobs_run_the_same_commands(capsys):
+    from medtek.notifications import tasks
+
+    tasks.deliver.call_local()
+    tasks.check.call_local()
+    out = capsys.readouterr().out
+    assert "Sent 0, retrying 0, failed 0, withheld 0." in out
+    assert "sla: 0 new, notice: 0 new, index: 0 new" in out
