@@ -66,6 +66,18 @@ def email_problem(address: str) -> str | None:
     return None
 
 
+def billing_runs_due(today: dt.date) -> list[tuple[str, str]]:
+    """The billing runs (part, period) drafted on `today`: on the 1st the variable part of last month,
+    and on 1 January and 1 July also the fixed part of the half-year starting (billed in advance)."""
+    if today.day != 1:
+        return []
+    last_month = today - dt.timedelta(days=1)
+    runs = [("variable", f"{last_month:%Y-%m}")]
+    if today.month in (1, 7):
+        runs.append(("fixed", f"{today.year}H{1 if today.month == 1 else 2}"))
+    return runs
+
+
 def vpi_reminder_due(today: dt.date) -> bool:
     """MT admin is reminded of next year's VPI figure every day of December until it is entered."""
     return today.month == 12

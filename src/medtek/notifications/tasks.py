@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
+
+from medtek.notifications import rules
 
 _DIGEST_HOUR = str(settings.MEDTEK_NOTIFY_DIGEST_HOUR)
 
@@ -47,8 +48,5 @@ def plan_maintenance() -> None:
 @db_periodic_task(crontab(minute="0", hour="3", day="1"))
 def billing_runs() -> None:
     """On the 1st: the variable part of last month; on 1 January and 1 July the fixed half-year (drafts)."""
-    today = dt.date.today()
-    last_month = today.replace(day=1) - dt.timedelta(days=1)
-    call_command("bill", "variable", f"{last_month:%Y-%m}")
-    if today.month in (1, 7):
-        call_command("bill", "fixed", f"{today.year}H{1 if today.month == 1 else 2}")
+    for part, period in rules.billing_runs_due(timezone.localdate()):
+        call_command("bill", part, period)

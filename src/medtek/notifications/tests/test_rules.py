@@ -32,3 +32,10 @@ def test_an_address_without_a_domain_is_not_valid():
 def test_vpi_reminder_only_in_december():
     assert rules.vpi_reminder_due(dt.date(2026, 12, 1))
     assert not rules.vpi_reminder_due(dt.date(2026, 11, 30))
+
+
+def test_billing_runs_are_drafted_on_the_first_and_the_fixed_part_half_yearly():
+    assert rules.billing_runs_due(dt.date(2026, 3, 1)) == [("variable", "2026-02")]
+    assert rules.billing_runs_due(dt.date(2026, 7, 1)) == [("variable", "2026-06"), ("fixed", "2026H2")]
+    assert rules.billing_runs_due(dt.date(2027, 1, 1)) == [("variable", "2026-12"), ("fixed", "2027H1")]
+    assert rules.billing_runs_due(dt.date(2026, 7, 2)) == []
