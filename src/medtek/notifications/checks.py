@@ -118,7 +118,7 @@ def check_notice_deadlines(*, today: dt.date | None = None) -> int:
                         "days": (deadline - today).days,
                     },
                     _("Without notice it is extended to %(end)s.")
-                    % {"end": rules_end(agreement, deadline).isoformat()},
+                    % {"end": _end_without_notice(agreement, deadline).isoformat()},
                 ],
             )
 
@@ -134,7 +134,7 @@ def check_notice_deadlines(*, today: dt.date | None = None) -> int:
     return written
 
 
-def rules_end(agreement: Agreement, deadline: dt.date) -> dt.date:
+def _end_without_notice(agreement: Agreement, deadline: dt.date) -> dt.date:
     """Where the agreement ends if the deadline passes without notice."""
     return agreement.end_on(deadline + dt.timedelta(days=1))
 
