@@ -28,12 +28,16 @@ demo: install
 	@mkdir -p var
 	$(BIN)/medtek migrate --no-input
 	$(BIN)/medtek demo-data --if-empty
+	$(BIN)/medtek notify check
 	@echo
 	@echo "  medtek runs at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: demo): mt-admin, mt-tech, auditor, finance,"
 	@echo "    berg, bracke, harjedalen, krokom, ragunda, stromsund, are, ostersund,"
 	@echo "    mth, mth-tech, hmc, halland-unit  (who sees what: README, Demo logins)"
+	@echo "  Mail is not sent: MT admin reads it on the Utkorg page (/notifications/outbox/)."
 	@echo
+	export EMAIL_BACKEND=medtek.notifications.mail.OutboxBackend MEDTEK_BASE_URL=http://$(HOST):$(PORT); \
+	$(BIN)/medtek worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/medtek runserver $(HOST):$(PORT)
 
 lint: dev

@@ -298,3 +298,44 @@ def test_the_agreement_relationship_endpoints_and_pages_are_in_the_isolation_che
     ops = {(m, p if p.startswith("/api/v1") else f"/api/v1{p}") for m, p in api_operations()}
     assert set(AGREEMENT_RELATIONSHIP_API) <= ops
     assert set(AGREEMENT_RELATIONSHIP_PAGES) <= set(page_routes())
+
+
+# --- Notifications (added by the notifications app) ------------------------------------------------------
+# Its pages and API carry no object id: each user reads only their own notifications, and MT admin's
+# failure and outbox pages list only users of the organisations that admin manages.
+
+
+@pytest.mark.django_db
+def test_notifications_of_another_user_stay_hidden_and_unread(tenants: Any) -> None:
+    from medtek.notifications.models import Notification
+    from medtek.notifications.tests.factories import NotificationFactory
+
+    theirs = NotificationFactory(recipient=tenants.berg_contact, subject="Faktura till Berg")
+    client = Client()
+    client.force_login(tenants.admin)
+    assert "Faktura till Berg" not in client.get("/notifications/").content.decode()
+    assert client.get("/api/v1/notifications/").json()["items"] == []
+    client.post("/api/v1/notifications/read", {"ids": [theirs.pk]}, content_type="application/json")
+    client.post("/notifications/read/", {"id": [theirs.pk]})
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+
+@pytest.mark.django_db
+def test_failures_and_outbox_show_only_the_admins_own_users(tenants: Any) -> None:
+    from medtek.notifications.models import OutboxMail
+    from medtek.notifications.tests.factories import NotificationFactory
+    from medtek.organizations.choices import Role
+    from medtek.organizations.tests.factories import user_with_role
+
+    foreign_user = user_with_role(tenants.foreign, Role.CUSTOMER_CONTACT, email="foreign@example.se")
+    NotificationFactory(recipient=foreign_user, state="failed", last_error="Refused: foreign mailbox")
+    OutboxMail.objects.create(
+        to="foreign@example.se", from_email="m@example.se", subject="Foreign mail", body_text="x"
+    )
+    client = Client()
+    client.force_login(tenants.admin)
+    assert "Refused: foreign mailbox" not in client.get("/notifications/failures/").content.decode()
+    assert "Foreign mail" not in client.get("/notifications/outbox/").content.decode()
+    client.force_login(tenants.berg_contact)
+    assert client.get("/notifications/failures/").status_code == 403
+    assert client.get("/notifications/outbox/").status_code == 403

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -373,7 +373,7 @@ def monitoring_coverage_set(
 
     Every device must belong to a customer party of the agreement; otherwise nothing is written.
     """
-    _require(user, Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, agreement.provider_id)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.kind != AgreementKind.MONITORING:
         raise ValidationError(
@@ -598,7 +598,7 @@ def evaluation_start(
     period_end: dt.date | None = None,
 ) -> Evaluation:
     """Start the joint evaluation of a year (or a chosen period) of the agreement (J24); MT starts it."""
-    _require(user, Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, agreement.provider_id)
     if year is not None:
         period_start, period_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if period_start is None or period_end is None:
@@ -728,7 +728,7 @@ def evaluation_report(
     *, user: Any, evaluation: Evaluation, arenas: Iterable[str], reported_on: dt.date | None = None
 ) -> Evaluation:
     """Record that the evaluation's report went to the arenas (J25) and on which day."""
-    _require(user, Cap.AGREEMENT_MANAGE, evaluation.agreement.provider_id)
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, evaluation.agreement.provider_id)
     chosen = [a for a in Arena.values if a in set(arenas)]
     unknown = set(arenas) - set(Arena.values)
     if unknown or not chosen:
@@ -756,7 +756,7 @@ def evaluation_report(
 @transaction.atomic
 def agreement_set_advice_limit(*, user: Any, agreement: Agreement, hours: Decimal | str | None) -> Agreement:
     """Set the advice hours per customer and year the agreement allows (J13); None removes the limit."""
-    _require(user, Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, agreement.provider_id)
     limit: Decimal | None = None
     if hours is not None and str(hours).strip() != "":
         try:

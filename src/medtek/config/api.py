@@ -29,6 +29,7 @@ for app, prefix in [
     ("billing", "/billing/"),
     ("decommissioning", "/decommissioning/"),
     ("safety", "/safety/"),
+    ("notifications", "/notifications/"),
     ("reports", "/reports/"),
 ]:
     try:

@@ -24,4 +24,5 @@ urlpatterns = [
     path("readyz", db_views.readyz, name="readyz"),
     path("metrics", db_views.metrics, name="metrics"),
     path("safety/", include("medtek.safety.urls")),
+    path("notifications/", include("medtek.notifications.urls")),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.db import models
@@ -37,7 +37,21 @@ def record_event(
         device_snapshot=device_snapshot,
     )
     event.save()
+    for prefix, handler in _SUBSCRIBERS:
+        if event.kind.startswith(prefix):
+            handler(event)
     return event
+
+
+# Later apps (notifications) subscribe here, so nothing earlier imports them; handlers run inside the
+# transaction that records the event, so what they write commits or rolls back with it.
+_SUBSCRIBERS: list[tuple[str, Callable[[Event], None]]] = []
+
+
+def on_event(kind_prefix: str, handler: Callable[[Event], None]) -> None:
+    """Call `handler(event)` for every event recorded by `record_event` whose kind starts with the prefix."""
+    if (kind_prefix, handler) not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append((kind_prefix, handler))
 
 
 def build_event(

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "medtek.decommissioning",
     "medtek.safety",
     "medtek.reports",
+    "medtek.notifications",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -214,3 +216,33 @@ MEDTEK_DB = {
     "METRICS_TOKEN": os.environ.get("MEDTEK_METRICS_TOKEN", ""),
 }
 MIDDLEWARE.insert(0, "medtek.core.db.middleware.DatabaseRoutingMiddleware")
+# Notifications and scheduled work (documented in README.md, "Notifications" and "Settings").
+MEDTEK_NOTIFY_QUIET_HOURS = os.environ.get("MEDTEK_NOTIFY_QUIET_HOURS", "22-7")
+MEDTEK_NOTIFY_DIGEST_HOUR = int(os.environ.get("MEDTEK_NOTIFY_DIGEST_HOUR", "7"))
+MEDTEK_BASE_URL = os.environ.get("MEDTEK_BASE_URL", "http://127.0.0.1:8000")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "medtek <medtek@localhost>")
+# The worker's queue and schedule (Huey): SQLite beside the database by default, Redis when
+# MEDTEK_QUEUE_URL=redis://host:6379/0 is set (production).
+_QUEUE_URL = os.environ.get("MEDTEK_QUEUE_URL", "")
+_QUEUE_FILE = Path(os.environ.get("MEDTEK_QUEUE_FILE", VAR_DIR / "queue.sqlite3"))
+if not _QUEUE_URL:
+    _QUEUE_FILE.parent.mkdir(parents=True, exist_ok=True)
+HUEY = {
+    "name": "medtek",
+    "immediate": False,
+    "utc": False,  # crontabs in TIME_ZONE (Django sets the process time zone)
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+    **(
+        {"huey_class": "huey.RedisHuey", "url": _QUEUE_URL}
+        if _QUEUE_URL.startswith(("redis://", "rediss://", "unix://"))
+        else {"huey_class": "huey.SqliteHuey", "filename": str(_QUEUE_FILE)}
+    ),
+}
