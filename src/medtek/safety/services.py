@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -43,11 +43,6 @@ def _invalid(errors: Sequence[rules.RuleError]) -> ValidationError:
     for error in errors:
         out.setdefault(error.field, []).append(error.message)
     return ValidationError(out)
-
-
-def _require(user: Any, capability: str, org_id: int | None = None) -> None:
-    if not scope_for(user).can(capability, org_id):
-        raise PermissionDenied(_("You may not do this for that organisation."))
 
 
 def _notice(user: Any, notice: SafetyNotice | int, capability: str, *, lock: bool = False) -> SafetyNotice:
@@ -170,7 +165,7 @@ def notice_register(
     department: Organisation | int | None = None,
 ) -> SafetyNotice:
     """MT registers a manufacturer's field safety notice with what it names and what to do."""
-    _require(user, Cap.WORK_MANAGE)
+    scope_for(user).require(Cap.WORK_MANAGE)
     dept = _department_for(user, department)
     maker_id = manufacturer.pk if isinstance(manufacturer, Manufacturer) else manufacturer
     maker = Manufacturer.objects.filter(pk=maker_id).first()
