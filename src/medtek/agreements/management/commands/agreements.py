@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medtek.agreements import rules, selectors
-from medtek.agreements.system import system_actor
 from medtek.core.dates import add_months_to_period_end
+from medtek.organizations.system import system_actor
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medtek.agreements.models import Agreement
-from medtek.agreements.system import system_actor
 from medtek.billing import services
+from medtek.organizations.system import system_actor
 
 
 class Command(BaseCommand):
