@@ -1,4 +1,7 @@
-"""`{% load money %}`: `{{ amount|kr }}` → "6 831,69 kr", `{{ share|percent }}` → "25,0 %"."""
+"""`{% load money %}`: the one kronor, number and percent format in templates.
+
+`{{ amount|kr }}` → "6 831,69 kr", `{{ share|percent }}` → "25,0 %", `{{ rate|number }}` → "1 157,00".
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 
 from django import template
 
-from medtek.core.money import format_kr, format_percent
+from medtek.core.money import format_kr, format_number, format_percent
 
 register = template.Library()
 
@@ -30,5 +33,16 @@ def percent(value: Any, places: int = 1) -> str:
         return ""
     try:
         return format_percent(Decimal(str(value)), places=int(places))
+    except (InvalidOperation, ValueError, TypeError):
+        return str(value)
+
+
+@register.filter
+def number(value: Any, places: int = 2) -> str:
+    """A number the Swedish way without its unit, for text and columns that name the unit themselves."""
+    if value is None or value == "":
+        return ""
+    try:
+        return format_number(Decimal(str(value)), places=int(places))
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
