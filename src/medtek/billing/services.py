@@ -21,7 +21,7 @@ from medtek.billing.choices import BillingPart, EventKind, InvoiceKind, InvoiceS
 from medtek.billing.models import BillingRun, Invoice, InvoiceLine, InvoiceSeries
 from medtek.billing.selectors import VARIABLE_KINDS, FixedBasis, fixed_basis
 from medtek.core.events import record_event
-from medtek.core.money import format_number
+from medtek.core.money import format_kr, format_number
 from medtek.maintenance.models import MaterialLine, TimeEntry, TravelEntry, WorkOrder
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
@@ -549,7 +549,7 @@ def invoice_issue(*, user: Any, invoice: Invoice | int, issue_date: dt.date | No
         subject=inv,
         actor=user,
         data={"number": inv.number, "kind": inv.kind, "customer": inv.customer_id, "total": inv.gross_total},
-        message=f"{inv.number} {inv.period} {inv.gross_total} kr",
+        message=f"{inv.number} {inv.period} {format_kr(inv.gross_total)}",
     )
     return inv
 

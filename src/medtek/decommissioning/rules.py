@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from medtek.core.dates import add_months
+from medtek.core.money import format_number
 from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemKind, SurplusReason
 from medtek.organizations.choices import OrganisationKind
 
@@ -193,7 +194,11 @@ def sale_refusals(
                     "Sale only where the value exceeds the costs (%(routine)s): estimated value %(value)s kr "
                     "does not exceed the costs of selling %(costs)s kr."
                 )
-                % {"routine": _(ROUTINE), "value": f"{estimated_value:.2f}", "costs": f"{selling_costs:.2f}"},
+                % {
+                    "routine": _(ROUTINE),
+                    "value": format_number(estimated_value),
+                    "costs": format_number(selling_costs),
+                },
             )
         )
     if buyer_kind not in END_CUSTOMER_KINDS:  # a care giver is refused above, whatever the flag says
