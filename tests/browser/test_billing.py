@@ -30,7 +30,7 @@ def test_the_fixed_run_for_2025h2_is_billed_issued_and_seen_by_berg_alone(
     page.fill("input[name=period]", "2025H2")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
-    assert page.locator("#basis-total").inner_text() == "126112,90"
+    assert page.locator("#basis-total").inner_text() == "126\u00a0112,90 kr"
     rows = {
         cells[0]: (cells[1], cells[2])
         for cells in (r.locator("td").all_inner_texts() for r in page.locator("#basis tbody tr").all())

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from medtek.agreements import rules, selectors
+from medtek.agreements import selectors
+from medtek.core.dates import add_months_to_period_end
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
@@ -21,7 +22,7 @@ def notice_deadlines_panel(request: HttpRequest) -> dict[str, Any] | None:
             "agreement": d.agreement,
             "deadline": d.deadline,
             "days_left": d.days_left,
-            "next_end": rules.add_months(d.end, d.agreement.extension_months),
+            "next_end": add_months_to_period_end(d.end, d.agreement.extension_months),
         }
         for d in selectors.agreement_deadlines(user=request.user, within_days=PANEL_DAYS)
     ]

@@ -7,7 +7,6 @@ before the end, otherwise it is extended by two years each time. Bilaga 1: 1123 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -17,18 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from medtek.agreements.choices import AgreementStatus, RateRounding
+from medtek.core.dates import add_months_to_period_end
 
 ROUNDING_UNIT = {RateRounding.KRONA: Decimal("1"), RateRounding.ORE: Decimal("0.01")}
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` moved by whole months; a month's last day stays the last day (2027-12-31 - 12 = 2026-12-31)."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = calendar.monthrange(year, month)[1]
-    was_last = day.day == calendar.monthrange(day.year, day.month)[1]
-    return dt.date(year, month, last if was_last else min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -45,12 +35,12 @@ class Terms:
 
 def term_end(terms: Terms, extensions: int) -> dt.date:
     """The end of the agreement after `extensions` automatic extensions."""
-    return add_months(terms.valid_until, extensions * terms.extension_months)
+    return add_months_to_period_end(terms.valid_until, extensions * terms.extension_months)
 
 
 def notice_deadline(terms: Terms, end: dt.date) -> dt.date:
     """The last day on which notice ends the agreement at `end`."""
-    return add_months(end, -terms.notice_months)
+    return add_months_to_period_end(end, -terms.notice_months)
 
 
 def _first_end_with_deadline_on_or_after(terms: Terms, day: dt.date) -> dt.date:

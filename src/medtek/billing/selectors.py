@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from medtek.agreements.choices import CountReference, FixedPartMode
 from medtek.agreements.models import Agreement
-from medtek.agreements.system import system_actor
 from medtek.billing import rules
 from medtek.billing.choices import BillingPart, InvoiceKind, InvoiceStatus
 from medtek.billing.models import BillingRun, Invoice, InvoiceLine, InvoiceQuerySet
@@ -22,6 +21,7 @@ from medtek.maintenance.choices import WorkOrderKind
 from medtek.maintenance.models import MaterialLine, TimeEntry, TravelEntry, WorkOrder
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
+from medtek.organizations.system import system_actor
 
 VARIABLE_KINDS = [WorkOrderKind.CM, WorkOrderKind.QC, WorkOrderKind.ADVICE, WorkOrderKind.OTHER]
 

@@ -21,6 +21,7 @@ from medtek.billing.choices import BillingPart, EventKind, InvoiceKind, InvoiceS
 from medtek.billing.models import BillingRun, Invoice, InvoiceLine, InvoiceSeries
 from medtek.billing.selectors import VARIABLE_KINDS, FixedBasis, fixed_basis
 from medtek.core.events import record_event
+from medtek.core.money import format_kr, format_number
 from medtek.maintenance.models import MaterialLine, TimeEntry, TravelEntry, WorkOrder
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
@@ -232,10 +233,6 @@ def _period(parse: Any, value: str) -> rules.Period:
         raise ValidationError({"period": str(exc)}) from exc
 
 
-def _kr(value: Decimal) -> str:
-    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
-
-
 # --- fixed part ---------------------------------------------------------------------------------
 
 
@@ -286,8 +283,8 @@ def fixed_run(
                     "count": row.count,
                     "total": basis.total_devices,
                     "day": basis.reference_date.isoformat(),
-                    "share": str(row.share).replace(".", ","),
-                    "amount": _kr(basis.total.total),
+                    "share": format_number(row.share, places=1),
+                    "amount": format_number(basis.total.total),
                 }
                 line_basis = {
                     "reference_date": basis.reference_date,
@@ -421,7 +418,7 @@ def variable_run(*, user: Any, period: str, agreement: Agreement | int | None = 
                 "hours": str(t.hours).replace(".", ","),
                 "day": t.date.isoformat(),
                 "who": t.technician.get_full_name() or t.technician.username,
-                "rate": _kr(rate),
+                "rate": format_number(rate),
             }
             line = InvoiceLine(
                 kind=LineKind.TIME,
@@ -552,7 +549,7 @@ def invoice_issue(*, user: Any, invoice: Invoice | int, issue_date: dt.date | No
         subject=inv,
         actor=user,
         data={"number": inv.number, "kind": inv.kind, "customer": inv.customer_id, "total": inv.gross_total},
-        message=f"{inv.number} {inv.period} {inv.gross_total} kr",
+        message=f"{inv.number} {inv.period} {format_kr(inv.gross_total)}",
     )
     return inv
 

@@ -63,3 +63,27 @@ def shares_percent(counts: Mapping[K, int], places: int = 1) -> dict[K, Decimal]
     if not counts or sum(counts.values()) == 0:
         return {k: Decimal(0).quantize(unit) for k in counts}
     return allocate(Decimal(100), counts, unit=unit)
+
+
+# Swedish number style for every page, PDF and message: a no-break space between thousands (so an
+# amount never wraps), a decimal comma, the unit after a space: "6 831,69 kr", "25,0 %".
+THOUSANDS = "\u00a0"
+
+
+def format_number(value: Decimal | int | str, *, places: int = 2) -> str:
+    """A number the Swedish way without its unit ("6 831,69"), for table cells whose header names it."""
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{places}f}"
+    return text.replace(",", THOUSANDS).replace(".", ",")
+
+
+def format_kr(value: Decimal | int | str, *, places: int = 2) -> str:
+    """Kronor the Swedish way: "6 831,69 kr" (öre by default; `places=0` for whole kronor)."""
+    if isinstance(value, float):
+        raise TypeError("money is never a float; pass a Decimal, int or str")
+    return f"{format_number(value, places=places)} kr"
+
+
+def format_percent(value: Decimal | int | str | float, *, places: int = 1) -> str:
+    """A percentage the Swedish way: "25,0 %"."""
+    return f"{format_number(Decimal(str(value)), places=places)} %"

@@ -17,7 +17,6 @@ Each check returns the refusals (field and a message naming the rule); an empty 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from medtek.core.dates import add_months
+from medtek.core.money import format_number
 from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemKind, SurplusReason
 from medtek.organizations.choices import OrganisationKind
 
@@ -48,13 +49,6 @@ class Refusal:
 
     field: str
     message: str
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole calendar months; the 31st becomes the last day of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def enough_shelf_life(*, expiry_date: dt.date, shipment_date: dt.date, min_months: int) -> bool:
@@ -200,7 +194,11 @@ def sale_refusals(
                     "Sale only where the value exceeds the costs (%(routine)s): estimated value %(value)s kr "
                     "does not exceed the costs of selling %(costs)s kr."
                 )
-                % {"routine": _(ROUTINE), "value": f"{estimated_value:.2f}", "costs": f"{selling_costs:.2f}"},
+                % {
+                    "routine": _(ROUTINE),
+                    "value": format_number(estimated_value),
+                    "costs": format_number(selling_costs),
+                },
             )
         )
     if buyer_kind not in END_CUSTOMER_KINDS:  # a care giver is refused above, whatever the flag says

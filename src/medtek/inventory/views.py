@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medtek.core.models import Event
+from medtek.core.money import format_kr
 from medtek.core.pagination import keyset_page
 from medtek.core.ui import device_links
 from medtek.inventory import selectors, services
@@ -403,7 +404,7 @@ def _field_value(field: str, value: Any, names: dict[str, dict[int, str]]) -> st
             return str(value)
     if field == "acquisition_value":
         try:
-            return f"{Decimal(str(value)):,.2f} kr".replace(",", " ")
+            return format_kr(Decimal(str(value)))
         except ArithmeticError:
             return str(value)
     return str(value)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from medtek.maintenance import planner, rules, services
+from medtek.core.dates import add_months
+from medtek.maintenance import planner, services
 from medtek.maintenance.choices import ItemKind, MaterialKind, TimeBasis, WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import DevicePMState
 
@@ -203,7 +204,7 @@ def _spread_pm_state(today: dt.date) -> None:
         span = int(state.interval_months or 12) * 30
         next_due = today + dt.timedelta(days=(position * 37) % span - 20)
         state.next_due = next_due
-        state.last_done = rules.add_months(next_due, -int(state.interval_months or 12))
+        state.last_done = add_months(next_due, -int(state.interval_months or 12))
     DevicePMState.objects.bulk_update(states, ["next_due", "last_done"], batch_size=2000)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from medtek.core.dates import add_months_sql
 from medtek.inventory.choices import DeviceStatus, MaintenanceResponsibility
 from medtek.inventory.rules import LEFT_REGISTER
 
@@ -24,17 +25,7 @@ EM = "(m.function_score + m.physical_risk_score + m.maintenance_need_score)"
 
 
 def _add_months_sql(date_col: str, months_col: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"CAST({date_col} + make_interval(months => {months_col}) AS date)"
-    # SQLite's '+N months' rolls 31 January + 1 month over into March; like rules.add_months, keep the
-    # day of month but not past the target month's last day.
-    day_of_month = f"CAST(substr({date_col}, 9, 2) AS INTEGER)"  # dates are stored as YYYY-MM-DD
-    same_day = (
-        f"date({date_col}, 'start of month', '+' || {months_col} || ' months', "
-        f"'+' || ({day_of_month} - 1) || ' days')"
-    )
-    month_end = f"date({date_col}, 'start of month', '+' || ({months_col} + 1) || ' months', '-1 day')"
-    return f"min({same_day}, {month_end})"
+    return add_months_sql(date_col, months_col, connection.vendor)
 
 
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:

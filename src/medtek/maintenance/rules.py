@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar as _cal
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from medtek.core.calendar import add_hours, hours_between
+from medtek.core.dates import add_months
 from medtek.maintenance.choices import ItemKind, SlaState, WorkOrderKind, WorkOrderStatus
 
 # Fennigkoh–Smith style equipment-management number: function (2-10) + physical risk (1-5)
@@ -138,13 +138,6 @@ def class_for(em: int, classes: Iterable[Mapping[str, Any]]) -> Mapping[str, Any
 
 
 # --- PM dates --------------------------------------------------------------------------------
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """`day` plus whole months; the 31st becomes the last day of a shorter month."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, _cal.monthrange(year, month)[1]))
 
 
 def effective_interval(

@@ -15,6 +15,7 @@ from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medtek.core.dates import add_months
 from medtek.core.events import record_event
 from medtek.core.money import money
 from medtek.inventory.choices import DeviceStatus
@@ -207,7 +208,7 @@ def _recompute(state: DevicePMState, device: Device) -> None:
     if state.interval_months is None:
         state.next_due = None
     elif state.last_done is not None:
-        state.next_due = rules.add_months(state.last_done, state.interval_months)
+        state.next_due = add_months(state.last_done, state.interval_months)
     elif state.next_due is None:
         state.next_due = timezone.localdate()
 

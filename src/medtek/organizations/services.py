@@ -17,6 +17,7 @@ from medtek.core.events import record_event
 from medtek.organizations.models import ApiToken, Location, Membership, Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import forget_scope, scope_for
+from medtek.organizations.system import system_actor
 
 ORG_FIELDS = (
     "name",
@@ -144,7 +145,7 @@ def token_create(*, username: str, name: str = "") -> tuple[ApiToken, str]:
     record_event(
         kind="token.created",
         subject=token,
-        actor=None,
+        actor=system_actor(),
         data={"user": username, "name": name, "expires_at": expires_at},
     )
     return token, key
@@ -161,5 +162,5 @@ def token_revoke(*, prefix: str) -> ApiToken:
     token = tokens[0]
     token.revoked = True
     token.save(update_fields=["revoked", "updated_at"])
-    record_event(kind="token.revoked", subject=token, actor=None, data={"name": token.name})
+    record_event(kind="token.revoked", subject=token, actor=system_actor(), data={"name": token.name})
     return token

@@ -10,6 +10,7 @@ from fpdf import FPDF
 
 from medtek.billing.models import Invoice, InvoiceLine
 from medtek.billing.rules import INVOICE_LANGUAGE
+from medtek.core.money import format_kr, format_number, format_percent
 
 # The built-in fonts are Latin-1: å, ä, ö are there; typographic dashes and quotes are replaced.
 REPLACE = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "×": "x", "\u00a0": " "}
@@ -20,10 +21,6 @@ def _t(value: Any) -> str:
     for a, b in REPLACE.items():
         text = text.replace(a, b)
     return text.encode("latin-1", "replace").decode("latin-1")
-
-
-def kr(value: Decimal) -> str:
-    return f"{Decimal(value):,.2f}".replace(",", " ").replace(".", ",")
 
 
 def _part(invoice: Invoice) -> str:
@@ -81,8 +78,8 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
         pdf.cell(widths[0], 4, str(line.position))
         pdf.set_x(pdf.l_margin + widths[0] + widths[1])
         pdf.cell(widths[2], 4, _t(f"{Decimal(line.quantity).normalize():f} {line.unit_code}"), align="R")
-        pdf.cell(widths[3], 4, kr(line.unit_price), align="R")
-        pdf.cell(widths[4], 4, kr(line.amount), align="R")
+        pdf.cell(widths[3], 4, format_number(line.unit_price), align="R")
+        pdf.cell(widths[4], 4, format_number(line.amount), align="R")
         pdf.set_y(y + max(height, 4) + 1)
     pdf.ln(3)
     pdf.set_font("Helvetica", size=10)
@@ -95,7 +92,7 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
         ("Att betala", invoice.gross_total),
     ]:
         pdf.cell(150, 6, _t(label), align="R")
-        pdf.cell(40, 6, kr(value) + " kr", align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(40, 6, format_kr(value), align="R", new_x="LMARGIN", new_y="NEXT")
     basis = invoice.basis or {}
     if basis.get("reference_date"):
         pdf.ln(3)
@@ -105,9 +102,13 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
             4,
             _t(
                 f"Underlag: {basis.get('count')} av {basis.get('total_devices')} registrerade inventarier "
-                f"per {basis.get('reference_date')} ({basis.get('share_percent')} %). Fast del totalt "
-                f"{basis.get('total')} kr"
-                + (f" = {basis.get('hours')} h x {basis.get('rate')} kr/h." if basis.get("hours") else ".")
+                f"per {basis.get('reference_date')} ({format_percent(basis.get('share_percent') or 0)}). "
+                f"Fast del totalt {format_kr(basis.get('total') or 0)}"
+                + (
+                    f" = {basis.get('hours')} h x {format_number(basis.get('rate') or 0)} kr/h."
+                    if basis.get("hours")
+                    else "."
+                )
             ),
         )
     if invoice.note:
@@ -132,7 +133,7 @@ def table_pdf(title: str, header: list[str], rows: list[list[Any]], subtitle: st
     pdf.set_font("Helvetica", size=8)
     for row in rows:
         for i, value in enumerate(row):
-            text = kr(value) if isinstance(value, Decimal) else str(value)
+            text = format_number(value) if isinstance(value, Decimal) else str(value)
             pdf.cell(50 if i == 0 else width, 5, _t(text), align="L" if i == 0 else "R")
         pdf.ln()
     return bytes(pdf.output())

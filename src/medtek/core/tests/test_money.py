@@ -54,3 +54,35 @@ def test_money_refuses_floats():
 def test_money_rounds_half_up_to_ore():
     assert money("2.005") == Decimal("2.01")
     assert money(Decimal("-2.005")) == Decimal("-2.01")
+
+
+def test_kronor_are_written_the_swedish_way():
+    from medtek.core.money import format_kr
+
+    assert format_kr(Decimal("6831.69")) == "6\u00a0831,69 kr"
+    assert format_kr(Decimal("126112.9")) == "126\u00a0112,90 kr"
+    assert format_kr(Decimal("-1000")) == "-1\u00a0000,00 kr"
+    assert format_kr(Decimal("1156.69"), places=0) == "1\u00a0157 kr"
+
+
+def test_a_percentage_has_one_decimal_and_a_decimal_comma():
+    from medtek.core.money import format_percent
+
+    assert format_percent(Decimal("25")) == "25,0 %"
+    assert format_percent(Decimal("41.25")) == "41,3 %"
+
+
+def test_the_template_filters_use_the_same_formats():
+    from django.template import Context, Template
+
+    html = Template("{% load money %}{{ a|kr }} · {{ s|percent }} · {{ n|kr }}").render(
+        Context({"a": Decimal("6831.69"), "s": Decimal("5.4"), "n": None})
+    )
+    assert html == "6\u00a0831,69 kr · 5,4 % · "
+
+
+def test_money_formats_refuse_floats():
+    from medtek.core.money import format_kr
+
+    with pytest.raises(TypeError):
+        format_kr(0.1)  # type: ignore[arg-type]

@@ -112,7 +112,7 @@ def test_sale_at_or_below_cost_is_refused():
     )
     assert [r.message for r in refusals] == [
         "Sale only where the value exceeds the costs (Region Halland's routine for surplus medical devices): "
-        "estimated value 1200.00 kr does not exceed the costs of selling 1200.00 kr."
+        "estimated value 1\u00a0200,00 kr does not exceed the costs of selling 1\u00a0200,00 kr."
     ]
 
 

@@ -158,7 +158,7 @@ def test_selling_below_cost_is_refused(hall):
         )
     assert exc.value.message_dict["estimated_value"] == [
         "Sale only where the value exceeds the costs (Region Halland's routine for surplus medical devices): "
-        "estimated value 800.00 kr does not exceed the costs of selling 1500.00 kr."
+        "estimated value 800,00 kr does not exceed the costs of selling 1\u00a0500,00 kr."
     ]
     assert SurplusItem.objects.get(pk=case.items.get().pk).estimated_value is None
 

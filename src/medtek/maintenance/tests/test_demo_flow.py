@@ -10,12 +10,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from medtek.core.dates import add_months
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.models import Device
 from medtek.maintenance import selectors, services
 from medtek.maintenance.demo import passing_answers
 from medtek.maintenance.models import DevicePMState, WorkOrder
-from medtek.maintenance.rules import add_months
 
 pytestmark = pytest.mark.django_db
 

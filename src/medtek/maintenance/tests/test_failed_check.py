@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from medtek.core.dates import add_months
 from medtek.core.models import Event
 from medtek.inventory import services as register
 from medtek.inventory.choices import DeviceStatus
@@ -22,7 +23,6 @@ from medtek.inventory.tests.factories import DeviceFactory, DeviceModelFactory
 from medtek.maintenance import selectors, services
 from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import DevicePMState, ProtocolRecord, WorkOrder
-from medtek.maintenance.rules import add_months
 
 pytestmark = pytest.mark.django_db
 

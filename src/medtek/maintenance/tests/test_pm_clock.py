@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from medtek.core.dates import add_months
 from medtek.inventory import services as register
 from medtek.inventory.importer import RowError, import_devices
 from medtek.inventory.models import Device
 from medtek.inventory.tests.factories import DeviceModelFactory
 from medtek.maintenance import selectors
 from medtek.maintenance.models import DevicePMState
-from medtek.maintenance.rules import add_months
 
 pytestmark = pytest.mark.django_db
 

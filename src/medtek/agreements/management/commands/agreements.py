@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medtek.agreements import rules, selectors
-from medtek.agreements.system import system_actor
+from medtek.core.dates import add_months_to_period_end
+from medtek.organizations.system import system_actor
 
 
 class Command(BaseCommand):
@@ -45,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"No notice deadline within {days} days.")
             return
         for d in rows:
-            next_end = rules.add_months(d.end, d.agreement.extension_months)
+            next_end = add_months_to_period_end(d.end, d.agreement.extension_months)
             customers = ", ".join(p.customer.name for p in d.agreement.parties.all())
             self.stdout.write(
                 f"{d.deadline.isoformat()}  ({d.days_left} days)  {d.agreement.reference}"

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medtek.agreements.models import Agreement
-from medtek.agreements.system import system_actor
 from medtek.billing import services
+from medtek.core.money import format_kr
+from medtek.organizations.system import system_actor
 
 
 class Command(BaseCommand):
@@ -59,7 +60,7 @@ class Command(BaseCommand):
         for basis in result.bases:
             self.stdout.write(
                 f"{basis.agreement.reference} {basis.period.label}: {basis.total_devices} devices on "
-                f"{basis.reference_date}, total {basis.total.total} kr"
+                f"{basis.reference_date}, total {format_kr(basis.total.total)}"
             )
             for row in basis.rows:
                 self.stdout.write(

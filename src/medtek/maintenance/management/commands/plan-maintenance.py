@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medtek.maintenance import services
+from medtek.organizations.system import system_actor
 
 
 def parse_horizon(value: str) -> int:
@@ -33,12 +34,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         days = parse_horizon(options["horizon"])
         User = get_user_model()
+        user: Any
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"No user '{options['user']}'")
         else:
-            user = User(username="plan-maintenance", is_superuser=True, is_active=True)
+            user = system_actor()
         try:
             run = services.plan_maintenance(user=user, horizon_days=days)
         except (ValidationError, PermissionDenied) as exc:

@@ -1,3 +1,5 @@
+"""The navigation every page shows: the menu entries the acting user's scope allows."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,12 +8,11 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from medtek.core.ui import NAV
+from medtek.organizations.scoping import scope_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The menu entries the user may use; an app whose page is not there yet is simply not listed."""
-    from medtek.organizations.scoping import scope_for
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "scope": None}

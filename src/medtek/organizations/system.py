@@ -1,4 +1,5 @@
-"""The actor scheduled jobs (cron, the built-in worker) run as when no user is named.
+"""The one actor that commands, scheduled jobs (cron, the built-in worker) and internal reads run as
+when no user is named.
 
 It reaches every organisation, like a superuser, and writes events without an actor.
 """
@@ -7,6 +8,8 @@ from __future__ import annotations
 
 
 class SystemActor:
+    """Not a user: a superuser-like actor with no database row, so events it writes have no actor."""
+
     pk = None
     id = None
     username = "system"
@@ -23,4 +26,5 @@ class SystemActor:
 
 
 def system_actor() -> SystemActor:
+    """The actor a command or job runs as unless it is told to act as a named user."""
     return SystemActor()
