@@ -11,8 +11,9 @@ from fpdf import FPDF
 from medtek.agreements.choices import Arena
 from medtek.agreements.models import Evaluation
 from medtek.billing import selectors as billing_selectors
-from medtek.billing.exports.pdf import _t, kr
+from medtek.billing.exports.pdf import _t
 from medtek.billing.exports.tables import followup_rows
+from medtek.core.money import format_kr as kr
 
 HEADER = [
     "Kund",

@@ -16,7 +16,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from medtek.agreements import selectors as agreement_selectors
-from medtek.agreements.rules import add_months
+from medtek.core.dates import add_months
 from medtek.maintenance.choices import WorkOrderKind
 from medtek.maintenance.models import DevicePMState, TimeEntry
 from medtek.organizations.choices import Role
