@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -24,6 +25,7 @@ from medtek.maintenance import rules
 from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import DevicePMState, WorkOrder
 from medtek.organizations.models import Organisation
+from medtek.organizations.rules import Cap
 
 OPEN = sorted(rules.OPEN_STATUSES)
 COUNTS = (
@@ -253,3 +255,36 @@ def backlog(*, user: Any, customer_ids: Iterable[int] | None = None) -> list[dic
         row = rows.setdefault((key[0], str(key[1]).zfill(6) + label), {"label": label, "n": 0})
         row["n"] += r["n"]
     return [rows[k] for k in sorted(rows)]
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """This year to date: what a department follows up."""
+    return today.replace(month=1, day=1), today
+
+
+def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
+    return rules.add_months(today, -12) + dt.timedelta(days=1), today
+
+
+def overview(*, user: Any, start: dt.date, end: dt.date, customer_id: int | None = None) -> dict[str, Any]:
+    """The key-figures page: all customers with a total row, and the chart series for the whole
+    department or for one chosen customer (a fixed number of queries, whatever the size)."""
+    if end < start:
+        raise ValidationError({"end": _("The period ends before it starts.")})
+    table = by_customer(user=user, start=start, end=end)
+    chosen = None
+    if customer_id is not None:
+        chosen = next((r for r in table["rows"] if r["customer_id"] == customer_id), None)
+        if chosen is None:
+            org = Organisation.objects.get_visible(user, Cap.VIEW, pk=customer_id)
+            chosen = with_rates({**_empty(org.pk), "customer": org.name, "statuses": {}})
+    scope = None if customer_id is None else [customer_id]
+    return {
+        **table,
+        "chosen": chosen,
+        "months": by_month(user=user, start=start, end=end, customer_ids=scope),
+        "backlog": backlog(user=user, customer_ids=scope),
+    }
