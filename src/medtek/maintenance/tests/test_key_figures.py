@@ -172,3 +172,18 @@ def test_the_api_gives_the_same_figures_as_the_page(berg_quarter: Any) -> None:
     )
     body = response.json()
     assert (body["pm_due"], body["pm_done_on_time"], body["pm_completion_rate"]) == (4, 2, "50.0")
+
+
+def test_the_agreement_follow_up_counts_fu_as_the_key_figures_do(berg_quarter: Any) -> None:
+    from medtek.agreements.tests.factories import AgreementFactory
+    from medtek.billing.selectors import followup
+
+    agreement = AgreementFactory(provider=berg_quarter.mt, customers=[berg_quarter.berg])
+    report = followup(user=berg_quarter.admin, agreement_id=agreement.pk, year=2026)
+    berg = next(row for row in report["rows"] if row["customer"] == berg_quarter.berg)
+    year = key_figures.by_customer(
+        user=berg_quarter.admin, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
+    figures = next(r for r in year["rows"] if r["customer"] == "Bergs kommun")
+    assert (berg["pm_done"], berg["pm_on_time"], berg["cm"]) == (3, 2, 2)
+    assert (figures["pm_done"], figures["pm_done_on_time"], figures["cm_count"]) == (3, 2, 2)
