@@ -42,36 +42,36 @@ def prepare(ctx: BenchContext) -> tuple[float, int]:
     left = "('decommissioned', 'donated', 'sold', 'traded_in', 'scrapped')"
 
     def day(expr: str) -> str:
-        return _instant(vendor, f"{offset} - (id % 365) + ({expr})")
+        return _instant(vendor, f"{offset} - (id %% 365) + ({expr})")
 
     due = (
-        f"(date '2015-01-01' + ({offset} - (id % 365))::int)"
+        f"(date '2015-01-01' + ({offset} - (id %% 365))::int)"
         if vendor == "postgresql"
-        else f"date('2015-01-01', '+' || ({offset} - (id % 365)) || ' days')"
+        else f"date('2015-01-01', '+' || ({offset} - (id %% 365)) || ' days')"
     )
     kinds: dict[str, dict[str, str]] = {
         "pm": {
             "number": "'KF-P' || CAST(id AS TEXT)",
             "kind": "'pm'",
-            "status": "CASE WHEN id % 10 = 0 THEN 'accepted' ELSE 'closed' END",
+            "status": "CASE WHEN id %% 10 = 0 THEN 'accepted' ELSE 'closed' END",
             "device_id": "id",
             "customer_id": "owner_id",
             "title": "'FU'",
             "due_date": due,
-            "done_at": f"CASE WHEN id % 10 = 0 THEN NULL ELSE {day('(id % 7) - 4')} END",
-            "approved": "CASE WHEN id % 10 = 0 THEN NULL WHEN id % 50 = 1 THEN FALSE ELSE TRUE END",
+            "done_at": f"CASE WHEN id %% 10 = 0 THEN NULL ELSE {day('(id %% 7) - 4')} END",
+            "approved": "CASE WHEN id %% 10 = 0 THEN NULL WHEN id %% 50 = 1 THEN FALSE ELSE TRUE END",
         },
         "cm": {
             "number": "'KF-A' || CAST(id AS TEXT)",
             "kind": "'cm'",
-            "status": "CASE WHEN id % 30 = 0 THEN 'accepted' ELSE 'closed' END",
+            "status": "CASE WHEN id %% 30 = 0 THEN 'accepted' ELSE 'closed' END",
             "device_id": "id",
             "customer_id": "owner_id",
             "title": "'Fel'",
             "reported_at": day("0"),
-            "accepted_at": day("id % 3"),
+            "accepted_at": day("id %% 3"),
             "response_due_at": day("1"),
-            "done_at": f"CASE WHEN id % 30 = 0 THEN NULL ELSE {day('id % 6')} END",
+            "done_at": f"CASE WHEN id %% 30 = 0 THEN NULL ELSE {day('id %% 6')} END",
             "resolution_due_at": day("3"),
         },
     }
@@ -82,7 +82,7 @@ def prepare(ctx: BenchContext) -> tuple[float, int]:
             rest_cols, rest_vals = _column_defaults(WorkOrder, given, connection)
             cols = [*exprs, "created_at", "updated_at", *rest_cols]
             values = [*exprs.values(), "%s", "%s", *(["%s"] * len(rest_cols))]
-            where = f"status NOT IN {left}" + (" AND id % 5 = 0" if kind == "cm" else "")
+            where = f"status NOT IN {left}" + (" AND id %% 5 = 0" if kind == "cm" else "")
             cur.execute(
                 f"INSERT INTO {WorkOrder._meta.db_table} ({', '.join(cols)}) "
                 f"SELECT {', '.join(values)} FROM inventory_device WHERE {where}",

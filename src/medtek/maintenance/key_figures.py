@@ -160,6 +160,8 @@ def by_customer(
     now: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Every figure for every customer the user may see, with a total row (five queries in all)."""
+    if end < start:
+        raise ValidationError({"end": _("The period ends before it starts.")})
     today = today or timezone.localdate()
     now = now or timezone.now()
     ids = None if customer_ids is None else list(customer_ids)

@@ -187,3 +187,22 @@ def test_the_agreement_follow_up_counts_fu_as_the_key_figures_do(berg_quarter: A
     figures = next(r for r in year["rows"] if r["customer"] == "Bergs kommun")
     assert (berg["pm_done"], berg["pm_on_time"], berg["cm"]) == (3, 2, 2)
     assert (figures["pm_done"], figures["pm_done_on_time"], figures["cm_count"]) == (3, 2, 2)
+
+
+def test_the_api_gives_every_customer_and_the_total(berg_quarter: Any) -> None:
+    response = client_for(berg_quarter.admin).get(
+        "/api/v1/maintenance/key-figures/customers", {"start": "2026-01-01", "end": "2026-03-31"}
+    )
+    body = response.json()
+    assert [r["customer"] for r in body["rows"]] == ["Bergs kommun", "Östersunds kommun"]
+    assert (body["total"]["pm_due"], body["total"]["pm_done_on_time"]) == (5, 2)
+
+
+def test_the_api_refuses_a_period_that_ends_before_it_starts(world: Any) -> None:
+    response = client_for(world.admin).get(
+        "/api/v1/maintenance/key-figures/customers", {"start": "2026-03-31", "end": "2026-01-01"}
+    )
+    assert (response.status_code, response.json()["errors"]["end"]) == (
+        422,
+        ["Perioden slutar innan den börjar."],
+    )
