@@ -143,6 +143,15 @@ def _empty(customer_id: int) -> dict[str, Any]:
     return {"customer_id": customer_id, "customer": "", **dict.fromkeys(COUNTS, 0), "cm_repair_time": None}
 
 
+def _accumulate(row: dict[str, Any], values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if key == "cm_repair_time":
+            if value is not None:
+                row[key] = (row[key] or dt.timedelta(0)) + value
+        else:
+            row[key] += value
+
+
 def _scoped(qs: QuerySet[Any], field: str, customer_ids: Iterable[int] | None) -> QuerySet[Any]:
     return qs if customer_ids is None else qs.filter(**{f"{field}__in": list(customer_ids)})
 
@@ -177,16 +186,21 @@ def by_customer(
     for owner, counts in status_counts.items():
         in_register = sum(n for status, n in counts.items() if status not in LEFT_REGISTER)
         add(owner, {"devices": in_register, "blocked_devices": counts.get(DeviceStatus.BLOCKED, 0)})
+    # FU and AU grouped by customer and month at once: the table sums the months, the charts the customers.
+    monthly: list[tuple[int, dt.date, dict[str, Any]]] = []
     pm = _scoped(pm_due_in(user=user, start=start, end=end), "customer_id", ids)
-    for r in pm.values("customer_id").annotate(**pm_aggregates()).order_by():
-        add(r.pop("customer_id"), r)
+    pm = pm.annotate(m=TruncMonth("due_date")).values("customer_id", "m").annotate(**pm_aggregates())
     states = _scoped(pm_states_in_register(user=user), "device__owner_id", ids)
     states = states.filter(pm_overdue_filter(today))
     for r in states.values("device__owner_id").annotate(n=Count("pk")).order_by():
         add(r["device__owner_id"], {"pm_overdue": r["n"]})
     cm = _scoped(cm_reported_in(user=user, start=start, end=end), "customer_id", ids)
-    for r in cm.values("customer_id").annotate(**cm_aggregates(now)).order_by():
-        add(r.pop("customer_id"), r)
+    cm = cm.annotate(m=TruncMonth("reported_at")).values("customer_id", "m").annotate(**cm_aggregates(now))
+    for query in (pm, cm):
+        for r in query.order_by():
+            customer_id, month = r.pop("customer_id"), _month(r.pop("m"))
+            _accumulate(rows.setdefault(customer_id, _empty(customer_id)), r)
+            monthly.append((customer_id, month, r))
     names = dict(Organisation.objects.filter(pk__in=list(rows)).values_list("pk", "name"))
     ordered = sorted(rows.values(), key=lambda r: (names.get(r["customer_id"], ""), r["customer_id"]))
     total = _empty(0)
@@ -198,7 +212,14 @@ def by_customer(
         if row["cm_repair_time"] is not None:
             total["cm_repair_time"] = (total["cm_repair_time"] or dt.timedelta(0)) + row["cm_repair_time"]
         with_rates(row)
-    return {"start": start, "end": end, "today": today, "rows": ordered, "total": with_rates(total)}
+    return {
+        "start": start,
+        "end": end,
+        "today": today,
+        "rows": ordered,
+        "total": with_rates(total),
+        "monthly": monthly,
+    }
 
 
 # --- charts' series --------------------------------------------------------------------------
@@ -219,25 +240,16 @@ def _month(value: dt.date | dt.datetime) -> dt.date:
     return value.replace(day=1)
 
 
-def by_month(
-    *,
-    user: Any,
-    start: dt.date,
-    end: dt.date,
-    customer_ids: Iterable[int] | None = None,
-    now: dt.datetime | None = None,
-) -> list[dict[str, Any]]:
-    """FU completion and AU response/resolution within target, month by month (two queries)."""
-    now = now or timezone.now()
-    ids = None if customer_ids is None else list(customer_ids)
-    months = months_between(start, end)
-    series = {m: {"month": m, **dict.fromkeys(COUNTS, 0), "cm_repair_time": None} for m in months}
-    pm = _scoped(pm_due_in(user=user, start=start, end=end), "customer_id", ids)
-    for r in pm.annotate(m=TruncMonth("due_date")).values("m").annotate(**pm_aggregates()).order_by():
-        series[_month(r.pop("m"))].update(r)
-    cm = _scoped(cm_reported_in(user=user, start=start, end=end), "customer_id", ids)
-    for r in cm.annotate(m=TruncMonth("reported_at")).values("m").annotate(**cm_aggregates(now)).order_by():
-        series[_month(r.pop("m"))].update(r)
+def by_month(table: dict[str, Any], *, customer_id: int | None = None) -> list[dict[str, Any]]:
+    """FU completion and AU response/resolution within target, month by month, from the table's own
+    grouped rows (no query): for the department, or for one customer."""
+    series = {
+        m: {"month": m, **dict.fromkeys(COUNTS, 0), "cm_repair_time": None}
+        for m in months_between(table["start"], table["end"])
+    }
+    for customer, month, values in table["monthly"]:
+        if customer_id is None or customer == customer_id:
+            _accumulate(series[month], values)
     return [with_rates(row) for row in series.values()]
 
 
@@ -287,6 +299,6 @@ def overview(*, user: Any, start: dt.date, end: dt.date, customer_id: int | None
     return {
         **table,
         "chosen": chosen,
-        "months": by_month(user=user, start=start, end=end, customer_ids=scope),
+        "months": by_month(table, customer_id=customer_id),
         "backlog": backlog(user=user, customer_ids=scope),
     }

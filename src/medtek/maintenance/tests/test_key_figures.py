@@ -206,3 +206,10 @@ def test_the_api_refuses_a_period_that_ends_before_it_starts(world: Any) -> None
         422,
         ["Perioden slutar innan den börjar."],
     )
+
+
+def test_fu_completion_per_month_for_one_customer(berg_quarter: Any) -> None:
+    table = key_figures.by_customer(user=berg_quarter.admin, start=START, end=END)
+    months = key_figures.by_month(table, customer_id=berg_quarter.berg.pk)
+    rates = [(m["month"].month, m["pm_due"], m["pm_completion_rate"]) for m in months]
+    assert rates == [(1, 1, 100), (2, 2, 50), (3, 1, 0)]
