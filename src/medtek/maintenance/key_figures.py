@@ -28,6 +28,7 @@ from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 
 OPEN = sorted(rules.OPEN_STATUSES)
+MAX_CHART_MONTHS = 60  # the page draws one bar group per month
 COUNTS = (
     "devices",
     "blocked_devices",
@@ -288,6 +289,8 @@ def overview(*, user: Any, start: dt.date, end: dt.date, customer_id: int | None
     department or for one chosen customer (a fixed number of queries, whatever the size)."""
     if end < start:
         raise ValidationError({"end": _("The period ends before it starts.")})
+    if len(months_between(start, min(end, rules.add_months(start, MAX_CHART_MONTHS + 1)))) > MAX_CHART_MONTHS:
+        raise ValidationError({"start": _("Choose a period of at most five years.")})
     table = by_customer(user=user, start=start, end=end)
     chosen = None
     if customer_id is not None:

@@ -213,3 +213,11 @@ def test_fu_completion_per_month_for_one_customer(berg_quarter: Any) -> None:
     months = key_figures.by_month(table, customer_id=berg_quarter.berg.pk)
     rates = [(m["month"].month, m["pm_due"], m["pm_completion_rate"]) for m in months]
     assert rates == [(1, 1, 100), (2, 2, 50), (3, 1, 0)]
+
+
+def test_the_page_refuses_a_period_longer_than_five_years(world: Any) -> None:
+    response = client_for(world.admin).get(
+        reverse("maintenance:key_figures"), {"start": "1900-01-01", "end": "2026-01-01"}
+    )
+    assert response.status_code == 422
+    assert "Välj en period på högst fem år." in response.content.decode()
