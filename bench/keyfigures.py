@@ -83,6 +83,12 @@ def prepare(ctx: BenchContext) -> tuple[float, int]:
             cols = [*exprs, "created_at", "updated_at", *rest_cols]
             values = [*exprs.values(), "%s", "%s", *(["%s"] * len(rest_cols))]
             where = f"status NOT IN {left}" + (" AND id %% 5 = 0" if kind == "cm" else "")
+            if kind == "pm":  # the planner (section pm) may have planned an FU for the same day already
+                same_day = due.replace("id %%", "inventory_device.id %%")
+                where += (
+                    " AND NOT EXISTS (SELECT 1 FROM maintenance_workorder w WHERE w.kind = 'pm'"
+                    f" AND w.device_id = inventory_device.id AND w.due_date = {same_day})"
+                )
             cur.execute(
                 f"INSERT INTO {WorkOrder._meta.db_table} ({', '.join(cols)}) "
                 f"SELECT {', '.join(values)} FROM inventory_device WHERE {where}",
