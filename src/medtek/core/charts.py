@@ -43,7 +43,8 @@ def grouped_bars(
 ) -> SafeString:
     """Vertical bars, one group per category (e.g. month), one bar per series; `values[s][c]`."""
     group_w, bar_w, height, top, left = 26 + 22 * len(series), 20, 150, 34, 6
-    width = max(left + group_w * len(categories), 320)
+    legend_w = sum(24 + 7 * len(name) for name in series)
+    width = max(left + group_w * len(categories), legend_w, 320)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"'
         f' viewBox="0 0 {width} {top + height + 40}"'
@@ -82,7 +83,7 @@ def stacked_bars(
     chart_id: str = "",
 ) -> SafeString:
     """Horizontal bars, one per row (e.g. a customer), stacked by series (e.g. status); totals as text."""
-    label_w, bar_max, row_h, top = 190, 360, 22, 28
+    label_w, bar_max, row_h, top = 150, 200, 22, 28
     width = label_w + bar_max + 60
     biggest = max((sum(float(v) for v in values) for _label, values in rows), default=0.0) or 1.0
     parts = [
@@ -94,7 +95,7 @@ def stacked_bars(
     ]
     for r, (label, values) in enumerate(rows):
         y = top + r * row_h
-        short = label if len(label) <= 28 else label[:27] + "…"
+        short = label if len(label) <= 24 else label[:23] + "…"
         parts.append(f'<text class="chart-label" x="0" y="{y + 14}">{escape(short)}</text>')
         x = float(label_w)
         for s, value in enumerate(values):
