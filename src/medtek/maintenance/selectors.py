@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -270,16 +270,3 @@ def key_figures(*, user: Any, customer_id: int, start: dt.date, end: dt.date) ->
     table = kf.by_customer(user=user, start=start, end=end, customer_ids=[org.pk])
     row = table["rows"][0] if table["rows"] else kf.with_rates({**kf._empty(org.pk), "statuses": {}})
     return {**row, "customer": org, "start": start, "end": end}
-
-
-def customers_for(*, user: Any) -> list[Organisation]:
-    """The customers whose work the user may see (those with devices or work orders)."""
-    return list(
-        # EXISTS, not a join: joining devices and work orders multiplied each other's rows per customer.
-        Organisation.objects.visible_to(user)
-        .filter(
-            Exists(Device.objects.filter(owner_id=OuterRef("pk")))
-            | Exists(WorkOrder.objects.filter(customer_id=OuterRef("pk")))
-        )
-        .order_by("name")
-    )
