@@ -177,6 +177,7 @@ NOT_LISTS = {
     "/maintenance/pm-due",
     "/maintenance/priority-models",
     "/maintenance/key-figures",
+    "/maintenance/key-figures/customers",
     "/agreements/deadlines",
     "/billing/runs",
     "/billing/basis",

@@ -17,8 +17,9 @@ from medtek.billing.choices import BillingPart, InvoiceKind, InvoiceStatus
 from medtek.billing.models import BillingRun, Invoice, InvoiceLine, InvoiceQuerySet
 from medtek.core.money import money
 from medtek.inventory.selectors import device_counts_as_of
+from medtek.maintenance import key_figures
 from medtek.maintenance.choices import WorkOrderKind
-from medtek.maintenance.models import MaterialLine, TimeEntry, TravelEntry, WorkOrder
+from medtek.maintenance.models import MaterialLine, TimeEntry, TravelEntry
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.system import system_actor
@@ -227,32 +228,25 @@ def followup(*, user: Any, agreement_id: int, year: int) -> dict[str, Any]:
     for owner, n in counts.items():
         if owner in owner_map:
             rows[owner_map[owner]]["devices"] += n
-    in_year = Q(done_at__date__gte=start, done_at__date__lte=end)
-    pm = (
-        WorkOrder.objects.filter(in_year, customer_id__in=owners, kind=WorkOrderKind.PM)
+    # FU and AU by the key figures' own definitions (maintenance.key_figures), the same as on that page.
+    actor = system_actor()
+    pm: Any = (
+        key_figures.pm_due_in(user=actor, start=start, end=end)
+        .filter(customer_id__in=owners)
         .values("customer_id")
-        .annotate(
-            done=Count("id"),
-            # On time means done by the due date and approved: an FU whose check failed is done, not passed.
-            on_time=Count(
-                "id",
-                filter=Q(due_date__isnull=False, done_at__date__lte=F("due_date")) & ~Q(approved=False),
-            ),
-        )
+        .annotate(**key_figures.pm_aggregates())
+        .order_by()
     )
     for r in pm:
         row = rows[owner_map[r["customer_id"]]]
-        row["pm_done"] += r["done"]
-        row["pm_on_time"] += r["on_time"]
+        row["pm_done"] += r["pm_done"]
+        row["pm_on_time"] += r["pm_done_on_time"]
     cm = (
-        WorkOrder.objects.filter(
-            customer_id__in=owners,
-            kind=WorkOrderKind.CM,
-            reported_at__date__gte=start,
-            reported_at__date__lte=end,
-        )
+        key_figures.cm_reported_in(user=actor, start=start, end=end)
+        .filter(customer_id__in=owners)
         .values("customer_id")
         .annotate(n=Count("id"))
+        .order_by()
     )
     for r in cm:
         rows[owner_map[r["customer_id"]]]["cm"] += r["n"]

@@ -22,6 +22,7 @@ from medtek.core.api import (
     page_schema,
 )
 from medtek.inventory.models import Device
+from medtek.maintenance import key_figures as kf
 from medtek.maintenance import selectors, services
 from medtek.maintenance.choices import MaterialKind, TimeBasis, WorkOrderKind
 from medtek.maintenance.models import ProtocolRecord, WatchItem
@@ -614,3 +615,29 @@ def key_figures(request: HttpRequest, q: Query[KeyFiguresQuery]) -> dict[str, An
     data = selectors.key_figures(user=request.user, customer_id=q.customer, start=q.start, end=q.end)
     data["customer_id"] = data.pop("customer").pk
     return data
+
+
+class KeyFiguresRowOut(KeyFiguresOut):
+    customer: str
+    devices: int
+
+
+class KeyFiguresTableOut(Schema):
+    start: dt.date
+    end: dt.date
+    rows: list[KeyFiguresRowOut]
+    total: KeyFiguresRowOut
+
+
+class KeyFiguresTableQuery(QueryInput):
+    start: dt.date
+    end: dt.date
+
+
+@router.get("/key-figures/customers", response={200: KeyFiguresTableOut, **ERR})
+def key_figures_table(request: HttpRequest, q: Query[KeyFiguresTableQuery]) -> dict[str, Any]:
+    """Key figures of every customer the user may see for a period, with the total row (same definitions)."""
+    table = kf.by_customer(user=request.user, start=q.start, end=q.end)
+    period = {"start": q.start, "end": q.end}
+    total = {**table["total"], **period, "customer": _("Total")}
+    return {**period, "rows": [{**r, **period} for r in table["rows"]], "total": total}

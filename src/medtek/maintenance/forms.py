@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medtek.inventory.forms import DateInput
+from medtek.maintenance import key_figures
 from medtek.maintenance.choices import ItemKind, MaterialKind, WaitingReason, WorkOrderKind
 from medtek.maintenance.models import CMPriority, ProtocolRecord
 
@@ -169,18 +170,23 @@ class OverrideForm(forms.Form):
 
 
 class KeyFiguresForm(forms.Form):
-    customer = forms.TypedChoiceField(label=_("Customer"), coerce=int, required=False, empty_value=None)
+    """The key-figures period: this year to date by default, the last 12 months, or chosen dates."""
+
+    PERIODS = (("year", _("This year to date")), ("12m", _("Last 12 months")))
+
+    customer = forms.IntegerField(label=_("Customer"), required=False, min_value=1)
+    period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)
     start = _date_field(_("From"), required=False)
     end = _date_field(_("To"), required=False)
 
-    def __init__(self, *args: Any, customers: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        customer: Any = self.fields["customer"]
-        customer.choices = [(c.pk, c.name) for c in customers]
-
-    def period(self, today: dt.date) -> tuple[dt.date, dt.date]:
+    def period_of(self, today: dt.date) -> tuple[dt.date, dt.date]:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        return data.get("start") or today.replace(day=1), data.get("end") or today
+        if data.get("start") or data.get("end"):
+            year_start, _today = key_figures.default_period(today)
+            return data.get("start") or year_start, data.get("end") or today
+        if data.get("period") == "12m":
+            return key_figures.last_twelve_months(today)
+        return key_figures.default_period(today)
 
 
 class ProtocolForm(forms.Form):

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medtek.core.pagination import Page, keyset_page
-from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.models import Device
+from medtek.maintenance import key_figures as kf
 from medtek.maintenance import rules
 from medtek.maintenance.choices import TimeBasis, WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import (
@@ -197,11 +197,12 @@ def pm_due_by_customer(
     today = today or timezone.localdate()
     end = today + dt.timedelta(days=horizon_days)
     states = (
-        DevicePMState.objects.visible_to(user)
+        kf.pm_states_in_register(user=user)
         .filter(next_due__isnull=False, next_due__lte=end)
         .values("device__owner_id")
         .annotate(
-            overdue=Count("pk", filter=Q(next_due__lt=today)), due=Count("pk", filter=Q(next_due__gte=today))
+            overdue=Count("pk", filter=kf.pm_overdue_filter(today)),
+            due=Count("pk", filter=Q(next_due__gte=today)),
         )
     )
     open_pm = (
@@ -266,75 +267,6 @@ def key_figures(*, user: Any, customer_id: int, start: dt.date, end: dt.date) ->
     if end < start:
         raise ValidationError({"end": _("The period ends before it starts.")})
     org = Organisation.objects.get_visible(user, Cap.VIEW, pk=customer_id)
-    today = timezone.localdate()
-    wos = WorkOrder.objects.visible_to(user).filter(customer_id=org.pk)
-    pm = wos.filter(kind=WorkOrderKind.PM, due_date__gte=start, due_date__lte=end).exclude(
-        status=WorkOrderStatus.CANCELLED
-    )
-    pm_due = pm.count()
-    done_pm = list(pm.filter(done_at__isnull=False).values_list("due_date", "done_at", "approved"))
-    # Done but not approved (a check failed): done, yet neither on time nor passed.
-    pm_not_approved = sum(1 for _due, _done, approved in done_pm if approved is False)
-    pm_done_on_time = sum(
-        1 for due, done, approved in done_pm if approved is not False and timezone.localdate(done) <= due
-    )
-    reference = min(today, end)
-    overdue = wos.filter(kind=WorkOrderKind.PM, status__in=OPEN, due_date__lt=reference).count()
-    tz = timezone.get_current_timezone()
-    period_start = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
-    period_end = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    now = timezone.now()
-    cm = list(
-        wos.filter(kind=WorkOrderKind.CM, reported_at__gte=period_start, reported_at__lt=period_end)
-        .exclude(status=WorkOrderStatus.CANCELLED)
-        .values("reported_at", "accepted_at", "done_at", "response_due_at", "resolution_due_at")
-    )
-    resp_n = resp_ok = res_n = res_ok = 0
-    repair_hours: list[Decimal] = []
-    for row in cm:
-        if row["response_due_at"] is not None and (
-            row["accepted_at"] is not None or now > row["response_due_at"]
-        ):
-            resp_n += 1
-            resp_ok += int(row["accepted_at"] is not None and row["accepted_at"] <= row["response_due_at"])
-        if row["resolution_due_at"] is not None and (
-            row["done_at"] is not None or now > row["resolution_due_at"]
-        ):
-            res_n += 1
-            res_ok += int(row["done_at"] is not None and row["done_at"] <= row["resolution_due_at"])
-        if row["done_at"] is not None:
-            repair_hours.append(Decimal((row["done_at"] - row["reported_at"]).total_seconds()) / 3600)
-    mttr = (
-        (sum(repair_hours, Decimal(0)) / len(repair_hours)).quantize(Decimal("0.1")) if repair_hours else None
-    )
-    blocked = Device.objects.visible_to(user).filter(owner_id=org.pk, status=DeviceStatus.BLOCKED).count()
-    return {
-        "customer": org,
-        "start": start,
-        "end": end,
-        "pm_due": pm_due,
-        "pm_done": len(done_pm),
-        "pm_not_approved": pm_not_approved,
-        "pm_done_on_time": pm_done_on_time,
-        "pm_completion_rate": rules.percent(pm_done_on_time, pm_due),
-        "pm_overdue": overdue,
-        "cm_count": len(cm),
-        "cm_response_measured": resp_n,
-        "cm_response_within": resp_ok,
-        "cm_response_rate": rules.percent(resp_ok, resp_n),
-        "cm_resolution_measured": res_n,
-        "cm_resolution_within": res_ok,
-        "cm_resolution_rate": rules.percent(res_ok, res_n),
-        "mttr_hours": mttr,
-        "blocked_devices": blocked,
-    }
-
-
-def customers_for(*, user: Any) -> list[Organisation]:
-    """The customers whose work the user may see (those with devices or work orders)."""
-    return list(
-        Organisation.objects.visible_to(user)
-        .filter(Q(devices__isnull=False) | Q(work_orders__isnull=False))
-        .distinct()
-        .order_by("name")
-    )
+    table = kf.by_customer(user=user, start=start, end=end, customer_ids=[org.pk])
+    row = table["rows"][0] if table["rows"] else kf.with_rates({**kf._empty(org.pk), "statuses": {}})
+    return {**row, "customer": org, "start": start, "end": end}

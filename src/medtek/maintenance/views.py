@@ -12,14 +12,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from medtek.core import charts
 from medtek.core.api import validation_errors
+from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.forms import add_service_errors
 from medtek.inventory.models import Device
 from medtek.inventory.selectors import device_find
 from medtek.maintenance import forms, selectors, services
+from medtek.maintenance import key_figures as kf
 from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import CMPriority, ProtocolRecord
 from medtek.organizations.choices import Role
@@ -405,33 +410,67 @@ def protocol_results(request: HttpRequest, protocol_record_id: int) -> HttpRespo
 @login_required
 @require_GET
 def key_figures(request: HttpRequest) -> HttpResponse:
-    """Key figures per customer and period."""
-    customers = selectors.customers_for(user=request.user)
+    """Key figures of every customer in one table with a total row, and charts (docs/maintenance.md)."""
     today = timezone.localdate()
-    form = forms.KeyFiguresForm(request.GET or None, customers=customers)
-    figures = None
-    start, end = form.period(today)
-    customer_id = (form.cleaned_data.get("customer") if form.is_bound and form.is_valid() else None) or (
-        customers[0].pk if customers else None
-    )
-    if (not form.is_bound or form.is_valid()) and customer_id is not None:
+    form = forms.KeyFiguresForm(request.GET or None)
+    start, end = form.period_of(today)
+    customer_id = form.cleaned_data.get("customer") if form.is_bound and form.is_valid() else None
+    page = None
+    if not form.is_bound or form.is_valid():
         try:
-            figures = selectors.key_figures(user=request.user, customer_id=customer_id, start=start, end=end)
+            page = kf.overview(user=request.user, start=start, end=end, customer_id=customer_id)
         except ValidationError as exc:
             add_service_errors(form, exc)
     return render(
         request,
         "maintenance/key_figures.html",
         {
-            "customers": customers,
             "form": form,
-            "figures": figures,
+            "page": page,
+            "charts": _key_figure_charts(page) if page else None,
             "start": start,
             "end": end,
             "customer_id": customer_id,
+            "periods": [(key, label, "?" + urlencode({"period": key})) for key, label in form.PERIODS],
         },
         status=422 if form.errors else 200,
     )
+
+
+def _key_figure_charts(page: dict[str, Any]) -> dict[str, Any]:
+    months = page["months"]
+    labels = [date_format(m["month"], "M Y") for m in months]
+    top = sorted(page["rows"], key=lambda r: (-r["devices"], r["customer"]))[:15]
+    statuses = [s for s in DeviceStatus if any(r["statuses"].get(s.value) for r in top)]
+    return {
+        "completion": charts.grouped_bars(
+            title=_("PM completion and CM within target per month"),
+            categories=labels,
+            series=[
+                _("PM done on time"),
+                _("Response time within target"),
+                _("Time to resolution within target"),
+            ],
+            values=[
+                [m["pm_completion_rate"] for m in months],
+                [m["cm_response_rate"] for m in months],
+                [m["cm_resolution_rate"] for m in months],
+            ],
+            chart_id="chart-completion",
+        ),
+        "backlog": charts.stacked_bars(
+            title=_("Open work by priority"),
+            rows=[(b["label"], [b["n"]]) for b in page["backlog"]],
+            series=[_("Open work")],
+            chart_id="chart-backlog",
+        ),
+        "devices": charts.stacked_bars(
+            title=_("Devices per customer and status"),
+            rows=[(r["customer"], [r["statuses"].get(s.value, 0) for s in statuses]) for r in top],
+            series=[str(s.label) for s in statuses],
+            chart_id="chart-devices",
+        ),
+    }
 
 
 @login_required
