@@ -95,6 +95,39 @@ def _shipment_body(w: Any, org: Any) -> Request:
     }
 
 
+def _evaluation_action(w: Any, org: Any) -> tuple[int, int]:
+    from medtek.agreements.models import EvaluationAction
+
+    action = EvaluationAction.objects.get(pk=_maker("agreements", "action_id")(w, org))
+    return action.evaluation_id, action.pk
+
+
+def _change_notice(w: Any, org: Any) -> tuple[int, int]:
+    """A change notice MT sent the organisation on their agreement: (agreement, notice)."""
+    from medtek.agreements.models import ChangeNotice
+
+    notice = ChangeNotice.objects.get(pk=_maker("agreements", "notice_id")(w, org))
+    notice.from_party, notice.to_party = notice.to_party, notice.from_party
+    notice.save(update_fields=["from_party", "to_party"])
+    return notice.agreement_id, notice.pk
+
+
+def _safety_notice_body(w: Any, o: Any) -> Request:
+    from medtek.inventory.tests.factories import DeviceModelFactory
+
+    model = DeviceModelFactory()
+    return "/safety/notices", {
+        "manufacturer_id": model.manufacturer_id,
+        "reference": f"FSN-AUTHZ-{o.pk}",
+        "title": "Byt batteri",
+        "issued_on": "2026-01-05",
+        "action": "replace_part",
+        "urgency": "high",
+        "model_ids": [model.pk],
+        "department_id": _provider(w, o).pk,
+    }
+
+
 # "METHOD /path" -> maker (world, organisation) -> (path with ids filled in, body), for an object of
 # that organisation (or naming it in the body).
 WRITES: dict[str, Callable[[Any, Any], Request]] = {
@@ -267,12 +300,117 @@ WRITES: dict[str, Callable[[Any, Any], Request]] = {
         f"/decommissioning/shipments/{_maker('decommissioning', 'shipment_id')(w, o)}/follow-up",
         {"follow_up": "Mottaget"},
     ),
+    "POST /maintenance/devices/{device_id}/override-block": lambda w, o: (
+        f"/maintenance/devices/{_device(w, o)}/override-block",
+        {"reason": "Kontrollerad på plats, larmet fungerar"},
+    ),
+    "PATCH /agreements/rate-schedules/{rate_schedule_id}": lambda w, o: (
+        f"/agreements/rate-schedules/{_maker('agreements', 'rate_schedule_id')(w, o)}",
+        {"rounding": "ore"},
+    ),
+    "POST /agreements/{agreement_id}/advice-limit": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/advice-limit",
+        {"advice_hours_limit": "10"},
+    ),
+    "PUT /agreements/{agreement_id}/monitoring": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/monitoring",
+        {"external_supplier_id": w.foreign.pk, "device_ids": [_device(w, o)]},
+    ),
+    "POST /agreements/{agreement_id}/contacts": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/contacts",
+        {"organisation_id": o.pk, "role": "mas", "name": "Anna MAS", "email": "mas@example.se"},
+    ),
+    "POST /agreements/{agreement_id}/change-notices": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/change-notices",
+        {"kind": "closed_unit", "description": "Enheten Björken stänger", "effective_on": "2026-09-01"},
+    ),
+    "POST /agreements/{agreement_id}/change-notices/{notice_id}/acknowledge": lambda w, o: (
+        "/agreements/{}/change-notices/{}/acknowledge".format(*_change_notice(w, o)),
+        {"response": "Vi tar bort enhetens utrustning ur planen"},
+    ),
+    "POST /agreements/{agreement_id}/evaluations": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/evaluations",
+        {"year": 2026},
+    ),
+    "PATCH /agreements/evaluations/{evaluation_id}": lambda w, o: (
+        f"/agreements/evaluations/{_maker('agreements', 'evaluation_id')(w, o)}",
+        {"customer_assessment": "Bra samarbete"},
+    ),
+    "POST /agreements/evaluations/{evaluation_id}/actions": lambda w, o: (
+        f"/agreements/evaluations/{_maker('agreements', 'evaluation_id')(w, o)}/actions",
+        {"description": "Ny rutin", "owner_party_id": o.pk, "owner_name": "Anna", "due_on": "2026-06-01"},
+    ),
+    "POST /agreements/evaluations/{evaluation_id}/actions/{action_id}/done": lambda w, o: (
+        "/agreements/evaluations/{}/actions/{}/done".format(*_evaluation_action(w, o)),
+        {"done_on": "2026-05-01"},
+    ),
+    "POST /agreements/evaluations/{evaluation_id}/report": lambda w, o: (
+        f"/agreements/evaluations/{_maker('agreements', 'evaluation_id')(w, o)}/report",
+        {"arenas": ["local"]},
+    ),
+    "POST /safety/notices": _safety_notice_body,
+    "POST /safety/notices/{notice_id}/search": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/search",
+        {},
+    ),
+    "POST /safety/affected/{affected_id}/decision": lambda w, o: (
+        f"/safety/affected/{_maker('safety', 'affected_id')(w, o)}/decision",
+        {"decision": "affected", "reason": "Serienummer i listan"},
+    ),
+    "POST /safety/notices/{notice_id}/work-orders": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/work-orders",
+        {},
+    ),
+    "POST /safety/notices/{notice_id}/block": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/block",
+        {},
+    ),
+    "POST /safety/notices/{notice_id}/acknowledge": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/acknowledge",
+        {"customer_id": o.pk, "note": "Mottaget"},
+    ),
+    "POST /safety/notices/{notice_id}/close": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/close",
+        {},
+    ),
+    "POST /safety/incidents": lambda w, o: (
+        "/safety/incidents",
+        {
+            "device_id": _device(w, o),
+            "kind": "near_miss",
+            "occurred_at": "2026-01-05T10:00:00+01:00",
+            "place": "Rum 4",
+            "description": "Larmet tystnade",
+            "patient_harm": "no",
+        },
+    ),
+    "POST /safety/incidents/{incident_id}/assessment": lambda w, o: (
+        f"/safety/incidents/{_maker('safety', 'incident_id')(w, o)}/assessment",
+        {"report_manufacturer": True, "report_authority": False, "assessment": "Fel i mjukvaran"},
+    ),
+    "POST /notifications/read": lambda w, o: ("/notifications/read", {"ids": None}),
 }
 
-# Writes a customer contact may do for its own organisation (report a fault, register surplus).
-CONTACT_MAY = {"POST /maintenance/work-orders", "POST /decommissioning/cases"}
+# Writes a customer contact may do for its own organisation (report a fault or an incident, register
+# surplus, acknowledge a safety notice, take part in its agreement: name its own contacts, tell MT of a
+# change and acknowledge MT's, write its own assessment and the agreed actions of the joint evaluation).
+CONTACT_MAY = {
+    "POST /maintenance/work-orders",
+    "POST /decommissioning/cases",
+    "POST /safety/incidents",
+    "POST /safety/notices/{notice_id}/acknowledge",
+    "POST /agreements/{agreement_id}/contacts",
+    "POST /agreements/{agreement_id}/change-notices",
+    "POST /agreements/{agreement_id}/change-notices/{notice_id}/acknowledge",
+    "PATCH /agreements/evaluations/{evaluation_id}",
+    "POST /agreements/evaluations/{evaluation_id}/actions",
+    "POST /agreements/evaluations/{evaluation_id}/actions/{action_id}/done",
+}
+# Writes every user may do to what is their own and nobody else's (marking their notifications read);
+# no role is refused them, and another user's rows are left alone (tests/test_isolation.py).
+OWN_ONLY = {"POST /notifications/read"}
 # Writes that take a file rather than JSON; tried on their own below.
-UPLOADS = {"POST /devices/import"}
+UPLOADS = {"POST /devices/import", "POST /safety/notices/{notice_id}/affected-list"}
 
 
 def write_endpoints() -> list[str]:
@@ -298,11 +436,53 @@ def test_every_write_endpoint_is_in_the_matrix() -> None:
     assert not missing, f"add a request for these endpoints to WRITES: {missing}"
 
 
+# Known breaches of the rule, pinned until the application is fixed (strict: the test fails once they
+# pass, so the mark is removed with the fix).
+_ACTS_AS_CUSTOMER = (
+    "an MT auditor or finance user acts for the customer on its agreement: agreements.selectors."
+    "acting_party falls back to a customer party on Cap.AGREEMENT_VIEW, which provider roles hold "
+    "for every organisation they serve"
+)
+_EVALUATION_REPORT_404 = (
+    "evaluation_get(capability=AGREEMENT_MANAGE) filters on the capability, so a party that sees "
+    "the evaluation gets 404, not 403 with the reason"
+)
+_INCIDENT_422 = (
+    "safety.services.incident_report answers a role without WORK_REPORT 422 'Unknown device' on a "
+    "device it sees, not 403 with the reason"
+)
+KNOWN_BREACHES: dict[tuple[str, str], str] = {
+    **{
+        (role, key): _ACTS_AS_CUSTOMER
+        for role in ("auditor", "finance")
+        for key in (
+            "POST /agreements/{agreement_id}/contacts",
+            "POST /agreements/{agreement_id}/change-notices",
+            "POST /agreements/{agreement_id}/change-notices/{notice_id}/acknowledge",
+            "PATCH /agreements/evaluations/{evaluation_id}",
+            "POST /agreements/evaluations/{evaluation_id}/actions",
+            "POST /agreements/evaluations/{evaluation_id}/actions/{action_id}/done",
+        )
+    },
+    **{
+        (role, "POST /agreements/evaluations/{evaluation_id}/report"): _EVALUATION_REPORT_404
+        for role in ("auditor", "finance", "berg_contact")
+    },
+    **{(role, "POST /safety/incidents"): _INCIDENT_422 for role in ("auditor", "finance")},
+}
+
+
+def _pinned(role: str, key: str, breaches: dict[tuple[str, str], str] = KNOWN_BREACHES) -> Any:
+    reason = breaches.get((role, key))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(role, key, marks=marks, id=f"{role}-{key}")
+
+
 READ_ONLY = [
-    (role, key)
+    _pinned(role, key)
     for role in ("auditor", "finance", "berg_contact")
     for key in sorted(WRITES)
-    if not (role == "berg_contact" and key in CONTACT_MAY)
+    if key not in OWN_ONLY and not (role == "berg_contact" and key in CONTACT_MAY)
 ]
 
 
@@ -346,6 +526,21 @@ def test_a_read_only_role_may_not_import_devices(w: Any, role: str) -> None:
     response = client.post("/api/v1/devices/import", {"file": upload})
     assert response.status_code == 403, response.content[:300]
     assert response.json()["detail"]
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("role", ["auditor", "finance", "berg_contact"])
+def test_a_read_only_role_may_not_import_a_manufacturers_affected_list(w: Any, role: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    notice = _maker("safety", "notice_id")(w, w.berg)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(getattr(w, role))
+    upload = SimpleUploadedFile("affected.csv", b"serial_number\r\nSN-1\r\n", "text/csv")
+    before = Event.objects.count()
+    response = client.post(f"/api/v1/safety/notices/{notice}/affected-list", {"file": upload})
+    assert response.status_code == 403, response.content[:300]
+    assert response.json()["detail"].startswith("Your role may not"), response.json()
     assert Event.objects.count() == before
 
 
@@ -532,6 +727,73 @@ PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
     "decommissioning/shipments/<int:shipment_id>/follow-up/": lambda w, o: (
         f"/decommissioning/shipments/{_maker('decommissioning', 'shipment_id')(w, o)}/follow-up/"
     ),
+    "agreements/rates/<int:rate_schedule_id>/rounding/": lambda w, o: (
+        f"/agreements/rates/{_maker('agreements', 'rate_schedule_id')(w, o)}/rounding/"
+    ),
+    "agreements/<int:agreement_id>/advice-limit/": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/advice-limit/"
+    ),
+    "agreements/<int:agreement_id>/monitoring/": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/monitoring/"
+    ),
+    "agreements/<int:agreement_id>/contacts/": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/contacts/"
+    ),
+    "agreements/<int:agreement_id>/notices/": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/notices/"
+    ),
+    "agreements/<int:agreement_id>/notices/<int:notice_id>/acknowledge/": lambda w, o: (
+        "/agreements/{}/notices/{}/acknowledge/".format(*_change_notice(w, o))
+    ),
+    "agreements/<int:agreement_id>/evaluations/": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/evaluations/"
+    ),
+    "agreements/evaluations/<int:evaluation_id>/": lambda w, o: (
+        f"/agreements/evaluations/{_maker('agreements', 'evaluation_id')(w, o)}/"
+    ),
+    "agreements/evaluations/<int:evaluation_id>/actions/": lambda w, o: (
+        f"/agreements/evaluations/{_maker('agreements', 'evaluation_id')(w, o)}/actions/"
+    ),
+    "agreements/evaluations/<int:evaluation_id>/actions/<int:action_id>/done/": lambda w, o: (
+        "/agreements/evaluations/{}/actions/{}/done/".format(*_evaluation_action(w, o))
+    ),
+    "agreements/evaluations/<int:evaluation_id>/report/": lambda w, o: (
+        f"/agreements/evaluations/{_maker('agreements', 'evaluation_id')(w, o)}/report/"
+    ),
+    "safety/notices/<int:notice_id>/search/": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/search/"
+    ),
+    "safety/notices/<int:notice_id>/list/": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/list/"
+    ),
+    "safety/notices/<int:notice_id>/work-orders/": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/work-orders/"
+    ),
+    "safety/notices/<int:notice_id>/block/": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/block/"
+    ),
+    "safety/notices/<int:notice_id>/acknowledge/": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/acknowledge/"
+    ),
+    "safety/notices/<int:notice_id>/close/": lambda w, o: (
+        f"/safety/notices/{_maker('safety', 'notice_id')(w, o)}/close/"
+    ),
+    "safety/affected/<int:affected_id>/": lambda w, o: (
+        f"/safety/affected/{_maker('safety', 'affected_id')(w, o)}/"
+    ),
+    "safety/incidents/<int:incident_id>/": lambda w, o: (
+        f"/safety/incidents/{_maker('safety', 'incident_id')(w, o)}/"
+    ),
+}
+# Pages where a customer contact legitimately writes for its own organisation (as CONTACT_MAY).
+PAGE_CONTACT_MAY = {
+    "agreements/<int:agreement_id>/contacts/",
+    "agreements/<int:agreement_id>/notices/",
+    "agreements/<int:agreement_id>/notices/<int:notice_id>/acknowledge/",
+    "agreements/evaluations/<int:evaluation_id>/",
+    "agreements/evaluations/<int:evaluation_id>/actions/",
+    "agreements/evaluations/<int:evaluation_id>/actions/<int:action_id>/done/",
+    "safety/notices/<int:notice_id>/acknowledge/",
 }
 
 
@@ -552,6 +814,15 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
         "decommissioning/shipments/<int:shipment_id>/",
         "decommissioning/shipments/<int:shipment_id>/manifest.pdf",
         "decommissioning/shipments/<int:shipment_id>/manifest.xlsx",
+        "agreements/devices/<int:device_id>/",
+        "reports/agreements/<int:agreement_id>/advice/",
+        "reports/agreements/<int:agreement_id>/forecast/",
+        "reports/evaluations/<int:evaluation_id>/pdf/",
+        "safety/devices/<int:device_id>/",
+        "safety/notices/<int:notice_id>/",
+        "safety/notices/<int:notice_id>/report/",
+        "safety/notices/<int:notice_id>/report.pdf",
+        "safety/notices/<int:notice_id>/report.xlsx",
     }
     unknown = sorted(
         r
@@ -561,8 +832,54 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
     assert not unknown, f"say whether these pages write (PAGE_WRITES) or only read: {unknown}"
 
 
+_SAFETY_FLASH = (
+    "safety's notice action pages catch the refusal and answer 302 back to the notice with a message, "
+    "not 403 with the reason"
+)
+_AFFECTED_FORM_FIRST = (
+    "safety.views.affected_detail validates the form before asking the role: an empty POST by a role "
+    "that may not decide re-renders 200, not 403"
+)
+_INCIDENT_PAGE_404 = (
+    "safety.views.incident_detail answers a POST by a role that sees the incident but may not assess "
+    "it 404 (raise Http404), not 403 with the reason"
+)
+_NOTICE_ACTIONS = ("search", "list", "work-orders", "block", "close")
+PAGE_KNOWN_BREACHES: dict[tuple[str, str], str] = {
+    **{
+        (role, route): _ACTS_AS_CUSTOMER
+        for role in ("auditor", "finance")
+        for route in PAGE_CONTACT_MAY
+        if route.startswith("agreements/")
+    },
+    **{
+        (role, "agreements/evaluations/<int:evaluation_id>/report/"): _EVALUATION_REPORT_404
+        for role in ("auditor", "finance", "berg_contact")
+    },
+    **{
+        (role, f"safety/notices/<int:notice_id>/{action}/"): _SAFETY_FLASH
+        for role in ("auditor", "finance", "berg_contact")
+        for action in _NOTICE_ACTIONS
+    },
+    **{
+        (role, "safety/notices/<int:notice_id>/acknowledge/"): _SAFETY_FLASH
+        for role in ("auditor", "finance")
+    },
+    **{
+        (role, "safety/affected/<int:affected_id>/"): _AFFECTED_FORM_FIRST
+        for role in ("auditor", "finance", "berg_contact")
+    },
+    **{
+        (role, "safety/incidents/<int:incident_id>/"): _INCIDENT_PAGE_404
+        for role in ("auditor", "finance", "berg_contact")
+    },
+}
+
 PAGE_MATRIX = [
-    (role, route) for role in ("auditor", "finance", "berg_contact") for route in sorted(PAGE_WRITES)
+    _pinned(role, route, PAGE_KNOWN_BREACHES)
+    for role in ("auditor", "finance", "berg_contact")
+    for route in sorted(PAGE_WRITES)
+    if not (role == "berg_contact" and route in PAGE_CONTACT_MAY)
 ]
 
 

@@ -166,6 +166,8 @@ LISTS = {
     "/decommissioning/cases": "case_id",
     "/decommissioning/items": "item_id",
     "/decommissioning/shipments": "shipment_id",
+    "/safety/notices": "safety_notice_id",
+    "/safety/incidents": "incident_id",
 }
 # Parameterless GET endpoints that are not lists of tenant rows: reference data, aggregates over the
 # user's scope, files and reports (their scoping is tested in their apps).
@@ -187,6 +189,10 @@ NOT_LISTS = {
     "/decommissioning/reports/donations",
     "/decommissioning/reports/donations.pdf",
     "/decommissioning/reports/donations.xlsx",
+    "/safety/incidents/per-model",
+    # Per-user: each user reads only their own notifications (tested at the end of this file).
+    "/notifications/",
+    "/notifications/unread",
 }
 
 

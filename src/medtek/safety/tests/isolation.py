@@ -55,7 +55,14 @@ def _incident_id(world: Any, org: Any) -> int:
     )
 
 
-FOREIGN = {"notice_id": _notice_id, "affected_id": _affected_id, "incident_id": _incident_id}
+FOREIGN = {
+    "notice_id": _notice_id,
+    "affected_id": _affected_id,
+    "incident_id": _incident_id,
+    # The same maker under a name of its own: agreements' change notices also have a `notice_id`,
+    # and the list of safety notices must be tried with safety notices whichever maker wins.
+    "safety_notice_id": _notice_id,
+}
 
 BODIES = {
     "POST /api/v1/safety/affected/{affected_id}/decision": {"decision": "affected"},
