@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
-from medtek.core.api import ErrorOut, page_body, page_schema
+from medtek.core.api import ErrorOut, InputSchema, PageQuery, page_body, page_schema
 from medtek.core.pagination import keyset_page
 from medtek.notifications import selectors, services
 
@@ -32,17 +32,17 @@ class UnreadOut(Schema):
     unread: int
 
 
-class ReadIn(Schema):
+class ReadIn(InputSchema):
     ids: list[int] | None = None
 
 
 @router.get("", response={200: NotificationPage, 422: ErrorOut})
-def notification_list(request: HttpRequest, cursor: str | None = None, limit: int = 50) -> Any:
+def notification_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
     page = keyset_page(
         selectors.notification_list(user=request.user),
         order=["-created_at", "-id"],
-        cursor=cursor,
-        limit=limit,
+        cursor=query.cursor,
+        limit=query.limit,
     )
     return page_body(page)
 

@@ -9,6 +9,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Valu
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from medtek.agreements.models import Agreement, RateSchedule
 from medtek.inventory.models import Device
@@ -66,7 +67,11 @@ def check_sla(*, now: dt.datetime | None = None) -> int:
         wo = orders[row["pk"]]
 
         def compose(row: dict[str, Any] = row) -> tuple[str, list[str]]:
-            target = _("response") if row["target"] == "response" else _("resolution")
+            target = (
+                pgettext("cm target", "response")
+                if row["target"] == "response"
+                else pgettext("cm target", "resolution")
+            )
             due = timezone.localtime(row["due"]).strftime("%Y-%m-%d %H:%M")
             if row["breached"]:
                 subject = _("Breached %(target)s target: %(number)s %(title)s")

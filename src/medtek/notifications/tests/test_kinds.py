@@ -119,8 +119,8 @@ def test_mt_admin_is_told_of_a_breach_once(demo):
     subjects = [n.subject for n in of(admin, Kind.SLA_BREACHED) if n.object_id == wo.pk]
     assert sorted(subjects) == sorted(
         [
-            f"Överskridet mål för åtgärd: {wo.number} Pump alarms",
-            f"Överskridet mål för lösning: {wo.number} Pump alarms",
+            f"Överskridet mål för inställelsetid: {wo.number} Pump alarms",
+            f"Överskridet mål för åtgärdstid: {wo.number} Pump alarms",
         ]
     )
 
