@@ -109,14 +109,20 @@ def rate_on(*, schedule: RateSchedule, day: dt.date) -> Decimal:
 
 def acting_party(*, user: Any, agreement: Agreement, prefer: int | None = None) -> Organisation | None:
     """The party the user acts for on this agreement: MT (the provider) when it may manage agreements,
-    else the first customer party it belongs to; None when it is no party. `prefer` is tried first."""
+    else a customer party the user is itself a member of with a role that acts for it (a contact);
+    None when it is no party. `prefer` is tried first.
+
+    MT's auditors and finance see every customer's agreement through their department, but they never
+    act for a customer: only the customer's own people do."""
     scope = scope_for(user)
-    candidates: list[tuple[int, str]] = [(agreement.provider_id, Cap.AGREEMENT_MANAGE)]
-    candidates += [(p.customer_id, Cap.AGREEMENT_VIEW) for p in agreement.parties.all()]
+    candidates: list[int] = [agreement.provider_id, *(p.customer_id for p in agreement.parties.all())]
     if prefer is not None:
-        candidates.sort(key=lambda c: c[0] != prefer)
-    for org_id, capability in candidates:
-        if scope.can(capability, org_id):
+        candidates.sort(key=lambda org_id: org_id != prefer)
+    for org_id in candidates:
+        if org_id == agreement.provider_id:
+            if scope.can(Cap.AGREEMENT_MANAGE, org_id):
+                return Organisation.objects.get(pk=org_id)
+        elif scope.is_superuser or (org_id in scope.home_org_ids and scope.can(Cap.WORK_REPORT, org_id)):
             return Organisation.objects.get(pk=org_id)
     return None
 
