@@ -73,3 +73,13 @@ def event_log_flushable(transactional_db: Any) -> Any:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = replica")
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Any:
+    """Every test starts and ends in the default language (Swedish), whatever a test before it chose."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from medtek.agreements import rules
@@ -148,7 +149,9 @@ def change_notices(*, user: Any, agreement: Agreement) -> list[ChangeNotice]:
 
 def change_notice_get(*, user: Any, agreement: Agreement, pk: int) -> ChangeNotice:
     agreement_get(user=user, pk=agreement.pk)
-    return ChangeNotice.objects.select_related("agreement", "to_party").get(agreement=agreement, pk=pk)
+    return get_object_or_404(
+        ChangeNotice.objects.select_related("agreement", "to_party"), agreement=agreement, pk=pk
+    )
 
 
 def monitored_device_ids(*, agreement: Agreement) -> list[int]:

@@ -13,7 +13,13 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from django.conf import settings
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -199,7 +205,8 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, {"detail": str(exc) or "Bad request", "errors": {}}, status=400)
 
     @api.exception_handler(Http404)
-    def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    @api.exception_handler(ObjectDoesNotExist)  # a lookup by an id from the path that names nothing
+    def on_404(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(request, {"detail": "Not found", "errors": {}}, status=404)
 
     @api.exception_handler(PermissionDenied)
