@@ -179,6 +179,8 @@ def run(ctx: BenchContext) -> dict[str, Any]:
         "MEDTEK_VAR_DIR": str(work),
         "DJANGO_DEBUG": "0",
         "LOG_LEVEL": "ERROR",
+        # Plain HTTP on loopback, as behind the TLS proxy production has: no redirect to https.
+        "MEDTEK_SSL_REDIRECT": "0",
     }
     subprocess.run(
         [sys.executable, "-m", "medtek", "collectstatic", "--noinput", "-v", "0"],
