@@ -443,6 +443,11 @@ _NOT_A_PARTY_422 = (
     "test_no_provider_role_writes_as_the_customer) but the refusal is a 422 or a redirect with the "
     "reason, not 403"
 )
+_FORM_BEFORE_PARTY = (
+    "agreements: these pages validate the form (or report the service's refusal as a message) before "
+    "asking whether the user acts for a party, so an empty POST by a provider role answers 422 or a "
+    "redirect, not 403; nothing is written (test_no_provider_role_writes_as_the_customer)"
+)
 _EVALUATION_REPORT_404 = (
     "evaluation_get(capability=AGREEMENT_MANAGE) filters on the capability, so a party that sees "
     "the evaluation gets 404, not 403 with the reason"
@@ -841,10 +846,14 @@ _INCIDENT_PAGE_404 = (
 _NOTICE_ACTIONS = ("search", "list", "work-orders", "block", "close")
 PAGE_KNOWN_BREACHES: dict[tuple[str, str], str] = {
     **{
-        (role, route): _NOT_A_PARTY_422
+        (role, route): _FORM_BEFORE_PARTY
         for role in ("auditor", "finance")
-        for route in PAGE_CONTACT_MAY
-        if route.startswith("agreements/")
+        for route in (
+            "agreements/<int:agreement_id>/contacts/",
+            "agreements/<int:agreement_id>/notices/",
+            "agreements/<int:agreement_id>/notices/<int:notice_id>/acknowledge/",
+            "agreements/evaluations/<int:evaluation_id>/actions/",
+        )
     },
     **{
         (role, "POST /agreements/{agreement_id}/change-notices/{notice_id}/acknowledge"): _NOT_A_PARTY_422

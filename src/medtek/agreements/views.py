@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -193,8 +193,6 @@ def agreement_terminate(request: HttpRequest, agreement_id: int) -> HttpResponse
             )
         except ValidationError as exc:
             _add_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(
                 request,
@@ -310,8 +308,6 @@ def agreement_contact_add(request: HttpRequest, agreement_id: int) -> HttpRespon
             services.agreement_contact_add(user=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Contact added."))
             return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
@@ -330,8 +326,6 @@ def change_notice_record(request: HttpRequest, agreement_id: int) -> HttpRespons
             services.change_notice_record(user=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Notice recorded; the other party is asked to acknowledge it."))
             return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
@@ -371,8 +365,6 @@ def monitoring_set(request: HttpRequest, agreement_id: int) -> HttpResponse:
             )
         except ValidationError as exc:
             _add_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, _("The covered devices are saved."))
             return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
@@ -398,7 +390,7 @@ def evaluation_start(request: HttpRequest, agreement_id: int) -> HttpResponse:
             evaluation = services.evaluation_start(
                 user=request.user, agreement=agreement, year=form.cleaned_data["year"]
             )
-        except (ValidationError, PermissionDenied) as exc:
+        except ValidationError as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("Evaluation started."))
@@ -448,8 +440,6 @@ def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
                 services.evaluation_update(user=request.user, evaluation=evaluation, **form.cleaned_data)
             except ValidationError as exc:
                 _add_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Evaluation saved."))
                 return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
@@ -468,8 +458,6 @@ def evaluation_action_add(request: HttpRequest, evaluation_id: int) -> HttpRespo
             services.evaluation_action_add(user=request.user, evaluation=evaluation, **form.cleaned_data)
         except ValidationError as exc:
             _add_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Action added."))
             return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
@@ -484,7 +472,7 @@ def evaluation_action_done(request: HttpRequest, evaluation_id: int, action_id: 
         return HttpResponseNotAllowed(["POST"])
     try:
         services.evaluation_action_done(user=request.user, action=action)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(request, _("Action marked done."))
