@@ -20,7 +20,7 @@ from bench import db
 from bench.context import BenchContext
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("register", "pm", "billing", "safety", "keyfigures")
+SECTIONS = ("register", "pm", "billing", "safety", "keyfigures", "notifications")
 # The bench's own key, shared with its gunicorn so sessions made here are valid there.
 SECRET_KEY = "medtek-bench-only-" + "k" * 40
 

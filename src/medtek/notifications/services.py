@@ -34,13 +34,39 @@ def is_visible(user: Any, object_type: str, object_id: int | None, capability: s
     """Whether `user` may see the object now (notifications never reach anyone who may not)."""
     if not object_type or object_id is None:
         return True
+    return object_id in visible_ids(user, object_type, [object_id], capability)
+
+
+# Ids per query when many are asked at once (SQLite's limit on parameters is 32,766; keep well below).
+_CHUNK = 1000
+
+
+def visible_ids(user: Any, object_type: str, ids: Iterable[int], capability: str) -> set[int]:
+    """Which of `ids` (objects of `object_type`) `user` may see now: one query per thousand ids."""
     model = apps.get_model(object_type)
-    return bool(model.objects.visible_to(user, capability).filter(pk=object_id).exists())
+    wanted = sorted(set(ids))
+    seen: set[int] = set()
+    for i in range(0, len(wanted), _CHUNK):
+        seen.update(
+            model.objects.visible_to(user, capability)
+            .filter(pk__in=wanted[i : i + _CHUNK])
+            .values_list("pk", flat=True)
+        )
+    return seen
 
 
-def mode_for(user_id: int, kind: str) -> str:
-    chosen = Preference.objects.filter(user_id=user_id, kind=kind).values_list("mode", flat=True).first()
-    return chosen or rules.DEFAULT_MODE[kind]
+def _visible_items(user: Any, items: list[Notification]) -> list[Notification]:
+    """The notifications among `items` whose object `user` may see now (one query per kind of object)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for n in items:
+        if n.object_type and n.object_id is not None:
+            groups.setdefault((n.object_type, n.capability), []).append(n.object_id)
+    allowed = {key: visible_ids(user, key[0], ids, key[1]) for key, ids in groups.items()}
+    return [
+        n
+        for n in items
+        if not n.object_type or n.object_id is None or n.object_id in allowed[(n.object_type, n.capability)]
+    ]
 
 
 def language_for(user_id: int) -> str:
@@ -59,6 +85,17 @@ def render(subject: str, lines: list[str], url: str) -> tuple[str, str]:
 _STATE_OF: dict[str, str] = {Mode.EMAIL: State.PENDING, Mode.DIGEST: State.IN_DIGEST}
 
 
+@dataclass(frozen=True)
+class Cause:
+    """One thing to tell: its key (one notification per recipient and key), object, link and message."""
+
+    key: str
+    compose: Composer
+    obj: models.Model | None = None
+    # The link, or a function that makes it: called only when the notification is written.
+    path: str | Callable[[], str] = ""
+
+
 def notify(
     *,
     kind: str,
@@ -73,46 +110,78 @@ def notify(
 
     A recipient who already has one for `cause_key` gets nothing new. Returns how many were written.
     """
-    object_type = obj._meta.label_lower if obj is not None else ""
-    object_id = obj.pk if obj is not None else None
-    url = absolute_url(path) if path else ""
-    recipients = list(recipients)
-    # Those who already have it are skipped here; the unique key still guards a concurrent writer.
-    seen: set[int] = set(
-        Notification.objects.filter(
-            cause_key=cause_key, recipient_id__in=[u.pk for u in recipients]
-        ).values_list("recipient_id", flat=True)
+    return notify_many(
+        kind=kind,
+        recipients=recipients,
+        causes=[Cause(key=cause_key, compose=compose, obj=obj, path=path)],
+        capability=capability,
     )
+
+
+def notify_many(
+    *, kind: str, recipients: Iterable[Any], causes: Iterable[Cause], capability: str = "view"
+) -> int:
+    """`notify` for many causes of one kind at once: a fixed number of queries, not a few per cause.
+
+    What each recipient already has, may see, and has chosen (mode, language) is read once for all
+    causes; the new rows are written in one insert. Returns how many were written.
+    """
+    recipients = [u for u in recipients if u.is_active]
+    causes = list(causes)
+    if not recipients or not causes:
+        return 0
+    user_ids = [u.pk for u in recipients]
+    keys = sorted({c.key for c in causes})
+    had: set[tuple[str, int]] = set()
+    for i in range(0, len(keys), _CHUNK):
+        had.update(
+            Notification.objects.filter(
+                cause_key__in=keys[i : i + _CHUNK], recipient_id__in=user_ids
+            ).values_list("cause_key", "recipient_id")
+        )
+    chosen = dict(Preference.objects.filter(user_id__in=user_ids, kind=kind).values_list("user_id", "mode"))
+    languages = dict(Profile.objects.filter(user_id__in=user_ids).values_list("user_id", "language"))
     rows: list[Notification] = []
     for user in recipients:
-        if user.pk in seen or not user.is_active:
+        fresh = [c for c in causes if (c.key, user.pk) not in had]
+        if not fresh:
             continue
-        seen.add(user.pk)
-        if not is_visible(user, object_type, object_id, capability):
-            continue
-        mode = mode_for(user.pk, kind)
-        language = language_for(user.pk)
-        with translation.override(language):
-            subject, lines = compose()
-            text, html = render(subject, lines, url)
-        rows.append(
-            Notification(
-                recipient=user,
-                kind=kind,
-                cause_key=cause_key,
-                mode=mode,
-                state=_STATE_OF.get(mode, State.APP_ONLY),
-                object_type=object_type,
-                object_id=object_id,
-                capability=capability,
-                language=language,
-                subject=subject[:250],
-                body_text=text,
-                body_html=html,
-                url=url,
+        by_type: dict[str, list[int]] = {}
+        for c in fresh:
+            if c.obj is not None:
+                by_type.setdefault(c.obj._meta.label_lower, []).append(c.obj.pk)
+        allowed = {t: visible_ids(user, t, ids, capability) for t, ids in by_type.items()}
+        mode = chosen.get(user.pk) or rules.DEFAULT_MODE[kind]
+        language = languages.get(user.pk) or "sv"
+        for c in fresh:
+            object_type = c.obj._meta.label_lower if c.obj is not None else ""
+            object_id = c.obj.pk if c.obj is not None else None
+            if c.obj is not None and object_id not in allowed[object_type]:
+                continue
+            had.add((c.key, user.pk))
+            path = c.path() if callable(c.path) else c.path
+            url = absolute_url(path) if path else ""
+            with translation.override(language):
+                subject, lines = c.compose()
+                text, html = render(subject, lines, url)
+            rows.append(
+                Notification(
+                    recipient=user,
+                    kind=kind,
+                    cause_key=c.key,
+                    mode=mode,
+                    state=_STATE_OF.get(mode, State.APP_ONLY),
+                    object_type=object_type,
+                    object_id=object_id,
+                    capability=capability,
+                    language=language,
+                    subject=subject[:250],
+                    body_text=text,
+                    body_html=html,
+                    url=url,
+                )
             )
-        )
-    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=_CHUNK)
     return len(created)
 
 
@@ -214,6 +283,7 @@ def digest_build(*, now: dt.datetime | None = None, force: bool = False) -> int:
         return 0
     user_ids = (
         Notification.objects.filter(state=State.IN_DIGEST, created_at__lte=now)
+        .order_by()  # without the model's ordering, which would make every row distinct
         .values_list("recipient_id", flat=True)
         .distinct()
     )
@@ -231,7 +301,7 @@ def _digest_for(user_id: int, now: dt.datetime) -> int:
     if not items:
         return 0
     user = items[0].recipient
-    visible = [n for n in items if is_visible(user, n.object_type, n.object_id, n.capability)]
+    visible = _visible_items(user, items)
     day = timezone.localdate(now)
     key = f"digest:{day.isoformat()}:{items[0].pk}"
     if visible:

@@ -260,7 +260,11 @@ def affected_sql(criteria: rules.Criteria, org_ids: list[int] | None) -> tuple[s
 @transaction.atomic
 def notice_find_devices(*, user: Any, notice: SafetyNotice | int) -> int:
     """Put every device the notice names, across every customer the user manages, on its list (one
-    INSERT … SELECT); devices already there keep their finding. Returns how many were added."""
+    INSERT … SELECT); devices already there keep their finding. Returns how many were added.
+
+    The devices already on the list are skipped by the unique (notice, device) key, not by an anti-join:
+    a join against a list the planner has no statistics for yet can go quadratic (12 s for 5,950
+    devices at 1,000,000)."""
     notice = _notice(user, notice, Cap.WORK_MANAGE, lock=True)
     _open(notice)
     where, params = affected_sql(criteria_of(notice), _managed_org_ids(user))
@@ -274,12 +278,9 @@ def notice_find_devices(*, user: Any, notice: SafetyNotice | int) -> int:
             SELECT %s, d.id, d.owner_id, %s, %s, '', %s
             FROM {Device._meta.db_table} d
             WHERE {where}
-              AND NOT EXISTS (
-                  SELECT 1 FROM {AffectedDevice._meta.db_table} a
-                  WHERE a.notice_id = %s AND a.device_id = d.id
-              )
+            ON CONFLICT (notice_id, device_id) DO NOTHING
             """,
-            [notice.pk, Source.CRITERIA.value, Decision.PENDING.value, stamp, *params, notice.pk],
+            [notice.pk, Source.CRITERIA.value, Decision.PENDING.value, stamp, *params],
         )
         added = int(cur.rowcount)
     notice.searched_at = now

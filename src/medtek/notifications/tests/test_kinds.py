@@ -125,6 +125,22 @@ def test_mt_admin_is_told_of_a_breach_once(demo):
     )
 
 
+def test_the_target_check_reads_a_fixed_number_of_queries_however_many_targets(
+    demo, django_assert_max_num_queries
+):
+    admin = demo["users"]["mt-admin"]
+    orders = [
+        work.work_order_triage(user=admin, work_order=report(demo, f"Fault {i}"), priority="P1")
+        for i in range(6)
+    ]
+    later = max(wo.resolution_due_at for wo in orders) + dt.timedelta(minutes=1)
+    with django_assert_max_num_queries(20):
+        written = checks.check_sla(now=later)
+    assert written >= 12  # response and resolution breached for each of the six, to every MT admin
+    with django_assert_max_num_queries(10):
+        assert checks.check_sla(now=later) == 0
+
+
 def test_both_parties_are_reminded_of_the_notice_deadline_30_days_ahead(demo):
     agreement = Agreement.objects.get(reference="RJH-MT-2026")
     deadline = agreement.notice_deadline_on(timezone.localdate())
