@@ -197,53 +197,72 @@ class DeliveryResult:
 
 
 def deliver_due(*, now: dt.datetime | None = None, limit: int = 500) -> DeliveryResult:
-    """Send every pending notification whose time has come, one row lock each.
+    """Send every pending notification whose time has come, each claimed before it is sent.
 
-    Rows are taken with SELECT … FOR UPDATE SKIP LOCKED, so two workers never send one twice; a
-    mail server that is down leaves the row pending with a later attempt (exponential back-off).
+    A row is claimed in a short transaction (SELECT … FOR UPDATE SKIP LOCKED, its attempt counted and
+    its next attempt moved a lease ahead), sent with no transaction open, and its outcome written in
+    another short one: two workers never send one row at once, and a slow or absent mail server never
+    holds a database lock (on SQLite a lock held over a send would make every other writer wait). A
+    worker that dies while sending leaves the row to be tried again when the lease runs out; a mail
+    server that is down leaves it pending with a later attempt (exponential back-off).
     """
     now = now or timezone.now()
     result = DeliveryResult()
     connection = get_connection(fail_silently=False)
     for _i in range(limit):
-        if not _deliver_next(now=now, connection=connection, result=result):
+        item = _claim_next(now=now, result=result)
+        if item is None:
             break
+        if item.state == State.PENDING:
+            _send(item, now=now, connection=connection, result=result)
     return result
 
 
+# How long a claimed row waits before another worker may try it (a send that never came back).
+CLAIM_LEASE = dt.timedelta(minutes=10)
+
+
 @transaction.atomic
-def _deliver_next(*, now: dt.datetime, connection: Any, result: DeliveryResult) -> bool:
+def _claim_next(*, now: dt.datetime, result: DeliveryResult) -> Notification | None:
+    """The next row due, claimed for sending; or settled here (withheld, failed) without a send."""
     item = (
-        Notification.objects.select_for_update(skip_locked=True)
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(state=State.PENDING, next_attempt_at__lte=now)
+        .select_related("recipient")
         .order_by("next_attempt_at", "id")
         .first()
     )
     if item is None:
-        return False
-    recipient = item.recipient
-    if not is_visible(recipient, item.object_type, item.object_id, item.capability):
+        return None
+    if not is_visible(item.recipient, item.object_type, item.object_id, item.capability):
         item.state = State.WITHHELD
         item.last_error = "The recipient may no longer see what it is about."
         result.withheld += 1
         item.save(update_fields=["state", "last_error", "updated_at"])
-        return True
-    problem = rules.email_problem(recipient.email or "")
+        return item
+    problem = rules.email_problem(item.recipient.email or "")
     if problem:
         item.state, item.last_error = State.FAILED, problem
         result.failed += 1
         item.save(update_fields=["state", "last_error", "updated_at"])
-        return True
+        return item
+    item.attempts += 1
+    item.next_attempt_at = now + CLAIM_LEASE
+    item.save(update_fields=["attempts", "next_attempt_at", "updated_at"])
+    return item
+
+
+def _send(item: Notification, *, now: dt.datetime, connection: Any, result: DeliveryResult) -> None:
+    """Send one claimed row (no transaction open) and write how it went."""
     message = EmailMultiAlternatives(
         subject=item.subject,
         body=item.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
+        to=[item.recipient.email],
         connection=connection,
     )
     if item.body_html:
         message.attach_alternative(item.body_html, "text/html")
-    item.attempts += 1
     try:
         message.send()
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
@@ -261,8 +280,7 @@ def _deliver_next(*, now: dt.datetime, connection: Any, result: DeliveryResult) 
     else:
         item.state, item.sent_at, item.last_error = State.SENT, timezone.now(), ""
         result.sent += 1
-    item.save(update_fields=["state", "attempts", "next_attempt_at", "last_error", "sent_at", "updated_at"])
-    return True
+    item.save(update_fields=["state", "next_attempt_at", "last_error", "sent_at", "updated_at"])
 
 
 def _close(connection: Any) -> None:

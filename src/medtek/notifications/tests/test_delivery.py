@@ -29,6 +29,25 @@ def test_a_pending_notification_is_sent_once_as_text_and_html(smtp):
     assert n.state == State.SENT and n.attempts == 1
 
 
+def test_no_database_transaction_is_open_while_the_mail_server_takes_the_message(smtp):
+    """A slow mail server must not hold a database lock (on SQLite, every other writer would wait)."""
+    from django.db import connections
+
+    delivering = connections["default"]  # this thread's connection, which deliver_due uses
+    outside = len(delivering.atomic_blocks)  # the test's own transaction
+    depths: list[int] = []
+    receive = smtp.inbox.handle_DATA
+
+    async def handle_data(server, session, envelope):
+        depths.append(len(delivering.atomic_blocks))
+        return await receive(server, session, envelope)
+
+    smtp.inbox.handle_DATA = handle_data  # type: ignore[method-assign]
+    NotificationFactory()
+    assert deliver_due().sent == 1
+    assert depths == [outside]
+
+
 def test_server_down_keeps_it_pending_with_back_off_and_sends_it_once_when_back(smtp):
     n = NotificationFactory()
     smtp.stop()
