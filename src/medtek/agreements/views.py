@@ -31,6 +31,7 @@ from medtek.agreements.forms import (
     RoundingForm,
     TerminateForm,
 )
+from medtek.core.forms import add_service_errors
 from medtek.organizations.choices import OrganisationKind
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
@@ -57,14 +58,6 @@ def _row(agreement: Any, day: dt.date) -> dict[str, Any]:
         "days_left": days_left,
         "near": days_left is not None and 0 <= days_left <= WARN_DAYS,
     }
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -192,7 +185,7 @@ def agreement_terminate(request: HttpRequest, agreement_id: int) -> HttpResponse
                 user=request.user, agreement=agreement, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -257,7 +250,7 @@ def index_figure_enter(request: HttpRequest, rate_schedule_id: int) -> HttpRespo
         try:
             services.index_figure_enter(user=request.user, schedule=schedule, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Index figure saved."))
             return redirect("agreements:rate_schedule_detail", rate_schedule_id=schedule.pk)
@@ -284,7 +277,7 @@ def rate_schedule_rounding(request: HttpRequest, rate_schedule_id: int) -> HttpR
                 user=request.user, schedule=schedule, rounding=form.cleaned_data["rounding"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Rounding saved."))
             return redirect("agreements:rate_schedule_detail", rate_schedule_id=schedule.pk)
@@ -307,7 +300,7 @@ def agreement_contact_add(request: HttpRequest, agreement_id: int) -> HttpRespon
         try:
             services.agreement_contact_add(user=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Contact added."))
             return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
@@ -325,7 +318,7 @@ def change_notice_record(request: HttpRequest, agreement_id: int) -> HttpRespons
         try:
             services.change_notice_record(user=request.user, agreement=agreement, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Notice recorded; the other party is asked to acknowledge it."))
             return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
@@ -364,7 +357,7 @@ def monitoring_set(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 device_ids=form.cleaned_data["device_ids"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The covered devices are saved."))
             return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
@@ -439,7 +432,7 @@ def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             try:
                 services.evaluation_update(user=request.user, evaluation=evaluation, **form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Evaluation saved."))
                 return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
@@ -457,7 +450,7 @@ def evaluation_action_add(request: HttpRequest, evaluation_id: int) -> HttpRespo
         try:
             services.evaluation_action_add(user=request.user, evaluation=evaluation, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Action added."))
             return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
@@ -491,7 +484,7 @@ def evaluation_report(request: HttpRequest, evaluation_id: int) -> HttpResponse:
         try:
             services.evaluation_report(user=request.user, evaluation=evaluation, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The report is recorded as sent to the arenas."))
             return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)

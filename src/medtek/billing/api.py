@@ -15,6 +15,7 @@ from medtek.billing import selectors, services
 from medtek.billing.exports import pdf, peppol, tables
 from medtek.billing.models import Invoice
 from medtek.core.api import ErrorOut, InputSchema, PageQuery, QueryInput, page_body, page_schema
+from medtek.core.downloads import download
 from medtek.core.pagination import keyset_page
 from medtek.organizations.rules import Cap
 
@@ -210,27 +211,17 @@ def invoice_credit(request: HttpRequest, invoice_id: int, payload: CreditIn) -> 
     return 201, _detail(selectors.invoice_get(user=request.user, pk=note.pk))
 
 
-def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 def export_invoice(invoice: Invoice, fmt: str) -> HttpResponse:
     lines = selectors.invoice_lines(invoice=invoice)
     stem = invoice.number or f"utkast-{invoice.pk}"
     if fmt == "xml":
-        return _file(peppol.invoice_xml(invoice, lines), "application/xml", f"{stem}.xml")
+        return download(peppol.invoice_xml(invoice, lines), f"{stem}.xml")
     if fmt == "pdf":
-        return _file(pdf.invoice_pdf(invoice, lines), "application/pdf", f"{stem}.pdf")
+        return download(pdf.invoice_pdf(invoice, lines), f"{stem}.pdf")
     rows = tables.line_rows(invoice, lines)
     if fmt == "csv":
-        return _file(tables.to_csv(tables.LINE_HEADER, rows), "text/csv; charset=utf-8", f"{stem}.csv")
-    return _file(
-        tables.to_xlsx([(stem, tables.LINE_HEADER, rows)]),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        f"{stem}.xlsx",
-    )
+        return download(tables.to_csv(tables.LINE_HEADER, rows), f"{stem}.csv")
+    return download(tables.to_xlsx([(stem, tables.LINE_HEADER, rows)]), f"{stem}.xlsx")
 
 
 @router.get("/invoices/{invoice_id}/peppol.xml", response={200: None, 404: ErrorOut})

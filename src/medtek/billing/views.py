@@ -20,6 +20,7 @@ from medtek.billing.api import export_invoice
 from medtek.billing.choices import InvoiceStatus
 from medtek.billing.exports import pdf, tables
 from medtek.billing.forms import BasisForm, CreditForm, FollowupForm, InvoiceFilterForm, RunForm
+from medtek.core.downloads import download
 from medtek.core.pagination import keyset_page
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
@@ -244,7 +245,6 @@ def followup(request: HttpRequest) -> HttpResponse:
             stem = f"uppfoljning-{report['agreement'].reference}-{report['year']}"
             if fmt == "xlsx":
                 body = tables.to_xlsx([(str(report["year"]), tables.FOLLOWUP_HEADER, rows)])
-                ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
             else:
                 body = pdf.table_pdf(
                     f"Uppföljning {report['agreement'].reference} {report['year']}",
@@ -252,10 +252,7 @@ def followup(request: HttpRequest) -> HttpResponse:
                     rows,
                     subtitle=f"Inventarier räknade per {report['count_day']}",
                 )
-                ctype = "application/pdf"
-            response = HttpResponse(body, content_type=ctype)
-            response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
-            return response
+            return download(body, f"{stem}.{fmt}")
     return render(
         request, "billing/followup.html", {"form": form, "report": report, "query": request.GET.urlencode()}
     )

@@ -29,6 +29,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from medtek.core.errors import messages_by_field
 from medtek.core.middleware import unavailable_response, writes_unavailable
 from medtek.core.pagination import Page
 
@@ -141,12 +142,7 @@ def page_body(page: Page[Any]) -> dict[str, Any]:
     }
 
 
-def validation_errors(exc: ValidationError) -> dict[str, list[str]]:
-    if hasattr(exc, "error_dict"):
-        return {
-            ("__all__" if k == "__all__" else k): [str(m) for m in v] for k, v in exc.message_dict.items()
-        }
-    return {"__all__": [str(m) for m in exc.messages]}
+validation_errors = messages_by_field
 
 
 # Where ninja says a parameter came from, and the names the handlers give their parameters: not fields.

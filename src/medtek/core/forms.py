@@ -7,14 +7,17 @@ page's time. The HTML is the same as Django's template writes (see the tests).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from medtek.core.errors import messages_by_field
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 Option = tuple[Any, dict[str, Any], Any]  # value, attributes, label
@@ -114,3 +117,16 @@ class LongModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
     def label_from_values(self, *values: Any) -> str:
         return " ".join(str(v) for v in values if v)
+
+
+def add_service_errors(
+    form: forms.Form, exc: ValidationError, *, label: Callable[[str], str] | None = None
+) -> None:
+    """Put a service's refusal on the form: each message on its field when the form has that field,
+    else at the top — named with `label(field)` when given, so "Serienummer: ..." still says where."""
+    for field, messages in messages_by_field(exc).items():
+        target = field if field in form.fields else None
+        for message in messages:
+            if target is None and field != NON_FIELD_ERRORS and label is not None:
+                message = f"{label(field)}: {message}"
+            form.add_error(target, message)

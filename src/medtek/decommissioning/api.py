@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from medtek.core.api import ErrorOut, InputSchema, Money, PageQuery, QueryInput, page_body, page_schema
+from medtek.core.downloads import download
 from medtek.decommissioning import exports, selectors, services
 from medtek.decommissioning.models import SurplusItem
 from medtek.organizations.rules import Cap
@@ -435,28 +436,18 @@ def shipment_follow_up(request: HttpRequest, shipment_id: int, payload: FollowUp
     return _shipment_detail(request, shipment_id)
 
 
-def _file(content: bytes, name: str, kind: str) -> HttpResponse:
-    types = {
-        "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    response = HttpResponse(content, content_type=types[kind])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
-
-
 @router.get("/shipments/{shipment_id}/manifest.pdf", response={200: None, 404: ErrorOut})
 def shipment_manifest_pdf(request: HttpRequest, shipment_id: int) -> HttpResponse:
     shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
     rows = selectors.shipment_manifest_rows(shipment=shipment)
-    return _file(exports.manifest_pdf(shipment, rows), f"manifest-{shipment.pk}", "pdf")
+    return download(exports.manifest_pdf(shipment, rows), f"manifest-{shipment.pk}.pdf")
 
 
 @router.get("/shipments/{shipment_id}/manifest.xlsx", response={200: None, 404: ErrorOut})
 def shipment_manifest_xlsx(request: HttpRequest, shipment_id: int) -> HttpResponse:
     shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
     rows = selectors.shipment_manifest_rows(shipment=shipment)
-    return _file(exports.manifest_xlsx(shipment, rows), f"manifest-{shipment.pk}", "xlsx")
+    return download(exports.manifest_xlsx(shipment, rows), f"manifest-{shipment.pk}.xlsx")
 
 
 @router.get("/overview", response=OverviewOut)
@@ -487,14 +478,14 @@ def donation_report(request: HttpRequest, query: Query[PeriodQuery]) -> Any:
 def donation_report_pdf(request: HttpRequest, query: Query[PeriodQuery]) -> HttpResponse:
     start, end = _period(query.date_from, query.date_to)
     report = selectors.donation_report(user=request.user, date_from=start, date_to=end)
-    return _file(exports.report_pdf(report), f"donations-{start}-{end}", "pdf")
+    return download(exports.report_pdf(report), f"donations-{start}-{end}.pdf")
 
 
 @router.get("/reports/donations.xlsx", response={200: None, 422: ErrorOut})
 def donation_report_xlsx(request: HttpRequest, query: Query[PeriodQuery]) -> HttpResponse:
     start, end = _period(query.date_from, query.date_to)
     report = selectors.donation_report(user=request.user, date_from=start, date_to=end)
-    return _file(exports.report_xlsx(report), f"donations-{start}-{end}", "xlsx")
+    return download(exports.report_xlsx(report), f"donations-{start}-{end}.xlsx")
 
 
 __all__ = ["Cap", "router"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from medtek.decommissioning.choices import ChecklistStep, Disposition, SurplusReason, WasteCategory
@@ -17,17 +16,6 @@ from medtek.organizations.rules import Cap
 DEVICE_ROWS = 5
 LOT_ROWS = 2
 YES_NO = [("", "—"), ("no", _("No")), ("yes", _("Yes"))]
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors on the form: on the field when the form has it, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class CaseForm(forms.Form):

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medtek.core.downloads import download
+from medtek.core.forms import add_service_errors
 from medtek.decommissioning import exports, selectors, services
 from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemState, ShipmentStatus
 from medtek.decommissioning.forms import (
@@ -25,22 +27,11 @@ from medtek.decommissioning.forms import (
     PeriodForm,
     ShipmentForm,
     StepForm,
-    apply_errors,
 )
 from medtek.decommissioning.models import AidAgreement, SurplusItem
 from medtek.inventory.models import Device
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
-
-
-def _file(content: bytes, name: str, kind: str) -> HttpResponse:
-    types = {
-        "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    response = HttpResponse(content, content_type=types[kind])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
 
 
 def _refused(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
@@ -132,7 +123,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     note=data["note"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -214,7 +205,7 @@ def _item_action(
             if form is None:
                 _refused(request, exc)
             else:
-                apply_errors(form, exc)
+                add_service_errors(form, exc)
         except PermissionDenied as exc:
             _refused(request, exc)
         else:
@@ -322,7 +313,7 @@ def shipment_new(request: HttpRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Shipment %(id)s created.") % {"id": shipment.pk})
             return redirect("decommissioning:shipment_detail", shipment_id=shipment.pk)
@@ -399,8 +390,8 @@ def shipment_manifest(request: HttpRequest, shipment_id: int, fmt: str) -> HttpR
     shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
     rows = selectors.shipment_manifest_rows(shipment=shipment)
     if fmt == "xlsx":
-        return _file(exports.manifest_xlsx(shipment, rows), f"manifest-{shipment.pk}", "xlsx")
-    return _file(exports.manifest_pdf(shipment, rows), f"manifest-{shipment.pk}", "pdf")
+        return download(exports.manifest_xlsx(shipment, rows), f"manifest-{shipment.pk}.xlsx")
+    return download(exports.manifest_pdf(shipment, rows), f"manifest-{shipment.pk}.pdf")
 
 
 @login_required
@@ -413,9 +404,9 @@ def donation_report(request: HttpRequest, fmt: str = "") -> HttpResponse:
         end = form.cleaned_data["date_to"] or end
     report = selectors.donation_report(user=request.user, date_from=start, date_to=end)
     if fmt == "pdf":
-        return _file(exports.report_pdf(report), f"donations-{start}-{end}", "pdf")
+        return download(exports.report_pdf(report), f"donations-{start}-{end}.pdf")
     if fmt == "xlsx":
-        return _file(exports.report_xlsx(report), f"donations-{start}-{end}", "xlsx")
+        return download(exports.report_xlsx(report), f"donations-{start}-{end}.xlsx")
     query = f"?date_from={start.isoformat()}&date_to={end.isoformat()}"
     return render(
         request,

@@ -18,11 +18,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from medtek.core.downloads import as_attachment, download
 from medtek.core.spreadsheets import csv_text, xlsx_row
 from medtek.core.streams import primed_stream, stream_failed_row
 from medtek.inventory.filters import DeviceFilter
@@ -113,14 +114,12 @@ def export_devices(*, user: Any, filters: DeviceFilter, fmt: str) -> HttpRespons
     if fmt not in FORMATS:
         raise ValidationError({"format": _("Export as csv or xlsx.")})
     rows = device_rows(user=user, filters=filters)
-    disposition = f'attachment; filename="{_filename(fmt)}"'
     if fmt == "csv":
         response: HttpResponseBase = StreamingHttpResponse(
             primed_stream(_csv_stream(rows), error_row=stream_failed_row()),
             content_type="text/csv; charset=utf-8",
         )
-        response["Content-Disposition"] = disposition
-        return response
+        return as_attachment(response, _filename(fmt))
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -134,9 +133,4 @@ def export_devices(*, user: Any, filters: DeviceFilter, fmt: str) -> HttpRespons
         sheet.append(xlsx_row(sheet, [_yes_no(v) if isinstance(v, bool) else v for v in row]))
     out = io.BytesIO()
     workbook.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = disposition
-    return response
+    return download(out.getvalue(), _filename(fmt))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from medtek.core import forms as core_forms
 from medtek.core.forms import LongModelChoiceField
 from medtek.core.uploads import check_upload_size
 from medtek.inventory import rules
@@ -56,18 +57,8 @@ class DateInput(forms.DateInput):
 
 
 def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                message = " ".join(str(m) for m in error.messages)
-                if target is None and field != NON_FIELD_ERRORS:
-                    message = f"{field_label(field)}: {message}"
-                form.add_error(target, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+    """A service's refusal on a device form: core's mapper, naming a field the form lacks by its label."""
+    core_forms.add_service_errors(form, exc, label=field_label)
 
 
 def field_label(field: str) -> str:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medtek.core import charts
-from medtek.core.api import validation_errors
+from medtek.core.errors import messages_by_field
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.forms import add_service_errors
 from medtek.inventory.models import Device
@@ -34,7 +34,7 @@ from medtek.organizations.scoping import scope_for
 
 
 def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
-    for field, msgs in validation_errors(exc).items():
+    for field, msgs in messages_by_field(exc).items():
         for msg in msgs:
             messages.error(request, msg if field == "__all__" else f"{msg}")
 

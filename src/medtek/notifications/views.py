@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medtek.core.api import validation_errors
+from medtek.core.errors import messages_by_field
 from medtek.notifications import selectors, services
 from medtek.notifications.choices import Kind, Mode
 from medtek.organizations.rules import Cap
@@ -41,7 +41,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         try:
             services.preferences_set(user=request.user, modes=modes, language=request.POST.get("language"))
         except ValidationError as exc:
-            for msgs in validation_errors(exc).values():
+            for msgs in messages_by_field(exc).values():
                 for msg in msgs:
                     messages.error(request, msg)
         else:

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from medtek.core.downloads import download
 from medtek.core.ui import PANELS
 
 
@@ -29,10 +30,7 @@ def evaluation_pdf(request: HttpRequest, evaluation_id: int) -> HttpResponse:
 
     evaluation = agreement_selectors.evaluation_get(user=request.user, pk=evaluation_id)
     body = build(user=request.user, evaluation=evaluation)
-    response = HttpResponse(body, content_type="application/pdf")
-    stem = f"utvardering-{evaluation.agreement.reference}-{evaluation.period_start.year}"
-    response["Content-Disposition"] = f'attachment; filename="{stem}.pdf"'
-    return response
+    return download(body, f"utvardering-{evaluation.agreement.reference}-{evaluation.period_start.year}.pdf")
 
 
 @login_required

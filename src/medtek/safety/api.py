@@ -10,6 +10,7 @@ from ninja import File, Path, Query, Router
 from ninja.files import UploadedFile
 
 from medtek.core.api import ErrorOut, page_body
+from medtek.core.downloads import download
 from medtek.organizations.rules import Cap
 from medtek.safety import exports, selectors, services
 from medtek.safety.affected_list import MAX_BYTES
@@ -146,7 +147,6 @@ def notice_close(request: HttpRequest, notice_id: PathId) -> Any:
 
 
 def _report(request: HttpRequest, notice_id: int, kind: str) -> HttpResponse:
-    from medtek.safety.views import download
 
     notice: SafetyNotice = selectors.notice_get(user=request.user, pk=notice_id)
     rows = selectors.report_rows(user=request.user, notice=notice)
@@ -154,7 +154,7 @@ def _report(request: HttpRequest, notice_id: int, kind: str) -> HttpResponse:
         notice=notice, rows=selectors.visible_rows(user=request.user, notice=notice)
     )
     content = (exports.report_pdf if kind == "pdf" else exports.report_xlsx)(notice, progress, rows)
-    return download(content, f"fsn-{notice.pk}", kind)
+    return download(content, f"fsn-{notice.pk}.{kind}")
 
 
 @router.get("/notices/{notice_id}/report.pdf", response={200: None, 404: ErrorOut})

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from medtek.inventory.forms import DateInput
@@ -14,17 +13,6 @@ from medtek.inventory.models import DeviceModel, Manufacturer
 from medtek.safety.choices import Decision, IncidentKind, NoticeAction, PatientHarm, Urgency
 
 SERIAL_ROWS = 3
-
-
-def put_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal on the form: on the field when the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            for message in messages:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def _lines(text: str) -> list[str]:

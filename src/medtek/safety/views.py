@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from medtek.core.downloads import download
+from medtek.core.forms import add_service_errors
 from medtek.inventory.models import Device
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
@@ -27,20 +29,8 @@ from medtek.safety.forms import (
     DecisionForm,
     IncidentForm,
     NoticeForm,
-    put_errors,
 )
 from medtek.safety.models import Acknowledgement, AffectedDevice
-
-CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def download(content: bytes, name: str, kind: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    return response
 
 
 def _flash(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
@@ -111,7 +101,7 @@ def notice_new(request: HttpRequest) -> HttpResponse:
                 **form.criteria(),
             )
         except ValidationError as exc:
-            put_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Field safety notice %(ref)s registered.") % {"ref": notice.reference}
@@ -262,7 +252,7 @@ def affected_detail(request: HttpRequest, affected_id: int) -> HttpResponse:
         except PermissionDenied as exc:
             _flash(request, exc)
         except ValidationError as exc:
-            put_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Finding recorded for %(asset)s.") % {"asset": row.device.asset_number}
@@ -283,9 +273,9 @@ def notice_report(request: HttpRequest, notice_id: int, fmt: str = "html") -> Ht
     )
     rows = selectors.report_rows(user=request.user, notice=notice)
     if fmt == "pdf":
-        return download(exports.report_pdf(notice, progress, rows), f"fsn-{notice.pk}", "pdf")
+        return download(exports.report_pdf(notice, progress, rows), f"fsn-{notice.pk}.pdf")
     if fmt == "xlsx":
-        return download(exports.report_xlsx(notice, progress, rows), f"fsn-{notice.pk}", "xlsx")
+        return download(exports.report_xlsx(notice, progress, rows), f"fsn-{notice.pk}.xlsx")
     return render(
         request, "safety/notice_report.html", {"notice": notice, "progress": progress, "rows": rows}
     )
@@ -370,7 +360,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
                     block=data["block_device"],
                 )
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Incident reported; MT assesses it."))
                 return redirect("safety:incident_detail", incident_id=incident.pk)
@@ -398,7 +388,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
             try:
                 services.incident_assess(user=request.user, incident=incident, **form.cleaned_data)
             except ValidationError as exc:
-                put_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Assessment recorded."))
                 return redirect("safety:incident_detail", incident_id=incident.pk)

@@ -61,3 +61,34 @@ def test_a_long_select_of_a_model_choice_field_marks_the_chosen_one(world) -> No
     html = field.widget.render("owner", world.berg.pk)
     assert f'<option value="{world.berg.pk}" selected>' in html
     assert html.count(" selected") == 1
+
+
+def test_a_service_refusal_lands_on_the_field_the_form_has_and_on_top_for_the_rest() -> None:
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from medtek.core.forms import add_service_errors
+
+    class Form(forms.Form):
+        serial = forms.CharField()
+
+    form = Form(data={"serial": "S1"})
+    assert form.is_valid()
+    add_service_errors(
+        form,
+        ValidationError({"serial": "Finns redan.", "owner": "Okänd ägare.", "__all__": "Spärrad."}),
+        label=lambda field: {"owner": "Ägare"}[field],
+    )
+    assert form.errors == {"serial": ["Finns redan."], "__all__": ["Ägare: Okänd ägare.", "Spärrad."]}
+
+
+def test_a_refusal_without_fields_lands_on_top() -> None:
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from medtek.core.forms import add_service_errors
+
+    form = forms.Form(data={})
+    assert form.is_valid()
+    add_service_errors(form, ValidationError("Avtalet är uppsagt."))
+    assert form.non_field_errors() == ["Avtalet är uppsagt."]
