@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import importlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -123,3 +124,25 @@ def test_every_description_reads_in_swedish_and_in_english(kind: str) -> None:
         swedish = event_label(kind)
     assert english != kind and swedish != kind
     assert swedish != english or kind in SAME_IN_BOTH, f"{kind}: no Swedish text for {english!r}"
+
+
+@pytest.mark.django_db
+def test_a_device_history_shows_another_apps_event_in_its_words(world: Any) -> None:
+    from django.test import Client
+
+    from medtek.inventory.services import device_record_event
+    from medtek.inventory.tests.factories import DeviceFactory
+
+    device = DeviceFactory(owner=world.berg)
+    device_record_event(
+        device=device,
+        kind="qc.recorded",
+        actor=world.tech,
+        data={"template": "IEC62353-BF", "result": "failed", "failed": [], "work_order": "FU-000007"},
+    )
+    client = Client()
+    client.force_login(world.admin)
+    html = client.get(f"/devices/{device.pk}/").content.decode()
+    assert "qc.recorded" not in html
+    assert "<td>Kvalitetskontroll registrerad</td>" in html
+    assert "Resultat: Underkänt" in html and "Arbetsorder: FU-000007" in html
