@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 PYTEST_WORKERS ?= auto
+DEMO_WORKERS ?= 2
 
 .PHONY: demo test install dev lint typecheck check pytest bench messages clean
 
@@ -23,11 +24,14 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev
 
-## demo: set up the SQLite database under var/ with demo data (once) and serve it
+## demo: set up the SQLite database under var/ with demo data (once) and serve it as production does
+## (DEBUG off, gunicorn, static files by whitenoise); DEMO_WORKERS sets gunicorn's worker processes
+demo: export DJANGO_SETTINGS_MODULE = medtek.config.settings.demo
 demo: install
 	@mkdir -p var
 	$(BIN)/medtek migrate --no-input
 	$(BIN)/medtek demo-data --if-empty
+	$(BIN)/medtek collectstatic --no-input --verbosity 0
 	$(BIN)/medtek notify check
 	@echo
 	@echo "  medtek runs at http://$(HOST):$(PORT)/"
@@ -38,7 +42,8 @@ demo: install
 	@echo
 	export EMAIL_BACKEND=medtek.notifications.mail.OutboxBackend MEDTEK_BASE_URL=http://$(HOST):$(PORT); \
 	$(BIN)/medtek worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(BIN)/medtek runserver $(HOST):$(PORT)
+	$(BIN)/gunicorn medtek.config.wsgi:application --bind $(HOST):$(PORT) --workers $(DEMO_WORKERS) \
+		--access-logfile - --graceful-timeout 5
 
 lint: dev
 	$(BIN)/ruff check .

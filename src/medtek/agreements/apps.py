@@ -8,6 +8,9 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
+        from medtek.agreements import events
+
+        events.register()
         from medtek.agreements.panels import notice_deadlines_panel
         from medtek.core.ui import (
             DeviceLink,

@@ -8,6 +8,9 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self) -> None:
+        from medtek.billing import events
+
+        events.register()
         from medtek.billing.services import closed_period_guard
         from medtek.core.ui import NavItem, register_nav
         from medtek.maintenance.hooks import ENTRY_GUARDS

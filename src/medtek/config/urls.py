@@ -1,12 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from medtek.config.api import api
 from medtek.core.db import views as db_views
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers that ask for /favicon.ico (the pages name the SVG icon) are sent to the static file."""
+    return HttpResponseRedirect(static("medtek/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", include("medtek.reports.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

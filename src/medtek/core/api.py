@@ -149,9 +149,24 @@ validation_errors = messages_by_field
 _PARAM_LOCATIONS = {"body", "query", "path", "payload", "form", "filters", "header", "cookie", "file"}
 
 
+# Pydantic words its errors in English; the ones a person meets when typing a date get the product's words.
+_DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
+_DATETIME_ERRORS = {
+    "datetime_type",
+    "datetime_parsing",
+    "datetime_from_date_parsing",
+    "datetime_object_invalid",
+}
+
+
 def _schema_message(err: dict[str, Any]) -> str:
-    if err.get("type") == "extra_forbidden":
+    kind = err.get("type")
+    if kind == "extra_forbidden":
         return _("Unknown field: this operation does not take it.")
+    if kind in _DATE_ERRORS:
+        return _("Enter a date as YYYY-MM-DD.")
+    if kind in _DATETIME_ERRORS:
+        return _("Enter a date and time as YYYY-MM-DDTHH:MM.")
     return str(err.get("msg", "invalid"))
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils import timezone
 
@@ -52,6 +54,62 @@ def on_event(kind_prefix: str, handler: Callable[[Event], None]) -> None:
     """Call `handler(event)` for every event recorded by `record_event` whose kind starts with the prefix."""
     if (kind_prefix, handler) not in _SUBSCRIBERS:
         _SUBSCRIBERS.append((kind_prefix, handler))
+
+
+# How each kind of event reads. The app that records a kind registers its words here (from its
+# AppConfig.ready), so a history never shows a raw kind such as "qc.recorded", and core imports no app.
+
+
+@dataclass(frozen=True)
+class EventDescription:
+    """How events of one kind read: `label` is a lazy translation (English source, Swedish in the app's
+    locale); `details(event)`, when given, returns rows (what, before, after) a history shows under it."""
+
+    kind: str
+    label: Any
+    details: Callable[[Event], list[tuple[str, str, str]]] | None = None
+
+
+_DESCRIPTIONS: dict[str, EventDescription] = {}
+
+
+def describe(
+    kind: str, label: Any, *, details: Callable[[Event], list[tuple[str, str, str]]] | None = None
+) -> None:
+    """Register how events of `kind` read; each kind is described once, by the app that records it."""
+    existing = _DESCRIPTIONS.get(kind)
+    if existing is not None and (existing.label != label or existing.details is not details):
+        raise ImproperlyConfigured(f"The event kind {kind!r} is described twice.")
+    _DESCRIPTIONS[kind] = EventDescription(kind=kind, label=label, details=details)
+
+
+def describe_many(labels: Mapping[str, Any]) -> None:
+    """`describe` for several kinds without details: {kind: lazy label}."""
+    for kind, label in labels.items():
+        describe(kind, label)
+
+
+def description(kind: str) -> EventDescription | None:
+    return _DESCRIPTIONS.get(kind)
+
+
+def described_kinds() -> frozenset[str]:
+    return frozenset(_DESCRIPTIONS)
+
+
+def event_label(kind: str) -> str:
+    """What an event of `kind` was, in the active language. A kind no app described reads as itself
+    (tests/test_event_descriptions.py keeps every kind the code records described)."""
+    found = _DESCRIPTIONS.get(kind)
+    return str(found.label) if found is not None else kind
+
+
+def event_details(event: Event) -> list[tuple[str, str, str]]:
+    """The rows (what, before, after) the describing app shows under the event; none when it gives none."""
+    found = _DESCRIPTIONS.get(event.kind)
+    if found is None or found.details is None:
+        return []
+    return found.details(event)
 
 
 def build_event(

@@ -61,7 +61,11 @@ class Event(models.Model):
     kind = models.CharField(_("kind"), max_length=64)
     subject_type = models.CharField(max_length=64)
     subject_id = models.BigIntegerField()
-    # Device snapshot after the event (plain ids: core depends on no app).
+    # Device snapshot after the event (plain ids: core depends on no app). These columns are the register's
+    # projection and stay here rather than in a table of inventory's: they must be written in the same row
+    # as the event, sealed by the same hash, and read by one covering index for "what did X own on day D",
+    # the query billing counts shares by. Other kinds leave them empty. How a kind reads in words is
+    # registered by the app that records it (core.events.describe).
     device_id = models.BigIntegerField(null=True, blank=True)
     owner_id = models.BigIntegerField(null=True, blank=True)
     location_id = models.BigIntegerField(null=True, blank=True)

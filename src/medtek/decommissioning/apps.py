@@ -9,6 +9,9 @@ class DecommissioningConfig(AppConfig):
     verbose_name = _("Surplus and decommissioning")
 
     def ready(self) -> None:
+        from medtek.decommissioning import events
+
+        events.register()
         from medtek.core.ui import (
             DeviceLink,
             NavItem,

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SurplusReason(models.TextChoices):
@@ -11,7 +12,7 @@ class SurplusReason(models.TextChoices):
 
 class ItemKind(models.TextChoices):
     DEVICE = "device", _("Device")
-    LOT = "lot", _("Lot")
+    LOT = "lot", pgettext_lazy("surplus item", "Lot")
 
 
 class ItemState(models.TextChoices):

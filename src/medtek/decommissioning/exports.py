@@ -13,6 +13,7 @@ from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from medtek.core.money import format_number
 from medtek.core.spreadsheets import xlsx_row
 from medtek.decommissioning.models import DonationShipment
 
@@ -73,7 +74,7 @@ class _Pdf(FPDF):
 
 
 def _money(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,.2f}".replace(",", " ")
+    return "" if value is None else format_number(value)
 
 
 def manifest_pdf(shipment: DonationShipment, rows: list[dict[str, Any]]) -> bytes:

@@ -29,6 +29,7 @@ from medtek.decommissioning.forms import (
     StepForm,
 )
 from medtek.decommissioning.models import AidAgreement, SurplusItem
+from medtek.inventory.history import describe_events
 from medtek.inventory.models import Device
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
@@ -164,7 +165,7 @@ def _item_context(request: HttpRequest, item: SurplusItem, **forms: Any) -> dict
         "item": item,
         "steps": steps,
         "open_steps": _open_labels(item),
-        "history": selectors.item_history(item=item),
+        "history": describe_events(selectors.item_history(item=item)),
         "can_decide": is_open and scope.can(Cap.SURPLUS_DECIDE, org_id),
         "can_work": is_open and scope.can(Cap.WORK_DO, org_id),
         "assess_form": forms.get("assess_form") or AssessForm(initial=_assess_initial(item)),

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from medtek.core.api import ErrorOut, InputSchema, Money, PageQuery, QueryInput, page_body, page_schema
+from medtek.core.events import event_label
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
 from medtek.inventory import rules, selectors, services
@@ -136,6 +137,9 @@ class EventOut(Schema):
     occurred_at: dt.datetime
     recorded_at: dt.datetime
     kind: str
+    description: str = Field(
+        "", description="What the event was, in words, in the language asked for (Accept-Language)."
+    )
     actor: str | None = Field(None, alias="actor.username")
     subject_type: str
     subject_id: int
@@ -145,6 +149,10 @@ class EventOut(Schema):
     in_register: bool | None
     data: dict[str, Any]
     message: str
+
+    @staticmethod
+    def resolve_description(obj: Any) -> str:
+        return event_label(obj.kind)
 
 
 class DeviceListQuery(PageQuery):

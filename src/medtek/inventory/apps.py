@@ -8,6 +8,9 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Register")
 
     def ready(self) -> None:
+        from medtek.inventory import events
+
+        events.register()
         from medtek.core.ui import NavItem, Panel, register_nav, register_panel
         from medtek.inventory.panels import device_shares_panel
 

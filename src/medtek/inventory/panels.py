@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from medtek.inventory.selectors import device_owner_shares
 
@@ -18,6 +19,6 @@ def device_shares_panel(request: HttpRequest) -> dict[str, Any] | None:
         try:
             as_of = dt.date.fromisoformat(raw)
         except ValueError:
-            error = f"'{raw}' is not a date (YYYY-MM-DD)"
+            error = _("'%(value)s' is not a date; write YYYY-MM-DD.") % {"value": raw}
     table = device_owner_shares(user=request.user, day=as_of)
     return {"table": table, "as_of": as_of, "error": error}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import biip
 from biip.gs1_messages import GS1Message
+from django.utils.translation import gettext as _
 
 
 class BarcodeError(ValueError):
@@ -39,19 +40,23 @@ def parse_udi(value: str) -> Udi:
     """Parse a scanned GS1 DataMatrix/GS1-128 string or its human-readable (01)…(21)… form."""
     text = (value or "").strip()
     if not text:
-        raise BarcodeError("the barcode is empty")
+        raise BarcodeError(_("The barcode is empty."))
     try:
         message = GS1Message.parse_hri(text) if text.startswith("(") else biip.parse(text).gs1_message
     except Exception as exc:  # biip raises its own ParseError subclasses
-        raise BarcodeError(f"'{text}' is not a GS1 barcode: {exc}") from exc
+        raise BarcodeError(_("'%(code)s' is not a GS1 barcode.") % {"code": text}) from exc
     if message is None:
-        raise BarcodeError(f"'{text}' is not a GS1 barcode with application identifiers")
+        raise BarcodeError(
+            _("'%(code)s' is not a GS1 barcode with application identifiers.") % {"code": text}
+        )
     found: dict[str, object] = {}
     for element in message.element_strings:
         ai = element.ai.ai
         if ai == "01":
             if element.gtin is None:
-                raise BarcodeError(f"the device identifier (01) {element.value} has a wrong check digit")
+                raise BarcodeError(
+                    _("The device identifier (01) %(di)s has a wrong check digit.") % {"di": element.value}
+                )
             found["di"] = element.value
         elif ai == "21":
             found["serial"] = element.value
@@ -62,7 +67,9 @@ def parse_udi(value: str) -> Udi:
         elif ai == "11":
             found["production_date"] = element.date
     if "di" not in found:
-        raise BarcodeError(f"'{text}' has no device identifier (AI 01): not a UDI")
+        raise BarcodeError(
+            _("'%(code)s' has no device identifier (AI 01): it is not a UDI.") % {"code": text}
+        )
     return Udi(
         di=str(found["di"]),
         serial=str(found.get("serial", "")),

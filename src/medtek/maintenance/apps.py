@@ -8,6 +8,9 @@ class MaintenanceConfig(AppConfig):
     verbose_name = _("Maintenance")
 
     def ready(self) -> None:
+        from medtek.maintenance import events
+
+        events.register()
         from medtek.core.ui import (
             DeviceLink,
             NavItem,

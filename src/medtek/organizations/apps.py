@@ -8,6 +8,9 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from medtek.organizations import events
+
+        events.register()
         from medtek.core.ui import NavItem, register_nav
         from medtek.organizations import login
 

@@ -14,7 +14,10 @@ from medtek.billing import selectors as billing_selectors
 from medtek.billing.exports.pdf import _t
 from medtek.billing.exports.tables import followup_rows
 from medtek.core.money import format_kr as kr
+from medtek.core.money import format_number
 
+# Hours and billable hours are numbers of hours, the other decimal columns kronor.
+HOURS_COLUMNS = {5, 6}
 HEADER = [
     "Kund",
     "Inventarier",
@@ -70,7 +73,10 @@ def evaluation_pdf(*, user: Any, evaluation: Evaluation) -> bytes:
     pdf.set_font("Helvetica", size=8)
     for row in followup_rows(report):
         for i, value in enumerate(row):
-            text = kr(value) if isinstance(value, Decimal) else str(value)
+            if isinstance(value, Decimal):
+                text = format_number(value) if i in HOURS_COLUMNS else kr(value)
+            else:
+                text = str(value)
             pdf.cell(50 if i == 0 else width, 5, _t(text), align="L" if i == 0 else "R")
         pdf.ln()
     pdf.set_font("Helvetica", size=9)

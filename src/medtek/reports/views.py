@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from medtek.core.downloads import download
@@ -18,7 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context = panel.context(request)
         if context is not None:
             panels.append({"template": panel.template, "context": context})
-    return render(request, "reports/home.html", {"panels": panels})
+    # Deadlines, overdue PM and notice dates on the panels are all counted from this day.
+    return render(request, "reports/home.html", {"panels": panels, "today": timezone.localdate()})
 
 
 @login_required

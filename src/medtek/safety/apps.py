@@ -8,6 +8,9 @@ class SafetyConfig(AppConfig):
     verbose_name = _("Field safety notices and incidents")
 
     def ready(self) -> None:
+        from medtek.safety import events
+
+        events.register()
         from medtek.core.ui import (
             DeviceLink,
             NavItem,

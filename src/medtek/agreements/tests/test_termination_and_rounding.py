@@ -147,7 +147,7 @@ def test_the_schedule_page_sets_the_rounding_in_swedish(demo):
     response = client.post(f"/agreements/rates/{schedule.pk}/rounding/", {"rounding": "ore"})
     assert response.status_code == 302
     html = client.get(f"/agreements/rates/{schedule.pk}/").content.decode()
-    assert '<td class="num">1156,69 kr/h</td>' in html
+    assert '<td class="num">1\xa0156,69 kr/h</td>' in html
 
 
 def test_a_customer_contact_sees_no_rounding_form(demo):

@@ -11,6 +11,7 @@ from fpdf import FPDF
 from medtek.billing.models import Invoice, InvoiceLine
 from medtek.billing.rules import INVOICE_LANGUAGE
 from medtek.core.money import format_kr, format_number, format_percent
+from medtek.core.units import unit_words
 
 # The built-in fonts are Latin-1: å, ä, ö are there; typographic dashes and quotes are replaced.
 REPLACE = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "×": "x", "\u00a0": " "}
@@ -21,6 +22,14 @@ def _t(value: Any) -> str:
     for a, b in REPLACE.items():
         text = text.replace(a, b)
     return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _quantity(quantity: Decimal, unit_code: str) -> str:
+    """ "2,5 timmar", "1 st": the quantity with its decimals only as far as needed, and the unit in words."""
+    exact = Decimal(quantity).normalize()
+    places = max(0, -int(exact.as_tuple().exponent))
+    with translation.override(INVOICE_LANGUAGE):
+        return f"{format_number(exact, places=places)} {unit_words(unit_code, exact)}"
 
 
 def _part(invoice: Invoice) -> str:
@@ -77,14 +86,16 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
         pdf.set_xy(pdf.l_margin, y)
         pdf.cell(widths[0], 4, str(line.position))
         pdf.set_x(pdf.l_margin + widths[0] + widths[1])
-        pdf.cell(widths[2], 4, _t(f"{Decimal(line.quantity).normalize():f} {line.unit_code}"), align="R")
+        pdf.cell(widths[2], 4, _t(_quantity(line.quantity, line.unit_code)), align="R")
         pdf.cell(widths[3], 4, format_number(line.unit_price), align="R")
         pdf.cell(widths[4], 4, format_number(line.amount), align="R")
         pdf.set_y(y + max(height, 4) + 1)
     pdf.ln(3)
     pdf.set_font("Helvetica", size=10)
     vat_label = (
-        f"Moms {invoice.vat_rate} %" if invoice.vat_applies else f"Momsfri: {invoice.vat_exemption_reason}"
+        f"Moms {format_percent(invoice.vat_rate, places=2)}"
+        if invoice.vat_applies
+        else f"Momsfri: {invoice.vat_exemption_reason}"
     )
     for label, value in [
         ("Netto", invoice.net_total),

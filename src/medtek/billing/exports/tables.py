@@ -8,27 +8,30 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from medtek.billing.models import Invoice, InvoiceLine
 from medtek.core.spreadsheets import csv_row, xlsx_row
+from medtek.core.units import unit_words
 
-LINE_HEADER = [
-    "invoice",
-    "kind",
-    "status",
-    "customer",
-    "org_number",
-    "period",
-    "position",
-    "line_kind",
-    "description",
-    "quantity",
-    "unit",
-    "unit_price",
-    "amount",
-    "work_order",
-    "work_date",
+# People open these in a spreadsheet: headers and codes in words, in the active language (Swedish first).
+LINE_HEADER: list[Any] = [
+    _("Invoice"),
+    _("Kind"),
+    _("Status"),
+    _("Customer"),
+    _("Organisation number"),
+    _("Period"),
+    _("Line"),
+    _("Line kind"),
+    _("Description"),
+    _("Quantity"),
+    _("Unit"),
+    _("Unit price"),
+    _("Amount"),
+    _("Work order"),
+    _("Work date"),
 ]
 
 
@@ -36,16 +39,16 @@ def line_rows(invoice: Invoice, lines: Sequence[InvoiceLine]) -> list[list[Any]]
     return [
         [
             invoice.number or f"UTKAST-{invoice.pk}",
-            invoice.kind,
-            invoice.status,
+            invoice.get_kind_display(),
+            invoice.get_status_display(),
             invoice.customer.name,
             invoice.customer.org_number,
             invoice.period,
             line.position,
-            line.kind,
+            line.get_kind_display(),
             line.description,
             line.quantity,
-            line.unit_code,
+            unit_words(line.unit_code, line.quantity),
             line.unit_price,
             line.amount,
             line.work_order.number if line.work_order_id and line.work_order else "",
@@ -56,14 +59,15 @@ def line_rows(invoice: Invoice, lines: Sequence[InvoiceLine]) -> list[list[Any]]
 
 
 def _cell(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
+    # A decimal comma, no thousands separator: what a Swedish spreadsheet reads as a number.
+    return str(value).replace(".", ",") if isinstance(value, Decimal) else value
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """Text that could start a formula is neutralised before amounts become text, so -5.00 stays -5.00."""
+    """Text that could start a formula is neutralised before amounts become text, so -5,00 stays -5,00."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
+    writer.writerow([str(h) for h in header])
     for row in rows:
         writer.writerow([_cell(v) for v in csv_row(row)])
     return out.getvalue().encode("utf-8-sig")
@@ -75,7 +79,7 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
     wb.remove(wb.active)
     for title, header, rows in sheets:
         ws = wb.create_sheet(title[:31])
-        ws.append(list(header))
+        ws.append([str(h) for h in header])
         for row in rows:
             ws.append(xlsx_row(ws, row))
         for col in ws.iter_cols(min_row=2):
@@ -87,18 +91,18 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]]
     return out.getvalue()
 
 
-FOLLOWUP_HEADER = [
-    "customer",
-    "devices",
-    "pm_done",
-    "pm_on_time",
-    "cm_work_orders",
-    "hours",
-    "billable_hours",
-    "travel",
-    "materials",
-    "fixed",
-    "variable",
+FOLLOWUP_HEADER: list[Any] = [
+    _("Customer"),
+    _("Devices"),
+    _("PM done"),
+    _("PM on time"),
+    _("CM work orders"),
+    _("Hours"),
+    _("Billable hours"),
+    _("Travel"),
+    _("Materials"),
+    _("Fixed part"),
+    _("Variable part"),
 ]
 
 
@@ -117,5 +121,5 @@ def followup_rows(report: dict[str, Any]) -> list[list[Any]]:
         "variable",
     ]
     rows = [[r["customer"].name, *[r[k] for k in mapped]] for r in report["rows"]]
-    rows.append(["Total", *[report["totals"][k] for k in mapped]])
+    rows.append([str(_("Total")), *[report["totals"][k] for k in mapped]])
     return rows

@@ -34,7 +34,7 @@ def test_csv_writes_formula_like_text_as_text_and_negative_amounts_as_amounts() 
     row = list(csv.reader(io.StringIO(body), delimiter=";"))[1]
     assert row[3] == '\'=HYPERLINK("http://x","Bergs kommun")'
     assert row[8] == "'@SUM(A1:A9)"
-    assert (row[9], row[12]) == ("-2.50", "-2807.50")
+    assert (row[9], row[12]) == ("-2,50", "-2807,50")
 
 
 def test_xlsx_writes_formula_like_text_as_text_cells_and_amounts_as_numbers() -> None:

@@ -125,6 +125,8 @@ LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
+# Dates as ÅÅÅÅ-MM-DD in both languages (config/formats/); numbers keep Django's Swedish separators.
+FORMAT_MODULE_PATH = ["medtek.config.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -11,6 +11,7 @@ from typing import Any
 from django import template
 
 from medtek.core.money import format_kr, format_number, format_percent
+from medtek.core.units import unit_words
 
 register = template.Library()
 
@@ -46,3 +47,9 @@ def number(value: Any, places: int = 2) -> str:
         return format_number(Decimal(str(value)), places=int(places))
     except (InvalidOperation, ValueError, TypeError):
         return str(value)
+
+
+@register.filter
+def unit(code: Any, quantity: Any = None) -> str:
+    """An invoice line's unit code in words: `{{ line.unit_code|unit:line.quantity }}` → "timmar"."""
+    return unit_words(str(code or ""), quantity)

@@ -43,6 +43,21 @@ def test_an_api_script_gets_swedish_errors_unless_it_asks_for_english(world):
     assert not reason().startswith("A device that is")
 
 
+def test_an_api_date_that_is_no_date_is_refused_in_swedish(world):
+    from medtek.inventory.tests.factories import DeviceFactory
+    from medtek.organizations.services import token_create
+
+    device = DeviceFactory(owner=world.berg)
+    _token, key = token_create(username=world.admin.username, name="date test")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").post(
+        f"/api/v1/devices/{device.pk}/status",
+        {"status": "out_of_service", "effective_date": "igår"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]["effective_date"] == ["Ange ett datum som ÅÅÅÅ-MM-DD."]
+
+
 def _catalogs() -> list[Path]:
     root = Path(medtek.__file__).resolve().parent
     return sorted(root.glob("**/locale/sv/LC_MESSAGES/django.po"))

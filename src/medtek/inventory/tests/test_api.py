@@ -180,6 +180,15 @@ def test_device_events_list_the_history_newest_first(world: Any, admin_api: Clie
     assert kinds == ["device.status_changed", "device.created"]
 
 
+def test_device_events_say_what_each_was_in_words(world: Any, admin_api: Client) -> None:
+    model = DeviceModelFactory()
+    device_id = post(
+        admin_api, "/devices", {"asset_number": "H-2", "model_id": model.pk, "owner_id": world.berg.pk}
+    ).json()["id"]
+    items = admin_api.get(f"{API}/devices/{device_id}/events", HTTP_ACCEPT_LANGUAGE="sv").json()["items"]
+    assert [(e["kind"], e["description"]) for e in items] == [("device.created", "Registrerad")]
+
+
 def test_counts_now_per_owner(world: Any, admin_api: Client) -> None:
     DeviceFactory(owner=world.berg)
     DeviceFactory(owner=world.berg)

@@ -39,22 +39,22 @@ def test_di_only_has_an_empty_production_identifier() -> None:
 def test_wrong_check_digit_is_refused_with_the_reason() -> None:
     with pytest.raises(BarcodeError) as exc:
         parse_udi("(01)07610000000019")
-    assert str(exc.value) == "the device identifier (01) 07610000000019 has a wrong check digit"
+    assert str(exc.value) == "Enhetsidentifieraren (UDI-DI, AI 01) 07610000000019 har fel kontrollsiffra."
 
 
 def test_empty_barcode_is_refused() -> None:
     with pytest.raises(BarcodeError) as exc:
         parse_udi("   ")
-    assert str(exc.value) == "the barcode is empty"
+    assert str(exc.value) == "Streckkoden är tom."
 
 
 def test_barcode_without_device_identifier_is_not_a_udi() -> None:
     with pytest.raises(BarcodeError) as exc:
         parse_udi("(10)LOT7")
-    assert str(exc.value) == "'(10)LOT7' has no device identifier (AI 01): not a UDI"
+    assert str(exc.value) == "'(10)LOT7' saknar enhetsidentifierare (UDI-DI, AI 01): det är ingen UDI."
 
 
 def test_text_that_is_no_gs1_barcode_is_refused() -> None:
     with pytest.raises(BarcodeError) as exc:
         parse_udi("hello world")
-    assert str(exc.value).startswith("'hello world' is not a GS1 barcode")
+    assert str(exc.value).startswith("'hello world' är ingen GS1-streckkod")

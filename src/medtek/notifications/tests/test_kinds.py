@@ -46,7 +46,7 @@ def test_p1_assigned_reaches_the_technician_at_once_and_the_reporter_gets_the_ta
     assert n.state == State.PENDING and n.mode == Mode.EMAIL
     assert n.subject.startswith("Tilldelad dig (P1): ")
     (p,) = of(demo["users"]["berg"], Kind.FAULT_PRIORITISED, wo)
-    assert "Svar senast" in p.body_text
+    assert "Inställelse senast" in p.body_text
 
 
 def test_assigning_again_does_not_notify_twice(demo):

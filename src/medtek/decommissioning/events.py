@@ -1,0 +1,45 @@
+"""How surplus and decommissioning events read in a history (registered with core in AppConfig.ready)."""
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from medtek.core.events import describe_many
+from medtek.decommissioning.choices import ChecklistStep
+
+
+class EventKind:
+    """Kinds of events the decommissioning app writes; a checklist step is `step_done(step)`."""
+
+    CASE_REGISTERED = "decommissioning.case_registered"
+    ASSESSED = "decommissioning.assessed"
+    DECIDED = "decommissioning.decided"
+    HANDED_OVER = "decommissioning.handed_over"
+    AID_AGREEMENT_CREATED = "decommissioning.aid_agreement_created"
+    SHIPMENT_CREATED = "decommissioning.shipment_created"
+    SHIPMENT_HANDED_OVER = "decommissioning.shipment_handed_over"
+    SHIPMENT_FOLLOWED_UP = "decommissioning.shipment_followed_up"
+
+    @staticmethod
+    def step_done(step: str) -> str:
+        return f"decommissioning.{step}"
+
+
+def register() -> None:
+    describe_many(
+        {
+            EventKind.CASE_REGISTERED: _("Registered as surplus"),
+            EventKind.ASSESSED: _("Surplus assessed"),
+            EventKind.DECIDED: _("Decision on surplus"),
+            EventKind.HANDED_OVER: _("Handed over"),
+            EventKind.AID_AGREEMENT_CREATED: _("Aid agreement created"),
+            EventKind.SHIPMENT_CREATED: _("Donation shipment created"),
+            EventKind.SHIPMENT_HANDED_OVER: _("Donation shipment handed over"),
+            EventKind.SHIPMENT_FOLLOWED_UP: _("Follow-up from the aid organisation recorded"),
+        }
+    )
+    describe_many(
+        {
+            EventKind.step_done(step): format_lazy(_("Decommissioning step done: {step}"), step=label)
+            for step, label in ChecklistStep.choices
+        }
+    )
