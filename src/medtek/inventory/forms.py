@@ -43,6 +43,8 @@ SORT_LABELS = {
     "-asset_number": _("Asset number, descending"),
     "status": _("Status"),
     "-status": _("Status, descending"),
+    "serial_number": _("Serial number, ascending"),
+    "-serial_number": _("Serial number, descending"),
     "created": _("Registered, oldest first"),
     "-created": _("Registered, newest first"),
 }
@@ -127,13 +129,33 @@ class DeviceFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     model = DeviceModelChoiceField(queryset=DeviceModel.objects.none(), label=_("Model"), required=False)
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("Placement"), required=False)
+    category = forms.ChoiceField(label=_("Device type"), required=False)
+    fu_due = forms.ChoiceField(
+        label=_("FU due"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("overdue", _("Overdue")),
+            ("30", _("Within 30 days")),
+            ("90", _("Within 90 days")),
+        ],
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
-            {"placeholder": _("Asset no., serial no. or UDI-DI"), "type": "search", "autocomplete": "off"}
+            {
+                "placeholder": _("Asset no., serial no., model, type, manufacturer or placement"),
+                "type": "search",
+                "autocomplete": "off",
+            }
         )
+        category_field: Any = self.fields["category"]
+        categories = (
+            DeviceModel.objects.exclude(category="").order_by("category").values_list("category", flat=True)
+        )
+        category_field.choices = [("", _("All device types")), *((c, c) for c in categories.distinct())]
         owner_field: Any = self.fields["owner"]
         owner_field.queryset = _owner_choices(user, Cap.VIEW)
         owner_field.empty_label = _("All owners")
