@@ -320,3 +320,45 @@ class ImportForm(forms.Form):
 
 class FindForm(forms.Form):
     code = forms.CharField(label=_("Scan or type an asset number, serial number or UDI"), max_length=200)
+
+
+BULK_ACTIONS = {
+    "move": _("Move"),
+    "status": _("Change status"),
+    "export": _("Export"),
+}
+
+
+class BulkForm(forms.Form):
+    """What a bulk action needs besides the selection: the placement, or the status and a reason."""
+
+    location = LocationChoiceField(queryset=Location.objects.none(), label=_("New placement"), required=False)
+    status = forms.ChoiceField(label=_("New status"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, user: Any, action: str, owner_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action != "move":
+            del self.fields["location"]
+        else:
+            field: Any = self.fields["location"]
+            field.empty_label = _("No placement")
+            # Devices move within their owner: the placements offered are the filtered owner's.
+            field.queryset = (
+                _location_choices(user, Cap.REGISTER_EDIT, owner_id)
+                if owner_id is not None
+                else Location.objects.none()
+            )
+        if action != "status":
+            del self.fields["status"]
+            del self.fields["reason"]
+        else:
+            status_field: Any = self.fields["status"]
+            status_field.required = True
+            status_field.choices = [("", "—"), *DeviceStatus.choices]
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)

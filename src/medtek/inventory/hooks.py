@@ -19,12 +19,20 @@ if TYPE_CHECKING:
     from medtek.inventory.models import Device
 
 STATUS_GUARDS: list[Callable[[Device, str], None]] = []
+# The same guards for a bulk change: called with the ids of the locked devices and the status asked
+# for; each answers for the whole set in a few queries and refuses by raising ValidationError.
+BULK_STATUS_GUARDS: list[Callable[[list[int], str], None]] = []
 DEVICES_CHANGED: list[Callable[[Any, Mapping[str, dt.date]], None]] = []
 
 
 def run_status_guards(device: Device, status: str) -> None:
     for guard in list(STATUS_GUARDS):
         guard(device, status)
+
+
+def run_bulk_status_guards(device_ids: list[int], status: str) -> None:
+    for guard in list(BULK_STATUS_GUARDS):
+        guard(device_ids, status)
 
 
 def run_devices_changed(devices: Any, last_pm: Mapping[str, dt.date] | None = None) -> None:

@@ -301,3 +301,12 @@ def device_owner_shares(*, user: Any, day: dt.date | None = None) -> dict[str, A
         "total_share": sum(shares.values()),
         "day": day,
     }
+
+
+def saved_filters(*, user: Any) -> list[Any]:
+    """The user's own saved device-list filters (nobody else's: they are personal)."""
+    from medtek.inventory.models import SavedFilter
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(SavedFilter.objects.filter(owner=user).only("id", "name", "query"))

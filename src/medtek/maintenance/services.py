@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from medtek.core.dates import add_months
 from medtek.core.events import record_event
@@ -945,6 +946,42 @@ def keep_failed_out_of_use(device: Device, status: str) -> None:
         rules.check_back_in_use(status, IN_USE_STATUSES, failed_checks(device.pk))
     except rules.RuleError as exc:
         raise _invalid(exc) from exc
+
+
+def keep_failed_out_of_use_bulk(device_ids: list[int], status: str) -> None:
+    """The guard for a bulk status change: one query over the whole set, refused whole with the devices
+    a failed check keeps out of use named."""
+    if status not in IN_USE_STATUSES or not device_ids:
+        return
+    later_pass = ProtocolRecord.objects.filter(
+        device_id=OuterRef("device_id"),
+        template_id=OuterRef("template_id"),
+        result=ProtocolResult.PASSED,
+        performed_at__gt=OuterRef("performed_at"),
+    )
+    blocked = sorted(
+        set(
+            ProtocolRecord.objects.filter(
+                device_id__any_of=device_ids, result=ProtocolResult.FAILED, overridden_at__isnull=True
+            )
+            .exclude(Exists(later_pass))
+            .values_list("device__asset_number", flat=True)
+        )
+    )
+    if blocked:
+        shown = ", ".join(blocked[:10]) + (" …" if len(blocked) > 10 else "")
+        raise ValidationError(
+            {
+                "status": ngettext(
+                    "%(n)s device is blocked from use by a failed check until a later check passes: "
+                    "%(assets)s.",
+                    "%(n)s devices are blocked from use by a failed check until a later check passes: "
+                    "%(assets)s.",
+                    len(blocked),
+                )
+                % {"n": len(blocked), "assets": shown}
+            }
+        )
 
 
 def pm_states_for(devices: Any, last_done: Mapping[str, dt.date]) -> None:
