@@ -1,0 +1,55 @@
+"""The work-order list's filters and sort, shared by the API and the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from medtek.inventory.tests.factories import DeviceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_work_orders_filter_by_technician_and_sort_by_due_date(world: Any) -> None:
+    from medtek.maintenance.models import WorkOrder
+    from medtek.maintenance.selectors import WorkOrderFilter, work_order_list
+
+    device = DeviceFactory(owner=world.berg)
+    late = WorkOrder.objects.create(
+        number="PM-2", kind="pm", title="FU", device=device, customer=world.berg, due_date=dt.date(2026, 3, 1)
+    )
+    early = WorkOrder.objects.create(
+        number="PM-1",
+        kind="pm",
+        title="FU",
+        device=device,
+        customer=world.berg,
+        due_date=dt.date(2026, 2, 1),
+        assigned_to=world.tech,
+    )
+    by_due = work_order_list(user=world.admin, filters=WorkOrderFilter.from_params({"sort": "due"}))
+    assert [wo.pk for wo in by_due.items] == [early.pk, late.pk]
+    latest = work_order_list(user=world.admin, filters=WorkOrderFilter.from_params({"sort": "-due"}), limit=1)
+    assert [wo.pk for wo in latest.items] == [late.pk]
+    following = work_order_list(
+        user=world.admin, filters=WorkOrderFilter.from_params({"sort": "-due"}), cursor=latest.next_cursor
+    )
+    assert [wo.pk for wo in following.items] == [early.pk]
+    mine = work_order_list(
+        user=world.admin, filters=WorkOrderFilter.from_params({"technician": str(world.tech.pk)})
+    )
+    assert [wo.pk for wo in mine.items] == [early.pk]
+
+
+def test_the_work_order_page_keeps_its_filters_in_the_url(world: Any) -> None:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.admin)
+    page = client.get("/maintenance/", {"customer": world.berg.pk, "technician": world.tech.pk, "sort": "due"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<option value="{world.tech.pk}" selected>' in html
+    assert f"?customer={world.berg.pk}&amp;technician={world.tech.pk}&amp;sort=-due" in html
