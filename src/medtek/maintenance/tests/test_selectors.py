@@ -48,7 +48,8 @@ def test_the_work_order_page_keeps_its_filters_in_the_url(world: Any) -> None:
 
     client = Client()
     client.force_login(world.admin)
-    page = client.get("/maintenance/", {"customer": world.berg.pk, "technician": world.tech.pk, "sort": "due"})
+    query = {"customer": world.berg.pk, "technician": world.tech.pk, "sort": "due"}
+    page = client.get("/maintenance/", query)
     html = page.content.decode()
     assert page.status_code == 200
     assert f'<option value="{world.tech.pk}" selected>' in html
