@@ -1,4 +1,4 @@
-"""Actions on a filtered selection of devices (MT admin): move, change status.
+"""Actions on a filtered selection of devices (MT admin): move, change status, set the FU interval.
 
 Set-based: the selection is locked and read in one query, checked in Python with the same rules as one
 device's change (`rules.check_transition`, the status guards of later apps, the owner's placements),
@@ -23,7 +23,7 @@ from medtek.core.events import build_event, record_events
 from medtek.inventory import rules
 from medtek.inventory.choices import DeviceStatus, EventKind
 from medtek.inventory.filters import DeviceFilter
-from medtek.inventory.hooks import run_bulk_status_guards
+from medtek.inventory.hooks import BULK_PM_INTERVAL, run_bulk_status_guards
 from medtek.inventory.models import Device
 from medtek.organizations.models import Location
 from medtek.organizations.rules import Cap
@@ -182,3 +182,13 @@ def devices_change_status(*, user: Any, filters: DeviceFilter, status: str, reas
         data=lambda row: {"before": row["status"], "after": status, "reason": reason, "bulk": True},
         message=reason,
     )
+
+
+@transaction.atomic
+def devices_set_pm_interval(*, user: Any, filters: DeviceFilter, months: int | None) -> int:
+    """Set the FU interval of every selected device (None: the model's again), through maintenance,
+    which keeps the devices' PM states and writes an event per device."""
+    rows = _locked_rows(user, filters)
+    if not BULK_PM_INTERVAL:
+        raise ValidationError({"months": _("Preventive maintenance is not part of this installation.")})
+    return sum(hook(user, [r["id"] for r in rows], months) for hook in BULK_PM_INTERVAL)

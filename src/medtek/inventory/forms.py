@@ -325,6 +325,7 @@ class FindForm(forms.Form):
 BULK_ACTIONS = {
     "move": _("Move"),
     "status": _("Change status"),
+    "fu_interval": _("Set FU interval"),
     "export": _("Export"),
 }
 
@@ -335,10 +336,19 @@ class BulkForm(forms.Form):
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("New placement"), required=False)
     status = forms.ChoiceField(label=_("New status"), required=False)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    months = forms.IntegerField(
+        label=_("FU interval (months)"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("Empty: the model's interval again."),
+    )
 
     def __init__(self, *args: Any, user: Any, action: str, owner_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
+        if action != "fu_interval":
+            del self.fields["months"]
         if action != "move":
             del self.fields["location"]
         else:

@@ -30,6 +30,11 @@ def run_status_guards(device: Device, status: str) -> None:
         guard(device, status)
 
 
+# Who sets the FU interval of many devices (maintenance): called with the acting user, the ids of the
+# locked devices and the interval in months (None: back to the model's); returns how many it changed.
+BULK_PM_INTERVAL: list[Callable[[Any, list[int], int | None], int]] = []
+
+
 def run_bulk_status_guards(device_ids: list[int], status: str) -> None:
     for guard in list(BULK_STATUS_GUARDS):
         guard(device_ids, status)

@@ -201,6 +201,59 @@ def pm_state_set(
     return state
 
 
+@transaction.atomic
+def pm_interval_set_bulk(user: Any, device_ids: list[int], months: int | None) -> int:
+    """Override the PM interval of many devices at once (None: back to the model's), set-based: their PM
+    states are created where missing, updated in one pass with the next-due dates, and each device gets
+    its event. The register's bulk action calls this through its hook."""
+    if months is not None and months <= 0:
+        raise ValidationError({"months": _("The PM interval must be at least one month.")})
+    if not device_ids:
+        return 0
+    scope = scope_for(user)
+    owners = set(Device.objects.filter(pk__any_of=device_ids).values_list("owner_id", flat=True))
+    for owner in owners:
+        scope.require(Cap.WORK_MANAGE, owner)
+    planner.sync_pm_states(device_ids=device_ids)
+    for start in range(0, len(device_ids), 5000):
+        chunk = device_ids[start : start + 5000]
+        DevicePMState.objects.filter(device_id__any_of=chunk).update(interval_override_months=months)
+    planner.sync_pm_states(device_ids=device_ids, refresh=True)
+    states = DevicePMState.objects.filter(device_id__any_of=device_ids).values(
+        "device_id",
+        "interval_months",
+        "last_done",
+        "next_due",
+        "device__owner_id",
+        "device__location_id",
+        "device__status",
+    )
+    from medtek.core.events import build_event, record_events
+    from medtek.inventory.rules import in_register
+
+    return record_events(
+        build_event(
+            kind=EventKind.PM_STATE_SET,
+            subject=Device(pk=st["device_id"]),
+            actor=user,
+            data={
+                "interval_months": st["interval_months"],
+                "last_done": st["last_done"],
+                "next_due": st["next_due"],
+                "bulk": True,
+            },
+            device_snapshot={
+                "device_id": st["device_id"],
+                "owner_id": st["device__owner_id"],
+                "location_id": st["device__location_id"],
+                "status": st["device__status"],
+                "in_register": in_register(st["device__status"]),
+            },
+        )
+        for st in states
+    )
+
+
 def _recompute(state: DevicePMState, device: Device) -> None:
     cls = PMClass.objects.filter(pk=state.pm_class_id).first() if state.pm_class_id else None
     state.interval_months = rules.effective_interval(

@@ -54,3 +54,24 @@ def test_the_work_order_page_keeps_its_filters_in_the_url(world: Any) -> None:
     assert page.status_code == 200
     assert f'<option value="{world.tech.pk}" selected>' in html
     assert f"?customer={world.berg.pk}&amp;technician={world.tech.pk}&amp;sort=-due" in html
+
+
+def test_a_bulk_fu_interval_sets_each_devices_interval_and_next_due_with_an_event(world: Any) -> None:
+    from medtek.core.models import Event
+    from medtek.inventory import bulk
+    from medtek.inventory.filters import DeviceFilter
+    from medtek.maintenance import services
+    from medtek.maintenance.choices import EventKind
+    from medtek.maintenance.models import DevicePMState
+
+    devices = [DeviceFactory(owner=world.berg, asset_number=f"FU{i}") for i in range(3)]
+    services.pm_state_set(user=world.admin, device=devices[0], last_done=dt.date(2026, 1, 10))
+    changed = bulk.devices_set_pm_interval(user=world.admin, filters=DeviceFilter(q="FU"), months=6)
+    assert changed == 3
+    states = {s.device_id: s for s in DevicePMState.objects.filter(device__in=devices)}
+    assert {s.interval_months for s in states.values()} == {6}
+    assert states[devices[0].pk].next_due == dt.date(2026, 7, 10)
+    events = Event.objects.filter(kind=EventKind.PM_STATE_SET, data__bulk=True)
+    assert sorted(e.device_id for e in events) == sorted(d.pk for d in devices)
+    bulk.devices_set_pm_interval(user=world.admin, filters=DeviceFilter(q="FU"), months=None)
+    assert DevicePMState.objects.get(device=devices[0]).next_due == dt.date(2027, 1, 10)
