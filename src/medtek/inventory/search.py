@@ -124,7 +124,10 @@ def _prefix_range(term: str) -> tuple[str, str] | None:
     """[low, high) holding exactly the strings that start with `term` in code-point order."""
     if not term or ord(term[-1]) >= 0x10FFFF:
         return None
-    return term, term[:-1] + chr(ord(term[-1]) + 1)
+    following = ord(term[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:  # surrogates are no characters: the next one is U+E000
+        following = 0xE000
+    return term, term[:-1] + chr(following)
 
 
 def branches(match: WordMatch) -> list[Branch]:
