@@ -60,6 +60,9 @@ class DeviceFilter:
         sort = (params.get("sort") or "asset_number").strip()
         if sort not in SORTS:
             errors["sort"] = f"sort by one of: {', '.join(SORTS)}"
+        for name in ("q", "category"):
+            if "\x00" in (params.get(name) or ""):
+                errors[name] = "Text may not contain a NUL character (\\u0000)."
         fu_due = (params.get("fu_due") or "").strip()
         if fu_due and fu_due not in FU_DUE:
             errors["fu_due"] = f"FU due: one of {', '.join(FU_DUE)}"

@@ -228,3 +228,9 @@ def test_owner_shares_are_the_source_table_1(demo: Any) -> None:
     assert shares["total"] == 923
     assert by_name["Bergs kommun"] == (50, "5.4")
     assert str(shares["total_share"]) == "100.0"
+
+
+def test_a_search_with_a_nul_character_is_refused_naming_the_field() -> None:
+    with pytest.raises(ValidationError) as exc:
+        DeviceFilter.from_params({"q": "a\x00b"})
+    assert list(exc.value.message_dict) == ["q"]
