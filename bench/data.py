@@ -102,6 +102,21 @@ class _Indexes:
             self.cursor.execute(definition)
 
 
+# What people call the devices: a search by one of these words matches a tenth of the register.
+CATEGORIES = (
+    "Infusionspump",
+    "Sprutpump",
+    "Defibrillator",
+    "Patientövervakning",
+    "Ventilator",
+    "Vårdsäng",
+    "Blodtrycksmätare",
+    "Sug",
+    "EKG",
+    "Ultraljud",
+)
+
+
 def generate(ctx: BenchContext, *, devices: int, owners: int, events_per_device: int, say: Any) -> None:
     """Fill the empty bench database; records ids and users in `ctx`."""
     from django.contrib.auth import get_user_model
@@ -145,7 +160,7 @@ def generate(ctx: BenchContext, *, devices: int, owners: int, events_per_device:
             DeviceModel(
                 manufacturer=makers[i % len(makers)],
                 name=f"Modell {i:03d}",
-                category="Infusion pump",
+                category=CATEGORIES[i % len(CATEGORIES)],
                 pm_interval_months=(6, 12, 24)[i % 3],
             )
             for i in range(200)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -346,3 +347,32 @@ def test_failures_and_outbox_show_only_the_admins_own_users(tenants: Any) -> Non
     client.force_login(tenants.berg_contact)
     assert client.get("/notifications/failures/").status_code == 403
     assert client.get("/notifications/outbox/").status_code == 403
+
+
+# --- Device search, saved filters and bulk actions ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_search_and_bulk_actions_never_reach_another_tenants_devices(tenants: Any) -> None:
+    from medtek.inventory import bulk
+    from medtek.inventory.filters import DeviceFilter
+    from medtek.inventory.models import Device
+    from medtek.inventory.tests.factories import DeviceFactory, DeviceModelFactory
+
+    model = DeviceModelFactory(name="Zoll AED Plus", category="Defibrillator")
+    ours = DeviceFactory(owner=tenants.berg, asset_number="OUR-1", model=model)
+    theirs = DeviceFactory(owner=tenants.foreign, asset_number="THEIR-1", model=model)
+    client = Client()
+    client.force_login(tenants.admin)
+    found = client.get("/api/v1/devices", {"q": "defibrillator"}).json()["items"]
+    assert [d["asset_number"] for d in found] == ["OUR-1"]
+    assert "THEIR-1" not in client.get("/devices/", {"q": "zoll"}).content.decode()
+    page = client.get("/devices/bulk/", {"action": "status", "owner": tenants.foreign.pk})
+    assert page.status_code == 200 and "0 inventarier" in page.content.decode()
+    with pytest.raises(ValidationError):
+        bulk.devices_change_status(
+            user=tenants.admin, filters=DeviceFilter(owner=tenants.foreign.pk), status="out_of_service"
+        )
+    bulk.devices_change_status(user=tenants.admin, filters=DeviceFilter(q="zoll"), status="out_of_service")
+    assert Device.objects.get(pk=ours.pk).status == "out_of_service"
+    assert Device.objects.get(pk=theirs.pk).status == "in_use"

@@ -156,11 +156,17 @@ class EventOut(Schema):
 
 
 class DeviceListQuery(PageQuery):
-    q: str = Field("", description="prefix of asset or serial number, or a UDI-DI")
+    q: str = Field(
+        "",
+        description="words, each the start of an asset number (or, from 4 characters, a serial number), a "
+        "UDI-DI, or part of a model's, manufacturer's, device type's or placement's name; all must match",
+    )
     owner: int | None = None
     status: str = ""
     model: int | None = None
     location: int | None = None
+    category: str = Field("", description="device type (the model's category), e.g. Defibrillator")
+    fu_due: str = Field("", description="overdue, 30 or 90 (FU due within so many days)")
     in_register: str = ""
     sort: str = "asset_number"
 

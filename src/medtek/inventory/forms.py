@@ -44,6 +44,8 @@ SORT_LABELS = {
     "-asset_number": _("Asset number, descending"),
     "status": _("Status"),
     "-status": _("Status, descending"),
+    "serial_number": _("Serial number, ascending"),
+    "-serial_number": _("Serial number, descending"),
     "created": _("Registered, oldest first"),
     "-created": _("Registered, newest first"),
 }
@@ -118,13 +120,33 @@ class DeviceFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     model = DeviceModelChoiceField(queryset=DeviceModel.objects.none(), label=_("Model"), required=False)
     location = LocationChoiceField(queryset=Location.objects.none(), label=_("Placement"), required=False)
+    category = forms.ChoiceField(label=_("Device type"), required=False)
+    fu_due = forms.ChoiceField(
+        label=_("FU due"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("overdue", _("Overdue")),
+            ("30", _("Within 30 days")),
+            ("90", _("Within 90 days")),
+        ],
+    )
     sort = forms.ChoiceField(label=_("Sort"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
-            {"placeholder": _("Asset no., serial no. or UDI-DI"), "type": "search", "autocomplete": "off"}
+            {
+                "placeholder": _("Asset no., serial no., model, type, manufacturer or placement"),
+                "type": "search",
+                "autocomplete": "off",
+            }
         )
+        category_field: Any = self.fields["category"]
+        categories = (
+            DeviceModel.objects.exclude(category="").order_by("category").values_list("category", flat=True)
+        )
+        category_field.choices = [("", _("All device types")), *((c, c) for c in categories.distinct())]
         owner_field: Any = self.fields["owner"]
         owner_field.queryset = _owner_choices(user, Cap.VIEW)
         owner_field.empty_label = _("All owners")
@@ -289,3 +311,55 @@ class ImportForm(forms.Form):
 
 class FindForm(forms.Form):
     code = forms.CharField(label=_("Scan or type an asset number, serial number or UDI"), max_length=200)
+
+
+BULK_ACTIONS = {
+    "move": _("Move"),
+    "status": _("Change status"),
+    "fu_interval": _("Set FU interval"),
+    "export": _("Export"),
+}
+
+
+class BulkForm(forms.Form):
+    """What a bulk action needs besides the selection: the placement, or the status and a reason."""
+
+    location = LocationChoiceField(queryset=Location.objects.none(), label=_("New placement"), required=False)
+    status = forms.ChoiceField(label=_("New status"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    months = forms.IntegerField(
+        label=_("FU interval (months)"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_("Empty: the model's interval again."),
+    )
+
+    def __init__(self, *args: Any, user: Any, action: str, owner_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if action != "fu_interval":
+            del self.fields["months"]
+        if action != "move":
+            del self.fields["location"]
+        else:
+            field: Any = self.fields["location"]
+            field.empty_label = _("No placement")
+            # Devices move within their owner: the placements offered are the filtered owner's.
+            field.queryset = (
+                _location_choices(user, Cap.REGISTER_EDIT, owner_id)
+                if owner_id is not None
+                else Location.objects.none()
+            )
+        if action != "status":
+            del self.fields["status"]
+            del self.fields["reason"]
+        else:
+            status_field: Any = self.fields["status"]
+            status_field.required = True
+            status_field.choices = [("", "—"), *DeviceStatus.choices]
+
+
+class SavedFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)

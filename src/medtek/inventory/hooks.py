@@ -19,12 +19,25 @@ if TYPE_CHECKING:
     from medtek.inventory.models import Device
 
 STATUS_GUARDS: list[Callable[[Device, str], None]] = []
+# The same guards for a bulk change: called with the ids of the locked devices and the status asked
+# for; each answers for the whole set in a few queries and refuses by raising ValidationError.
+BULK_STATUS_GUARDS: list[Callable[[list[int], str], None]] = []
 DEVICES_CHANGED: list[Callable[[Any, Mapping[str, dt.date]], None]] = []
 
 
 def run_status_guards(device: Device, status: str) -> None:
     for guard in list(STATUS_GUARDS):
         guard(device, status)
+
+
+# Who sets the FU interval of many devices (maintenance): called with the acting user, the ids of the
+# locked devices and the interval in months (None: back to the model's); returns how many it changed.
+BULK_PM_INTERVAL: list[Callable[[Any, list[int], int | None], int]] = []
+
+
+def run_bulk_status_guards(device_ids: list[int], status: str) -> None:
+    for guard in list(BULK_STATUS_GUARDS):
+        guard(device_ids, status)
 
 
 def run_devices_changed(devices: Any, last_pm: Mapping[str, dt.date] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -200,3 +201,27 @@ class Device(TimeStampedModel):
             errors["expiry_date"] = _("A sterile device needs its expiry date.")
         if errors:
             raise ValidationError(errors)
+
+
+class SavedFilter(TimeStampedModel):
+    """A user's named device-list filter (the list's URL query), to open again with one click."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_device_filters"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("saved filter")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="saved_filter_unique_name",
+                violation_error_message=_("You already have a saved filter with this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

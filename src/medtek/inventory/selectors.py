@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
 from medtek.core.pagination import Page, keyset_page
-from medtek.inventory import rules
+from medtek.inventory import rules, search
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.models import Device
 from medtek.inventory.querysets import DeviceQuerySet
@@ -19,20 +20,85 @@ from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
 
-def device_queryset(*, user: Any, filters: DeviceFilter | None = None) -> DeviceQuerySet:
+def device_queryset(
+    *, user: Any, filters: DeviceFilter | None = None, with_search: bool = True
+) -> DeviceQuerySet:
     qs = Device.objects.visible_to(user)
-    return (filters or DeviceFilter()).apply(qs)
+    return (filters or DeviceFilter()).apply(qs, with_search=with_search)
 
 
 def device_list(
     *, user: Any, filters: DeviceFilter, cursor: str | None = None, limit: int | None = None
 ) -> Page[Device]:
     """A page of the devices the user may see, filtered, sorted and keyset-paginated."""
+    if _by_branches(filters):
+        base = device_queryset(user=user, filters=filters, with_search=False)
+        full = base.select_related("model__manufacturer", "owner", "location").only(
+            *_DEVICE_FIELDS, *LIST_RELATED_FIELDS
+        )
+        return _search_page(base, full, filters, cursor=cursor, limit=limit)
     rows = device_queryset(user=user, filters=filters)
     qs = rows.select_related("model__manufacturer", "owner", "location").only(
         *_DEVICE_FIELDS, *LIST_RELATED_FIELDS
     )
     return keyset_page(qs, order=filters.order, cursor=cursor, limit=limit, count_queryset=rows)
+
+
+# A search counts its matches up to this many ("more than 1,000 devices"): counting reads them.
+SEARCH_COUNT_CAP = 1000
+
+
+def _by_branches(filters: DeviceFilter) -> bool:
+    return bool(filters.q) and connection.vendor == "postgresql" and bool(filters.matches)
+
+
+def _search_page(
+    base: DeviceQuerySet, full: Any, filters: DeviceFilter, *, cursor: str | None, limit: int | None
+) -> Page[Any]:
+    """A keyset page of a search, read as bounded index ranges (`search.union_sql`), then the page's
+    rows by id. Cursors are the same as the list's without a search."""
+    from django.conf import settings
+
+    from medtek.core.pagination import _after, _decode, _encode
+
+    if limit is not None and limit < 1:
+        raise ValidationError({"limit": "A page holds at least one row."})
+    limit = min(limit or settings.MEDTEK["PAGE_SIZE"], settings.MEDTEK["MAX_PAGE_SIZE"])
+    order = list(filters.order)
+    if "pk" not in order and "-pk" not in order:
+        order.append("-pk" if order[0].startswith("-") else "pk")
+    fields = [o.lstrip("-") for o in order]
+    label = base.model._meta.label
+    matches = filters.matches
+    if cursor:
+        state = _decode(cursor, order, label)
+        count, exact = int(state.get("c", 0)), bool(state.get("e", True))
+        after = base.filter(_after(order, state["k"]))
+    else:
+        sql, params = search.union_sql(base, matches, order, SEARCH_COUNT_CAP + 1, sorted_=False)
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            found = [row[0] for row in cur.fetchall()]
+        # Stops at the cap: a device met by two branches may then make it "more than" a little early.
+        exact = len(found) <= SEARCH_COUNT_CAP
+        count = len(set(found)) if exact else SEARCH_COUNT_CAP
+        after = base
+    sql, params = search.union_sql(after, matches, order, limit + 1)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        hits = list({row[0]: row for row in cur.fetchall()}.values())  # the first of each device
+    has_more = len(hits) > limit
+    hits = hits[:limit]
+    ids = [h[0] for h in hits]
+    rows = {(r["id"] if isinstance(r, dict) else r.pk): r for r in full.filter(pk__in=ids)}
+    items = [rows[i] for i in ids if i in rows]
+    next_cursor = None
+    if has_more and hits:
+        last = hits[-1]
+        others = iter(last[1:])
+        values = [last[0] if f == "pk" else next(others) for f in fields]
+        next_cursor = _encode(values, count, exact, order, label)
+    return Page(items=items, next_cursor=next_cursor, count=count, count_exact=exact)
 
 
 # What a list row shows of the related rows; the rest of them is not fetched (lean list queries).
@@ -68,6 +134,9 @@ def device_list_values(
     *, user: Any, filters: DeviceFilter, cursor: str | None = None, limit: int | None = None
 ) -> Page[dict[str, Any]]:
     """`device_list` as dictionaries of values (no model objects, two small joins): the API's fast path."""
+    if _by_branches(filters):
+        base = device_queryset(user=user, filters=filters, with_search=False)
+        return _search_page(base, base.values(*LIST_VALUES), filters, cursor=cursor, limit=limit)
     rows = device_queryset(user=user, filters=filters)
     return keyset_page(
         rows.values(*LIST_VALUES), order=filters.order, cursor=cursor, limit=limit, count_queryset=rows
@@ -232,3 +301,12 @@ def device_owner_shares(*, user: Any, day: dt.date | None = None) -> dict[str, A
         "total_share": sum(shares.values()),
         "day": day,
     }
+
+
+def saved_filters(*, user: Any) -> list[Any]:
+    """The user's own saved device-list filters (nobody else's: they are personal)."""
+    from medtek.inventory.models import SavedFilter
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(SavedFilter.objects.filter(owner=user).only("id", "name", "query"))

@@ -17,7 +17,7 @@ from medtek.core.models import Event
 from medtek.inventory import rules
 from medtek.inventory.choices import EventKind
 from medtek.inventory.hooks import run_devices_changed, run_status_guards
-from medtek.inventory.models import Device, DeviceModel
+from medtek.inventory.models import Device, DeviceModel, SavedFilter
 from medtek.inventory.udi import BarcodeError, parse_udi
 from medtek.organizations.choices import OrganisationKind
 from medtek.organizations.models import Location, Organisation
@@ -381,3 +381,33 @@ def device_bulk_register(
     ids = [d.pk for d in created]
     run_devices_changed(Device.objects.filter(pk__gte=min(ids), pk__lte=max(ids)))
     return created
+
+
+@transaction.atomic
+def saved_filter_save(*, user: Any, name: str, query: Mapping[str, Any]) -> SavedFilter:
+    """Save the device list's current filter under a name of the user's (the same name replaces it).
+
+    Only the list's own filters are kept, each checked as the list checks it.
+    """
+    from urllib.parse import urlencode
+
+    from medtek.inventory.filters import DeviceFilter
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the filter a name.")})
+    filters = DeviceFilter.from_params(query)
+    saved, _created = SavedFilter.objects.update_or_create(
+        owner=user, name=name[:100], defaults={"query": urlencode(filters.as_query())}
+    )
+    return saved
+
+
+@transaction.atomic
+def saved_filter_delete(*, user: Any, saved_filter: int) -> None:
+    """Remove one of the user's saved filters (another user's is not found)."""
+    from django.http import Http404
+
+    deleted, _rows = SavedFilter.objects.filter(owner=user, pk=saved_filter).delete()
+    if not deleted:
+        raise Http404("No saved filter matches the given query.")

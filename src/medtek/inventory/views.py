@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
@@ -21,12 +21,15 @@ from medtek.core.ui import device_links
 from medtek.inventory import selectors, services
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.forms import (
+    BULK_ACTIONS,
+    BulkForm,
     DeviceFilterForm,
     DeviceForm,
     FindForm,
     ImportForm,
     MoveForm,
     OwnerForm,
+    SavedFilterForm,
     StatusForm,
     add_service_errors,
 )
@@ -79,8 +82,149 @@ def device_list(request: HttpRequest) -> HttpResponse:
             "can_edit": scope.can(Cap.REGISTER_EDIT),
             "can_import": scope.can(Cap.REGISTER_IMPORT),
             "find_form": FindForm(),
+            "sort_links": _sort_links(query, filters.sort),
+            "query_string": urlencode(query),
+            "saved_filters": selectors.saved_filters(user=request.user),
+            "save_form": SavedFilterForm(initial={"query": urlencode(query)}),
+            "bulk_links": _bulk_links(request.user, query),
         },
     )
+
+
+# Column headings that sort the list: the first click ascending, the next descending.
+SORTABLE_COLUMNS = {"asset_number": "asset_number", "serial_number": "serial_number", "status": "status"}
+
+
+def _sort_links(query: dict[str, str], current: str) -> dict[str, dict[str, str]]:
+    out = {}
+    for column, key in SORTABLE_COLUMNS.items():
+        target = f"-{key}" if current == key else key
+        params = {k: v for k, v in query.items() if k != "sort"}
+        if target != "asset_number":
+            params["sort"] = target
+        direction = "ascending" if current == key else "descending" if current == f"-{key}" else ""
+        out[column] = {"url": f"?{urlencode(params)}", "direction": direction}
+    return out
+
+
+def _bulk_links(user: Any, query: dict[str, str]) -> list[tuple[str, str]]:
+    from medtek.inventory.bulk import require_bulk
+
+    try:
+        require_bulk(user)
+    except PermissionDenied:
+        return []
+    base = reverse("inventory:device_bulk")
+    return [
+        (str(label), f"{base}?{urlencode({**query, 'action': action})}")
+        for action, label in BULK_ACTIONS.items()
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def device_bulk(request: HttpRequest) -> HttpResponse:
+    """A bulk action on the list's filtered devices (MT admin): a confirmation that says how many, then
+    the action through the bulk services (an event per device)."""
+    from medtek.inventory import bulk
+
+    bulk.require_bulk(request.user)
+    source = request.POST if request.method == "POST" else request.GET
+    action = source.get("action", "")
+    if action not in BULK_ACTIONS:
+        return redirect("inventory:device_list")
+    try:
+        filters = DeviceFilter.from_params(source)
+    except ValidationError:
+        return redirect("inventory:device_list")
+    query = filters.as_query()
+    form = BulkForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        action=action,
+        owner_id=filters.owner,
+        prefix="new",  # the filter's own fields (status, location) travel beside them
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if action == "move":
+                location = form.cleaned_data["location"]
+                n = bulk.devices_move(user=request.user, filters=filters, location=location)
+                messages.success(
+                    request, ngettext("%(n)s device moved.", "%(n)s devices moved.", n) % {"n": n}
+                )
+            elif action == "status":
+                n = bulk.devices_change_status(
+                    user=request.user,
+                    filters=filters,
+                    status=form.cleaned_data["status"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(
+                    request,
+                    ngettext("%(n)s device changed status.", "%(n)s devices changed status.", n) % {"n": n},
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect(f"{reverse('inventory:device_list')}?{urlencode(query)}")
+    count = bulk.selection_count(user=request.user, filters=filters)
+    export = reverse("inventory:device_export")
+    return render(
+        request,
+        "inventory/device_bulk.html",
+        {
+            "form": form,
+            "action": action,
+            "action_label": BULK_ACTIONS[action],
+            "count": count,
+            "too_many": count > bulk.MAX_DEVICES,
+            "max_devices": bulk.MAX_DEVICES,
+            "hidden": {**query, "action": action},
+            "list_url": f"{reverse('inventory:device_list')}?{urlencode(query)}",
+            "export_csv": f"{export}?{urlencode({**query, 'fmt': 'csv'})}",
+            "export_xlsx": f"{export}?{urlencode({**query, 'fmt': 'xlsx'})}",
+            "needs_owner": action == "move" and filters.owner is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def saved_filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the list's current filter under a name (the user's own)."""
+    from urllib.parse import parse_qsl
+
+    form = SavedFilterForm(request.POST)
+    query = request.POST.get("query", "")
+    if form.is_valid():
+        try:
+            services.saved_filter_save(
+                user=request.user, name=form.cleaned_data["name"], query=dict(parse_qsl(query))
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Filter saved."))
+    else:
+        messages.error(request, _("Give the filter a name."))
+    return redirect(
+        f"{reverse('inventory:device_list')}?{query}" if query else reverse("inventory:device_list")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_filter_delete(request: HttpRequest, filter_id: int) -> HttpResponse:
+    """Remove one of the user's saved filters (GET opens it); another user's is not found."""
+    if request.method == "GET":
+        saved = next((f for f in selectors.saved_filters(user=request.user) if f.pk == filter_id), None)
+        if saved is None:
+            raise Http404("No saved filter matches the given query.")
+        return redirect(f"{reverse('inventory:device_list')}?{saved.query}")
+    services.saved_filter_delete(user=request.user, saved_filter=filter_id)
+    messages.success(request, _("Filter removed."))
+    return redirect("inventory:device_list")
 
 
 @login_required

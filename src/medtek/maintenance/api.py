@@ -375,6 +375,8 @@ class WorkOrderQuery(PageQuery):
     device: str = ""
     priority: str = ""
     mine: bool = False
+    technician: str = Field("", description="the assigned technician's user id")
+    sort: str = Field("", description="due or -due: by due date (PM due date, else resolution target)")
 
 
 class PMDueQuery(QueryInput):
@@ -392,6 +394,8 @@ def list_work_orders(request: HttpRequest, query: Query[WorkOrderQuery]) -> dict
             "device": query.device,
             "priority": query.priority,
             "mine": str(query.mine),
+            "technician": query.technician,
+            "sort": query.sort,
         }
     )
     return page_body(

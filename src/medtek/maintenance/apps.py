@@ -19,12 +19,26 @@ class MaintenanceConfig(AppConfig):
             register_nav,
             register_panel,
         )
-        from medtek.inventory.hooks import DEVICES_CHANGED, STATUS_GUARDS
+        from medtek.inventory.hooks import (
+            BULK_PM_INTERVAL,
+            BULK_STATUS_GUARDS,
+            DEVICES_CHANGED,
+            STATUS_GUARDS,
+        )
         from medtek.maintenance.panels import work_panel
-        from medtek.maintenance.services import keep_failed_out_of_use, pm_states_for
+        from medtek.maintenance.services import (
+            keep_failed_out_of_use,
+            keep_failed_out_of_use_bulk,
+            pm_interval_set_bulk,
+            pm_states_for,
+        )
 
         if keep_failed_out_of_use not in STATUS_GUARDS:
             STATUS_GUARDS.append(keep_failed_out_of_use)
+        if keep_failed_out_of_use_bulk not in BULK_STATUS_GUARDS:
+            BULK_STATUS_GUARDS.append(keep_failed_out_of_use_bulk)
+        if pm_interval_set_bulk not in BULK_PM_INTERVAL:
+            BULK_PM_INTERVAL.append(pm_interval_set_bulk)
         if pm_states_for not in DEVICES_CHANGED:
             DEVICES_CHANGED.append(pm_states_for)
 

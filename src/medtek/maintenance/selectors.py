@@ -8,7 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, DateField, Q
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,16 @@ OPEN = sorted(rules.OPEN_STATUSES)
 FINISHED = [WorkOrderStatus.DONE, WorkOrderStatus.CLOSED]
 
 
+# When work is due: a PM's due date, else the end of its resolution target, else the day it was reported.
+DUE_KEY = Coalesce(
+    "due_date",
+    Cast("resolution_due_at", output_field=DateField()),
+    Cast("reported_at", output_field=DateField()),
+    output_field=DateField(),
+)
+SORTS = {"due": ["due_key", "id"], "-due": ["-due_key", "-id"]}
+
+
 @dataclass
 class WorkOrderFilter:
     """One filter set for the work-order list in the API and the HTML pages."""
@@ -43,6 +54,8 @@ class WorkOrderFilter:
     device: int | None = None
     priority: str = ""
     mine: bool = False
+    technician: int | None = None
+    sort: str = ""  # "" newest first, "due" / "-due" by due date
     order: list[str] = field(default_factory=lambda: ["-id"])
 
     @classmethod
@@ -64,7 +77,10 @@ class WorkOrderFilter:
                 return None
             return int(raw)
 
-        customer, device = as_int("customer"), as_int("device")
+        customer, device, technician = as_int("customer"), as_int("device"), as_int("technician")
+        sort = (params.get("sort") or "").strip()
+        if sort and sort not in SORTS:
+            errors["sort"] = _("Sort by one of: %(sorts)s") % {"sorts": ", ".join(SORTS)}
         if errors:
             raise ValidationError(errors)
         mine = str(params.get("mine") or "").lower() in {"1", "true", "yes", "on"}
@@ -75,6 +91,9 @@ class WorkOrderFilter:
             device=device,
             priority=(params.get("priority") or "").strip(),
             mine=mine,
+            technician=technician,
+            sort=sort,
+            order=list(SORTS.get(sort, ["-id"])),
         )
 
     def apply(self, qs: Any, user: Any) -> Any:
@@ -94,7 +113,25 @@ class WorkOrderFilter:
             qs = qs.filter(priority__code=self.priority)
         if self.mine:
             qs = qs.filter(assigned_to_id=user.pk)
+        if self.technician:
+            qs = qs.filter(assigned_to_id=self.technician)
+        if self.sort:
+            qs = qs.annotate(due_key=DUE_KEY)
         return qs
+
+    def as_query(self) -> dict[str, str]:
+        """The non-empty filters as URL parameters (bookmarkable, and for the next page's link)."""
+        values = {
+            "kind": self.kind,
+            "state": self.state,
+            "customer": self.customer,
+            "device": self.device,
+            "priority": self.priority,
+            "technician": self.technician,
+            "sort": self.sort,
+            "mine": "1" if self.mine else "",
+        }
+        return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
 def _related(qs: Any) -> Any:
@@ -270,3 +307,27 @@ def key_figures(*, user: Any, customer_id: int, start: dt.date, end: dt.date) ->
     table = kf.by_customer(user=user, start=start, end=end, customer_ids=[org.pk])
     row = table["rows"][0] if table["rows"] else kf.with_rates({**kf._empty(org.pk), "statuses": {}})
     return {**row, "customer": org, "start": start, "end": end}
+
+
+def work_order_filter_choices(*, user: Any) -> dict[str, Any]:
+    """What the work-order list's filters offer this user: customers, technicians and priorities."""
+    from django.contrib.auth import get_user_model
+
+    from medtek.organizations.choices import Role
+    from medtek.organizations.models import Membership
+    from medtek.organizations.scoping import scope_for
+
+    scope = scope_for(user)
+    customers = list(Organisation.objects.visible_to(user).order_by("name").values_list("id", "name"))
+    technicians: list[tuple[int, str]] = []
+    if scope.can(Cap.WORK_DO):
+        people = Membership.objects.filter(
+            organisation_id__any_of=sorted(scope.home_org_ids),
+            role__in=[Role.MT_TECHNICIAN, Role.MT_ADMIN, Role.HMC_STAFF],
+        ).values_list("user_id", flat=True)
+        technicians = [
+            (u.pk, u.get_full_name() or u.username)
+            for u in get_user_model().objects.filter(pk__in=people, is_active=True).order_by("username")
+        ]
+    priorities = list(CMPriority.objects.order_by("rank").values_list("code", "name"))
+    return {"customers": customers, "technicians": technicians, "priorities": priorities}

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, Model, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from medtek.core.dates import add_months
 from medtek.core.events import record_event
@@ -198,6 +199,59 @@ def pm_state_set(
         subject=dev,
     )
     return state
+
+
+@transaction.atomic
+def pm_interval_set_bulk(user: Any, device_ids: list[int], months: int | None) -> int:
+    """Override the PM interval of many devices at once (None: back to the model's), set-based: their PM
+    states are created where missing, updated in one pass with the next-due dates, and each device gets
+    its event. The register's bulk action calls this through its hook."""
+    if months is not None and months <= 0:
+        raise ValidationError({"months": _("The PM interval must be at least one month.")})
+    if not device_ids:
+        return 0
+    scope = scope_for(user)
+    owners = set(Device.objects.filter(pk__any_of=device_ids).values_list("owner_id", flat=True))
+    for owner in owners:
+        scope.require(Cap.WORK_MANAGE, owner)
+    planner.sync_pm_states(device_ids=device_ids)
+    for start in range(0, len(device_ids), 5000):
+        chunk = device_ids[start : start + 5000]
+        DevicePMState.objects.filter(device_id__any_of=chunk).update(interval_override_months=months)
+    planner.sync_pm_states(device_ids=device_ids, refresh=True)
+    states = DevicePMState.objects.filter(device_id__any_of=device_ids).values(
+        "device_id",
+        "interval_months",
+        "last_done",
+        "next_due",
+        "device__owner_id",
+        "device__location_id",
+        "device__status",
+    )
+    from medtek.core.events import build_event, record_events
+    from medtek.inventory.rules import in_register
+
+    return record_events(
+        build_event(
+            kind=EventKind.PM_STATE_SET,
+            subject=Device(pk=st["device_id"]),
+            actor=user,
+            data={
+                "interval_months": st["interval_months"],
+                "last_done": st["last_done"],
+                "next_due": st["next_due"],
+                "bulk": True,
+            },
+            device_snapshot={
+                "device_id": st["device_id"],
+                "owner_id": st["device__owner_id"],
+                "location_id": st["device__location_id"],
+                "status": st["device__status"],
+                "in_register": in_register(st["device__status"]),
+            },
+        )
+        for st in states
+    )
 
 
 def _recompute(state: DevicePMState, device: Device) -> None:
@@ -945,6 +999,42 @@ def keep_failed_out_of_use(device: Device, status: str) -> None:
         rules.check_back_in_use(status, IN_USE_STATUSES, failed_checks(device.pk))
     except rules.RuleError as exc:
         raise _invalid(exc) from exc
+
+
+def keep_failed_out_of_use_bulk(device_ids: list[int], status: str) -> None:
+    """The guard for a bulk status change: one query over the whole set, refused whole with the devices
+    a failed check keeps out of use named."""
+    if status not in IN_USE_STATUSES or not device_ids:
+        return
+    later_pass = ProtocolRecord.objects.filter(
+        device_id=OuterRef("device_id"),
+        template_id=OuterRef("template_id"),
+        result=ProtocolResult.PASSED,
+        performed_at__gt=OuterRef("performed_at"),
+    )
+    blocked = sorted(
+        set(
+            ProtocolRecord.objects.filter(
+                device_id__any_of=device_ids, result=ProtocolResult.FAILED, overridden_at__isnull=True
+            )
+            .exclude(Exists(later_pass))
+            .values_list("device__asset_number", flat=True)
+        )
+    )
+    if blocked:
+        shown = ", ".join(blocked[:10]) + (" …" if len(blocked) > 10 else "")
+        raise ValidationError(
+            {
+                "status": ngettext(
+                    "%(n)s device is blocked from use by a failed check until a later check passes: "
+                    "%(assets)s.",
+                    "%(n)s devices are blocked from use by a failed check until a later check passes: "
+                    "%(assets)s.",
+                    len(blocked),
+                )
+                % {"n": len(blocked), "assets": shown}
+            }
+        )
 
 
 def pm_states_for(devices: Any, last_done: Mapping[str, dt.date]) -> None:

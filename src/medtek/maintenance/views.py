@@ -112,18 +112,21 @@ def work_order_list(request: HttpRequest) -> HttpResponse:
         _flash_errors(request, exc)
         filters = selectors.WorkOrderFilter()
         page = selectors.work_order_list(user=request.user, filters=filters)
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    query = filters.as_query()
+    due_sort = "-due" if filters.sort == "due" else "due"
     return render(
         request,
         "maintenance/work_order_list.html",
         {
             "page": page,
             "filters": filters,
-            "query": query.urlencode(),
+            "query": urlencode(query),
+            "due_sort_url": "?" + urlencode({**query, "sort": due_sort}),
+            "due_sort_direction": {"due": "ascending", "-due": "descending"}.get(filters.sort, ""),
             "kinds": WorkOrderKind.choices,
             "statuses": WorkOrderStatus.choices,
             "can_report": scope_for(request.user).can(Cap.WORK_REPORT),
+            **selectors.work_order_filter_choices(user=request.user),
         },
     )
 

@@ -20,7 +20,15 @@ def _device(world: Any, org: Any) -> int:
     ).pk
 
 
-FOREIGN = {"device_id": _device}
+def _saved_filter(world: Any, org: Any) -> int:
+    """A saved list filter of a user of `org` (saved filters are personal: nobody else's to open)."""
+    from medtek.inventory.models import SavedFilter
+
+    owner = world.foreign_admin if org.pk == world.foreign.pk else world.ostersund_contact
+    return SavedFilter.objects.create(owner=owner, name=f"Filter {org.pk}", query="q=x").pk
+
+
+FOREIGN = {"device_id": _device, "filter_id": _saved_filter}
 SHARED = {"model_id"}
 
 # Bodies that pass schema validation, so the request reaches the scoping check.

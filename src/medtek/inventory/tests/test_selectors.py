@@ -12,6 +12,7 @@ from django.utils import timezone
 from medtek.inventory import selectors, services
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.tests.factories import DeviceFactory, DeviceModelFactory
+from medtek.organizations.models import Location
 
 GTIN = "07610000000011"
 
@@ -81,10 +82,61 @@ def test_a_foreign_cursor_is_refused_with_a_clear_message(world: Any) -> None:
 
 def test_search_matches_the_start_of_asset_or_serial_number_in_any_case(world: Any) -> None:
     DeviceFactory(owner=world.berg, asset_number="MT100", serial_number="X")
-    DeviceFactory(owner=world.berg, asset_number="ZZ", serial_number="mt999")
-    DeviceFactory(owner=world.berg, asset_number="AMT", serial_number="Y")
-    page = selectors.device_list(user=world.admin, filters=DeviceFilter(q="mt"))
+    DeviceFactory(owner=world.berg, asset_number="ZZ", serial_number="mt109")
+    DeviceFactory(owner=world.berg, asset_number="AMT10", serial_number="Y")
+    page = selectors.device_list(user=world.admin, filters=DeviceFilter(q="mt10"))
     assert sorted(d.asset_number for d in page.items) == ["MT100", "ZZ"]
+
+
+def test_search_matches_serial_numbers_from_the_fourth_character(world: Any) -> None:
+    DeviceFactory(owner=world.berg, asset_number="A1", serial_number="XYZ123")
+    assert selectors.device_list(user=world.admin, filters=DeviceFilter(q="xyz")).items == []
+    page = selectors.device_list(user=world.admin, filters=DeviceFilter(q="xyz1"))
+    assert [d.asset_number for d in page.items] == ["A1"]
+
+
+def test_search_finds_devices_by_what_people_call_them(world: Any) -> None:
+    defib = DeviceModelFactory(name="LIFEPAK 15", category="Defibrillator", manufacturer__name="Stryker")
+    pump = DeviceModelFactory(name="Infusomat Space", category="Infusionspump", manufacturer__name="B. Braun")
+    ward = Location.objects.create(organisation=world.berg, name="Akutmottagningen", code="AKM")
+    DeviceFactory(owner=world.berg, asset_number="D1", model=defib)
+    DeviceFactory(owner=world.berg, asset_number="D2", model=defib, location=ward)
+    DeviceFactory(owner=world.berg, asset_number="P1", model=pump, location=ward)
+    DeviceFactory(owner=world.ostersund, asset_number="D3", model=defib)
+
+    def found(q: str, user: Any = world.admin) -> list[str]:
+        return [d.asset_number for d in selectors.device_list(user=user, filters=DeviceFilter(q=q)).items]
+
+    assert found("defibrillator") == ["D1", "D2", "D3"]
+    assert found("stryker") == ["D1", "D2", "D3"]
+    assert found("lifepak") == ["D1", "D2", "D3"]
+    assert found("akutmottagningen") == ["D2", "P1"]
+    assert found("defib akut") == ["D2"]
+    assert found("braun") == ["P1"]
+    assert found("defibrillator", world.berg_contact) == ["D1", "D2"]
+    assert found("ventilator") == []
+
+
+def test_search_pages_follow_each_other_without_gaps(world: Any) -> None:
+    defib = DeviceModelFactory(category="Defibrillator")
+    other = DeviceModelFactory(category="Sug")
+    for i in range(7):
+        DeviceFactory(
+            owner=world.berg, asset_number=f"H{i}", model=defib if i % 2 else other, serial_number=f"HX{i}"
+        )
+        DeviceFactory(owner=world.berg, asset_number=f"K{i}", model=defib)
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = selectors.device_list(
+            user=world.admin, filters=DeviceFilter(q="defibrillator"), cursor=cursor, limit=3
+        )
+        seen += [d.asset_number for d in page.items]
+        assert page.count == 10 and page.count_exact
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == ["H1", "H3", "H5", "K0", "K1", "K2", "K3", "K4", "K5", "K6"]
 
 
 def test_filters_combine(world: Any) -> None:
@@ -176,3 +228,9 @@ def test_owner_shares_are_the_source_table_1(demo: Any) -> None:
     assert shares["total"] == 923
     assert by_name["Bergs kommun"] == (50, "5.4")
     assert str(shares["total_share"]) == "100.0"
+
+
+def test_a_search_with_a_nul_character_is_refused_naming_the_field() -> None:
+    with pytest.raises(ValidationError) as exc:
+        DeviceFilter.from_params({"q": "a\x00b"})
+    assert list(exc.value.message_dict) == ["q"]

@@ -282,3 +282,22 @@ def test_the_follow_up_counts_an_approved_fu_in_time(world: Any, pump: Device) -
     report = followup(user=world.admin, agreement_id=agreement.pk, year=timezone.localdate().year)
     berg = next(row for row in report["rows"] if row["customer"] == world.berg)
     assert (berg["pm_done"], berg["pm_on_time"]) == (1, 1)
+
+
+def test_a_bulk_status_change_keeps_a_blocked_device_out_of_use(world: Any, failed_fu: WorkOrder) -> None:
+    from medtek.core.models import Event
+    from medtek.inventory import bulk
+    from medtek.inventory.filters import DeviceFilter
+
+    other = DeviceFactory(owner=world.berg, asset_number="PUMP-2", status=DeviceStatus.OUT_OF_SERVICE)
+    events = Event.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        bulk.devices_change_status(
+            user=world.admin, filters=DeviceFilter(q="PUMP"), status=DeviceStatus.IN_USE, reason="Back"
+        )
+    assert exc.value.message_dict["status"] == [
+        "1 device is blocked from use by a failed check until a later check passes: PUMP-1."
+    ]
+    assert Device.objects.get(asset_number="PUMP-1").status == DeviceStatus.BLOCKED
+    assert Device.objects.get(pk=other.pk).status == DeviceStatus.OUT_OF_SERVICE
+    assert Event.objects.count() == events
