@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,11 +52,28 @@ def world(db: Any) -> World:
 
 @pytest.fixture
 def demo(db: Any) -> dict[str, Any]:
-    """The full demo data (as `medtek demo-data` loads it), inside the test's transaction."""
+    """The full demo data (as `medtek demo-data` loads it), inside the test's transaction.
+
+    The first test in a process loads it through the services (about 1,800 queries); the rows it wrote
+    are kept, and every later test gets the same rows written back in one insert per table, with the
+    event log's chain recomputed by its triggers as on any insert. `MEDTEK_TEST_DEMO=load` loads it
+    through the services in every test instead.
+    """
     import importlib
 
+    from tests.demo_snapshot import DemoSnapshot
+
+    global _DEMO_SNAPSHOT
+    if _DEMO_SNAPSHOT is not None and os.environ.get("MEDTEK_TEST_DEMO") != "load":
+        return _DEMO_SNAPSHOT.replay()
     module = importlib.import_module("medtek.reports.management.commands.demo-data")
-    return module.load_demo()
+    before = DemoSnapshot.tables_now()
+    ctx: dict[str, Any] = module.load_demo()
+    _DEMO_SNAPSHOT = DemoSnapshot.taken(before, ctx)
+    return ctx
+
+
+_DEMO_SNAPSHOT: Any = None
 
 
 @pytest.fixture
