@@ -180,10 +180,11 @@ def evaluation_list(*, user: Any, agreement: Agreement) -> list[Evaluation]:
 
 
 def evaluation_get(*, user: Any, pk: int, capability: str = Cap.AGREEMENT_VIEW) -> Evaluation:
-    """One evaluation of an agreement the user is a party to, or 404."""
-    visible = Agreement.objects.visible_to(user, capability).values("pk")
+    """One evaluation of an agreement the user is a party to, or 404; one the user sees but may not
+    act on with `capability` is 403 with the reason (the agreement's `get_visible`)."""
+    visible = Agreement.objects.visible_to(user, Cap.AGREEMENT_VIEW).values("pk")
     try:
-        return (
+        evaluation = (
             Evaluation.objects.select_related("agreement", "agreement__provider", "started_by", "reported_by")
             .prefetch_related(
                 Prefetch("actions", queryset=EvaluationAction.objects.select_related("owner_party")),
@@ -196,6 +197,9 @@ def evaluation_get(*, user: Any, pk: int, capability: str = Cap.AGREEMENT_VIEW) 
         )
     except (Evaluation.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No evaluation matches the given query.") from exc
+    if capability != Cap.AGREEMENT_VIEW:
+        Agreement.objects.get_visible(user, capability, pk=evaluation.agreement_id)
+    return evaluation
 
 
 def evaluation_action_get(*, user: Any, evaluation: Evaluation, pk: int) -> EvaluationAction:
