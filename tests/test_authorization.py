@@ -785,7 +785,6 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
         "decommissioning/shipments/<int:shipment_id>/",
         "decommissioning/shipments/<int:shipment_id>/manifest.pdf",
         "decommissioning/shipments/<int:shipment_id>/manifest.xlsx",
-        "agreements/devices/<int:device_id>/",
         "reports/agreements/<int:agreement_id>/advice/",
         "reports/agreements/<int:agreement_id>/forecast/",
         "reports/evaluations/<int:evaluation_id>/pdf/",

@@ -379,14 +379,6 @@ def monitoring_set(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def device_monitoring(request: HttpRequest, device_id: int) -> HttpResponse:
-    """The separate agreements (J15) that cover a device: the device page links here."""
-    rows = selectors.monitoring_agreements_for_device(user=request.user, device_id=device_id)
-    return render(request, "agreements/device_monitoring.html", {"rows": rows, "device_id": device_id})
-
-
-@login_required
 def evaluation_start(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
     if request.method != "POST":
