@@ -74,3 +74,31 @@ def test_the_api_sets_the_advice_limit_and_refuses_unknown_fields(demo):
     ok = client.post(url, json.dumps({"advice_hours_limit": "12.5"}), content_type="application/json")
     assert ok.status_code == 200
     assert Decimal(str(ok.json()["advice_hours_limit"])) == Decimal("12.5")
+
+
+def test_a_contracted_care_providers_advice_counts_toward_its_municipalitys_limit(demo):
+    """Vårda Omsorg AB works under contract with Östersund, so it counts as Östersund: its 3.50 h of
+    advice and Östersund's own 5.00 h make 8.50 h of a 10 h limit (85 %, a warning)."""
+    agreement = Agreement.objects.get(reference="RJH-MT-2026")
+    services.agreement_set_advice_limit(user=demo["users"]["mt-admin"], agreement=agreement, hours="10")
+    _advice(demo, "OSTERSUND", "5.00")
+    _advice(demo, "VARDA", "3.50")
+    report = advice_usage(user=demo["users"]["mt-admin"], agreement_id=agreement.pk, year=2026)
+    rows = {r["customer"].short_code: r for r in report["rows"]}
+    ostersund = rows["OSTERSUND"]
+    assert (ostersund["used"], ostersund["share"], ostersund["level"]) == (
+        Decimal("8.50"),
+        Decimal("85"),
+        "warn",
+    )
+    assert ostersund["parts"] == [("Vårda Omsorg AB (Östersund)", Decimal("3.50"))]
+    assert "VARDA-OSD" not in rows
+    _advice(demo, "VARDA", "2.00")
+    report = advice_usage(user=demo["users"]["ostersund"], agreement_id=agreement.pk, year=2026)
+    [row] = report["rows"]
+    assert (row["used"], row["level"]) == (Decimal("10.50"), "over")
+    assert row["parts"] == []  # Östersund's contact does not see the provider, only the hours it adds
+    client = Client()
+    client.force_login(demo["users"]["mt-admin"])
+    page = client.get(f"/reports/agreements/{agreement.pk}/advice/?year=2026").content.decode()
+    assert "inkl. Vårda Omsorg AB (Östersund): 5,50 h" in page

@@ -289,7 +289,6 @@ AGREEMENT_RELATIONSHIP_PAGES = [
     "agreements/<int:agreement_id>/notices/",
     "agreements/<int:agreement_id>/notices/<int:notice_id>/acknowledge/",
     "agreements/<int:agreement_id>/monitoring/",
-    "agreements/devices/<int:device_id>/",
     "agreements/<int:agreement_id>/evaluations/",
     "agreements/evaluations/<int:evaluation_id>/",
     "agreements/evaluations/<int:evaluation_id>/actions/",

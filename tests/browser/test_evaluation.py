@@ -1,12 +1,14 @@
 """The joint evaluation of the agreement in a real browser, on the demo data: Berg tells MT that a care
 unit closes and MT acknowledges it; mt-admin starts the 2026 evaluation of RJH-MT-2026, writes a
 conclusion, agrees an action with an owner and a date, records the report to both arenas, marks the
-action done and downloads the report PDF."""
+action done and downloads the report PDF, which names both arenas, the conclusion and the action."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from tests.test_agreement_evaluation import pdf_text
 
 
 def _open_agreement(page: Any, reference: str) -> None:
@@ -85,4 +87,9 @@ def test_mt_admin_walks_the_2026_evaluation_to_the_report(
         page.click("#evaluation-pdf")
     path = download.value.path()
     with open(path, "rb") as f:
-        assert f.read(4) == b"%PDF"
+        body = f.read()
+    assert body[:4] == b"%PDF"
+    text = pdf_text(body)
+    assert "Lokal samverkansarena" in text and "Länsövergripande tjänstepersonsarena" in text
+    assert "FU i tid har ökat" in text
+    assert "Gemensam genomgång av inventarielistan" in text

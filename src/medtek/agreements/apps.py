@@ -11,12 +11,12 @@ class AgreementsConfig(AppConfig):
         from medtek.agreements import events
 
         events.register()
-        from medtek.agreements.panels import notice_deadlines_panel
+        from medtek.agreements.panels import monitoring_device_panel, notice_deadlines_panel
         from medtek.core.ui import (
-            DeviceLink,
+            DevicePanel,
             NavItem,
             Panel,
-            register_device_link,
+            register_device_panel,
             register_nav,
             register_panel,
         )
@@ -25,14 +25,11 @@ class AgreementsConfig(AppConfig):
             NavItem("agreements:agreement_list", _("Agreements"), capability="agreement.view", order=40)
         )
         register_panel(Panel("agreements/_panel_deadlines.html", notice_deadlines_panel, order=20))
-        register_device_link(
-            DeviceLink(
-                _("Separate agreements"), _device_monitoring_url, capability="agreement.view", order=70
+        register_device_panel(
+            DevicePanel(
+                "agreements/_device_monitoring.html",
+                monitoring_device_panel,
+                capability="agreement.view",
+                order=70,
             )
         )
-
-
-def _device_monitoring_url(device_id: int) -> str:
-    from django.urls import reverse
-
-    return reverse("agreements:device_monitoring", kwargs={"device_id": device_id})

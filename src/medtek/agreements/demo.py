@@ -1,5 +1,6 @@
 """Demo agreements: the Jämtland agreement 2026–2027 with the eight municipalities, the preceding
-period 2024–2025 on the same terms, and the rate schedule (1123 kr/h from 2025-01-01)."""
+period 2024–2025 on the same terms, the rate schedule (1123 kr/h from 2025-01-01), and one separate
+monitoring agreement (J15) under which an external supplier maintains two of Krokom's devices."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from medtek.agreements import services
-from medtek.agreements.models import Agreement, RateSchedule
+from medtek.agreements.models import Agreement, MonitoredDevice, RateSchedule
 
 MUNICIPALITY_CODES = ["BERG", "BRACKE", "HARJEDALEN", "KROKOM", "RAGUNDA", "STROMSUND", "ARE", "OSTERSUND"]
 FORUM = "Länsövergripande politisk samverkansarena"
@@ -75,5 +76,43 @@ def load(ctx: dict[str, Any]) -> None:
             rate_schedule=schedule,
             **terms,
         )
-    ctx["agreements"] = {"RJH-MT-2024": previous, "RJH-MT-2026": current}
+    monitoring = _monitoring(ctx, schedule)
+    ctx["agreements"] = {"RJH-MT-2024": previous, "RJH-MT-2026": current, MONITORING_REFERENCE: monitoring}
     ctx["rate_schedule"] = schedule
+
+
+MONITORING_REFERENCE = "RJH-BEV-KROKOM"
+
+
+def _monitoring(ctx: dict[str, Any], schedule: RateSchedule) -> Agreement:
+    """A separate agreement: an external supplier maintains two of Krokom's devices, MT watches them.
+    It is never billed as an MT-support fixed part, so the fixed runs stay the source's."""
+    admin = ctx["users"]["mt-admin"]
+    orgs = ctx["orgs"]
+    agreement = Agreement.objects.filter(reference=MONITORING_REFERENCE).first()
+    if agreement is not None:
+        return agreement
+    krokom = orgs["KROKOM"]
+    agreement = services.agreement_create(
+        user=admin,
+        provider=orgs["MT"],
+        seller=orgs["RJH"],
+        reference=MONITORING_REFERENCE,
+        title="Bevakning av utrustning som underhålls av extern leverantör, Krokom",
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2027, 12, 31),
+        customers=[(krokom, "MAS Krokom")],
+        rate_schedule=schedule,
+        kind="monitoring",
+        bankgiro="5050-1055",
+    )
+    device_model: Any = MonitoredDevice._meta.get_field("device").related_model
+    devices = list(
+        device_model._default_manager.filter(owner=krokom)
+        .order_by("asset_number")
+        .values_list("pk", flat=True)[:2]
+    )
+    services.monitoring_coverage_set(
+        user=admin, agreement=agreement, supplier=orgs["SERVICE-EXT"], device_ids=devices
+    )
+    return agreement

@@ -1,4 +1,5 @@
-"""The start page's box of agreements whose notice deadline is near."""
+"""The start page's box of agreements whose notice deadline is near, and the device page's box of the
+separate agreements that cover the device."""
 
 from __future__ import annotations
 
@@ -27,3 +28,12 @@ def notice_deadlines_panel(request: HttpRequest) -> dict[str, Any] | None:
         for d in selectors.agreement_deadlines(user=request.user, within_days=PANEL_DAYS)
     ]
     return {"rows": rows, "within": PANEL_DAYS}
+
+
+def monitoring_device_panel(request: HttpRequest, device_id: int) -> dict[str, Any] | None:
+    """The monitoring agreements (J15) covering the device: supplier, agreement and period; hidden when
+    MT maintains the device itself."""
+    agreements = selectors.monitoring_agreements_for_device(user=request.user, device_id=device_id)
+    if not agreements:
+        return None
+    return {"rows": [{"agreement": a, "end": a.end_on()} for a in agreements]}

@@ -22,7 +22,6 @@ from medtek.agreements.models import (
     Evaluation,
     EvaluationAction,
     IndexFigure,
-    MonitoredDevice,
     RateSchedule,
 )
 from medtek.agreements.querysets import AgreementQuerySet, RateScheduleQuerySet
@@ -159,16 +158,12 @@ def monitored_device_ids(*, agreement: Agreement) -> list[int]:
 
 
 def monitoring_agreements_for_device(*, user: Any, device_id: int) -> list[Agreement]:
-    """The monitoring agreements (J15) the user may see that cover the device, with their supplier.
-
-    A device outside the user's register scope is missing (Http404), like everywhere else.
-    """
-    device_model: Any = MonitoredDevice._meta.get_field("device").related_model
-    device_model.objects.get_visible(user, Cap.VIEW, pk=device_id)
-    covering = MonitoredDevice.objects.filter(device_id=device_id).values("agreement_id")
+    """The monitoring agreements (J15) the user may see that cover the device, each with its external
+    supplier: one query, however many agreements. The caller (the device's page) has looked the device
+    up in the user's register scope."""
     return list(
-        agreement_queryset(user=user)
-        .filter(kind=AgreementKind.MONITORING, pk__in=covering)
+        Agreement.objects.visible_to(user, Cap.AGREEMENT_VIEW)
+        .filter(kind=AgreementKind.MONITORING, monitored_devices__device_id=device_id)
         .select_related("external_supplier")
         .order_by("-valid_from", "reference")
     )
@@ -180,10 +175,11 @@ def evaluation_list(*, user: Any, agreement: Agreement) -> list[Evaluation]:
 
 
 def evaluation_get(*, user: Any, pk: int, capability: str = Cap.AGREEMENT_VIEW) -> Evaluation:
-    """One evaluation of an agreement the user is a party to, or 404."""
-    visible = Agreement.objects.visible_to(user, capability).values("pk")
+    """One evaluation of an agreement the user is a party to, or 404; one the user sees but may not
+    act on with `capability` is 403 with the reason (the agreement's `get_visible`)."""
+    visible = Agreement.objects.visible_to(user, Cap.AGREEMENT_VIEW).values("pk")
     try:
-        return (
+        evaluation = (
             Evaluation.objects.select_related("agreement", "agreement__provider", "started_by", "reported_by")
             .prefetch_related(
                 Prefetch("actions", queryset=EvaluationAction.objects.select_related("owner_party")),
@@ -196,6 +192,9 @@ def evaluation_get(*, user: Any, pk: int, capability: str = Cap.AGREEMENT_VIEW) 
         )
     except (Evaluation.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404("No evaluation matches the given query.") from exc
+    if capability != Cap.AGREEMENT_VIEW:
+        Agreement.objects.get_visible(user, capability, pk=evaluation.agreement_id)
+    return evaluation
 
 
 def evaluation_action_get(*, user: Any, evaluation: Evaluation, pk: int) -> EvaluationAction:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from medtek.agreements import rules
 from medtek.agreements.choices import (
@@ -434,6 +435,24 @@ def monitoring_coverage_set(
     return agreement
 
 
+# Why a user who sees an agreement may not take part in it (MT's auditor or finance, for instance):
+# the 403 answer's detail, given before any of the request's input is looked at.
+CONTACTS_REFUSED = gettext_lazy("You may name contacts only for your own party.")
+NOTICE_REFUSED = gettext_lazy("Only a party to the agreement records a notice.")
+ACKNOWLEDGE_REFUSED = gettext_lazy("Only a party to the agreement acknowledges its notices.")
+EVALUATION_REFUSED = gettext_lazy("Only a party to the agreement takes part in its evaluation.")
+
+
+def party_required(
+    *, user: Any, agreement: Agreement, refusal: Any, prefer: int | None = None
+) -> Organisation:
+    """The party the user acts for on the agreement, or PermissionDenied (403) with `refusal`."""
+    me = acting_party(user=user, agreement=agreement, prefer=prefer)
+    if me is None:
+        raise PermissionDenied(str(refusal))
+    return me
+
+
 def _party_ids(agreement: Agreement) -> set[int]:
     return {agreement.provider_id, *agreement.parties.values_list("customer_id", flat=True)}
 
@@ -450,12 +469,12 @@ def agreement_contact_add(
     email: str = "",
 ) -> AgreementContact:
     """Name a party's contact for the agreement; MT names anyone's, a customer its own."""
+    me = party_required(user=user, agreement=agreement, refusal=CONTACTS_REFUSED)
     org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     if org_id not in _party_ids(agreement):
         raise ValidationError({"organisation": _("The contact belongs to a party of the agreement.")})
-    me = acting_party(user=user, agreement=agreement)
-    if me is None or (me.pk != agreement.provider_id and me.pk != org_id):
-        raise PermissionDenied(_("You may name contacts only for your own party."))
+    if me.pk != agreement.provider_id and me.pk != org_id:
+        raise PermissionDenied(str(CONTACTS_REFUSED))
     if role not in ContactRole.values:
         raise ValidationError({"role": _("Choose the contact's role in the agreement.")})
     if contact_user is not None and not scope_for(contact_user).can(Cap.VIEW, org_id):
@@ -484,9 +503,9 @@ def agreement_contact_add(
 def agreement_contact_remove(*, user: Any, contact: AgreementContact) -> None:
     """Remove a contact; the same parties that may name it may remove it."""
     agreement = contact.agreement
-    me = acting_party(user=user, agreement=agreement)
-    if me is None or (me.pk != agreement.provider_id and me.pk != contact.organisation_id):
-        raise PermissionDenied(_("You may name contacts only for your own party."))
+    me = party_required(user=user, agreement=agreement, refusal=CONTACTS_REFUSED)
+    if me.pk != agreement.provider_id and me.pk != contact.organisation_id:
+        raise PermissionDenied(str(CONTACTS_REFUSED))
     label = str(contact)
     pk = contact.pk
     contact.delete()
@@ -513,9 +532,7 @@ def change_notice_record(
 
     A customer's notice goes to MT; MT's goes to the customer named (the only one when there is one).
     """
-    me = acting_party(user=user, agreement=agreement)
-    if me is None:
-        raise PermissionDenied(_("Only a party to the agreement records a notice."))
+    me = party_required(user=user, agreement=agreement, refusal=NOTICE_REFUSED)
     if kind not in NoticeKind.values:
         raise ValidationError({"kind": _("Choose the kind of change.")})
     if not (description or "").strip():
@@ -555,8 +572,10 @@ def change_notice_record(
 def change_notice_acknowledge(*, user: Any, notice: ChangeNotice, response: str = "") -> ChangeNotice:
     """The addressed party acknowledges a notice; the party that sent it cannot."""
     notice = ChangeNotice.objects.select_for_update().select_related("agreement").get(pk=notice.pk)
-    me = acting_party(user=user, agreement=notice.agreement, prefer=notice.to_party_id)
-    if me is None or me.pk != notice.to_party_id:
+    me = party_required(
+        user=user, agreement=notice.agreement, refusal=ACKNOWLEDGE_REFUSED, prefer=notice.to_party_id
+    )
+    if me.pk != notice.to_party_id:
         raise ValidationError(
             {
                 "notice": _("Only %(party)s, to whom the notice is addressed, acknowledges it.")
@@ -582,10 +601,7 @@ def change_notice_acknowledge(*, user: Any, notice: ChangeNotice, response: str 
 
 
 def _evaluation_party(user: Any, evaluation: Evaluation) -> Organisation:
-    me = acting_party(user=user, agreement=evaluation.agreement)
-    if me is None:
-        raise PermissionDenied(_("Only a party to the agreement takes part in its evaluation."))
-    return me
+    return party_required(user=user, agreement=evaluation.agreement, refusal=EVALUATION_REFUSED)
 
 
 @transaction.atomic

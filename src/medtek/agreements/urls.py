@@ -16,7 +16,6 @@ urlpatterns = [
     ),
     path("<int:agreement_id>/advice-limit/", views.agreement_advice_limit, name="agreement_advice_limit"),
     path("<int:agreement_id>/monitoring/", views.monitoring_set, name="monitoring_set"),
-    path("devices/<int:device_id>/", views.device_monitoring, name="device_monitoring"),
     path("<int:agreement_id>/evaluations/", views.evaluation_start, name="evaluation_start"),
     path("evaluations/<int:evaluation_id>/", views.evaluation_detail, name="evaluation_detail"),
     path(

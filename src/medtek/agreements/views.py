@@ -295,6 +295,7 @@ def agreement_contact_add(request: HttpRequest, agreement_id: int) -> HttpRespon
     agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    services.party_required(user=request.user, agreement=agreement, refusal=services.CONTACTS_REFUSED)
     form = ContactForm(request.POST, parties=_parties(agreement))
     if form.is_valid():
         try:
@@ -312,7 +313,7 @@ def change_notice_record(request: HttpRequest, agreement_id: int) -> HttpRespons
     agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    me = selectors.acting_party(user=request.user, agreement=agreement)
+    me = services.party_required(user=request.user, agreement=agreement, refusal=services.NOTICE_REFUSED)
     form = _notice_form(agreement, me, request.POST)
     if form.is_valid():
         try:
@@ -331,6 +332,12 @@ def change_notice_acknowledge(request: HttpRequest, agreement_id: int, notice_id
     notice = selectors.change_notice_get(user=request.user, agreement=agreement, pk=notice_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    services.party_required(
+        user=request.user,
+        agreement=agreement,
+        refusal=services.ACKNOWLEDGE_REFUSED,
+        prefer=notice.to_party_id,
+    )
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         try:
@@ -362,14 +369,6 @@ def monitoring_set(request: HttpRequest, agreement_id: int) -> HttpResponse:
             messages.success(request, _("The covered devices are saved."))
             return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
     return _detail_again(request, agreement, monitoring_form=form)
-
-
-@login_required
-@require_GET
-def device_monitoring(request: HttpRequest, device_id: int) -> HttpResponse:
-    """The separate agreements (J15) that cover a device: the device page links here."""
-    rows = selectors.monitoring_agreements_for_device(user=request.user, device_id=device_id)
-    return render(request, "agreements/device_monitoring.html", {"rows": rows, "device_id": device_id})
 
 
 @login_required
@@ -445,6 +444,9 @@ def evaluation_action_add(request: HttpRequest, evaluation_id: int) -> HttpRespo
     evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    services.party_required(
+        user=request.user, agreement=evaluation.agreement, refusal=services.EVALUATION_REFUSED
+    )
     form = EvaluationActionForm(request.POST, parties=_parties(evaluation.agreement))
     if form.is_valid():
         try:

@@ -60,8 +60,10 @@ def reference_date_for(agreement: Agreement, period: rules.Period) -> dt.date:
     return period.start - dt.timedelta(days=1)
 
 
-def _owner_map(customer_ids: list[int]) -> dict[int, int]:
-    """Owner id → the customer it counts as (customers map to themselves)."""
+def owners_counted_as(customer_ids: list[int]) -> dict[int, int]:
+    """Owner id → the customer it counts as (customers map to themselves; a care provider under
+    contract with a customer maps to it): the organisation graph behind the fixed part's counts and
+    the advice hours' limit."""
     mapping = {c: c for c in customer_ids}
     for pk, target in Organisation.objects.filter(counts_as_id__in=customer_ids).values_list(
         "pk", "counts_as_id"
@@ -84,7 +86,7 @@ def fixed_basis(
     ref = reference_date or reference_date_for(agreement, period)
     parties = list(agreement.parties.select_related("customer").order_by("customer__name"))
     customers = {p.customer_id: p.customer for p in parties}
-    owner_map = _owner_map(list(customers))
+    owner_map = owners_counted_as(list(customers))
     counts = device_counts_as_of(user=system_actor(), day=ref, owner_ids=list(owner_map))
     counts_as = {o: c for o, c in owner_map.items() if o != c}
     totals, parts = rules.fold_counts(counts, counts_as, list(customers))
@@ -204,7 +206,7 @@ def followup(*, user: Any, agreement_id: int, year: int) -> dict[str, Any]:
     if not (scope.is_superuser or scope.can(Cap.BILLING_VIEW, agreement.provider_id)):
         parties = [p for p in parties if scope.can(Cap.BILLING_VIEW, p.customer_id)]
     customers = [p.customer_id for p in parties]
-    owner_map = _owner_map(customers)
+    owner_map = owners_counted_as(customers)
     owners = list(owner_map)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     count_day = min(end, timezone.localdate())

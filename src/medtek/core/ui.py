@@ -40,9 +40,22 @@ class DeviceLink:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class DevicePanel:
+    """A box on a device's register page that another part fills in: `context(request, device_id)`
+    returns its template context, or None to hide it; asked only when the user has `capability` for
+    the device's owner."""
+
+    template: str
+    context: Callable[[HttpRequest, int], dict[str, Any] | None]
+    capability: str = "view"
+    order: int = 100
+
+
 NAV: list[NavItem] = []
 PANELS: list[Panel] = []
 DEVICE_LINKS: list[DeviceLink] = []
+DEVICE_PANELS: list[DevicePanel] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -70,3 +83,21 @@ def device_links(scope: Any, *, device_id: int, owner_id: int) -> list[dict[str,
         for link in DEVICE_LINKS
         if scope.can(link.capability, owner_id)
     ]
+
+
+def register_device_panel(panel: DevicePanel) -> None:
+    if all(existing.template != panel.template for existing in DEVICE_PANELS):
+        DEVICE_PANELS.append(panel)
+        DEVICE_PANELS.sort(key=lambda item: item.order)
+
+
+def device_panels(request: HttpRequest, scope: Any, *, device_id: int, owner_id: int) -> list[dict[str, Any]]:
+    """The registered device panels the user may see for this device, as {"template", "panel"}."""
+    out: list[dict[str, Any]] = []
+    for panel in DEVICE_PANELS:
+        if not scope.can(panel.capability, owner_id):
+            continue
+        context = panel.context(request, device_id)
+        if context is not None:
+            out.append({"template": panel.template, "panel": context})
+    return out

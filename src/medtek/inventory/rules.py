@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
+from typing import TypeVar, cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,16 +65,20 @@ def in_register(status: str) -> bool:
     return status not in LEFT_REGISTER
 
 
+Quantity = TypeVar("Quantity", int, Decimal)
+
+
 def fold_counts(
-    counts: Mapping[int, int], counts_as: Mapping[int, int | None], customers: list[int]
-) -> tuple[dict[int, int], dict[int, dict[int, int]]]:
-    """Each customer's registered devices, with those of care providers that count as it folded in.
+    counts: Mapping[int, Quantity], counts_as: Mapping[int, int | None], customers: list[int]
+) -> tuple[dict[int, Quantity], dict[int, dict[int, Quantity]]]:
+    """Each customer's registered devices (or another quantity per owner, such as advice hours), with
+    those of care providers that count as it folded in.
 
     The agreement's own definition: a care provider under contract with a municipality (or region) is
     included in it. Returns (customer → count, customer → {contributing owner → its count}).
     """
-    totals = {c: 0 for c in customers}
-    parts: dict[int, dict[int, int]] = {c: {} for c in customers}
+    totals: dict[int, Quantity] = {c: cast(Quantity, 0) for c in customers}
+    parts: dict[int, dict[int, Quantity]] = {c: {} for c in customers}
     for owner, n in counts.items():
         target = owner if owner in totals else counts_as.get(owner)
         if target in totals and n:

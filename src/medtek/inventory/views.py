@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
-from medtek.core.ui import device_links
+from medtek.core.ui import device_links, device_panels
 from medtek.inventory import selectors, services
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.forms import (
@@ -281,6 +281,9 @@ def _render_detail(
             scope_for(request.user),
             device_id=device.pk,
             owner_id=device.owner_id,
+        ),
+        "device_panels": device_panels(
+            request, scope_for(request.user), device_id=device.pk, owner_id=device.owner_id
         ),
     }
     if can_edit:

@@ -11,6 +11,7 @@ class SafetyConfig(AppConfig):
         from medtek.safety import events
 
         events.register()
+        from medtek.core.events import on_event
         from medtek.core.ui import (
             DeviceLink,
             NavItem,
@@ -19,7 +20,13 @@ class SafetyConfig(AppConfig):
             register_nav,
             register_panel,
         )
+        from medtek.maintenance.choices import EventKind as WorkEvent
         from medtek.safety.panels import safety_panel
+        from medtek.safety.services import work_order_finished
+
+        # A notice closes by itself when the corrective work order that was its last step is finished.
+        on_event(WorkEvent.WO_DONE, work_order_finished)
+        on_event(WorkEvent.WO_CLOSED, work_order_finished)
 
         register_nav(NavItem("safety:notice_list", _("Safety notices"), capability="view", order=50))
         register_nav(NavItem("safety:incident_list", _("Incidents"), capability="view", order=51))

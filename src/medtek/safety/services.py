@@ -356,6 +356,7 @@ def affected_decide(
         message=f"{row.notice.reference}: {row.get_decision_display()}",
         subject=row.notice,
     )
+    notice_close_when_done(actor=user, notice=row.notice)
     return row
 
 
@@ -511,7 +512,48 @@ def notice_acknowledge(
         data={"customer": customer_id},
         message=f"{notice.reference}: {ack.customer.name}",
     )
+    notice_close_when_done(actor=user, notice=notice)
     return ack
+
+
+def notice_close_when_done(*, actor: Any, notice: SafetyNotice | int) -> bool:
+    """Close an open notice once its last step is done: every device on its list checked, every
+    affected one corrected, every customer acknowledged. Called by each service that completes a step
+    (and on a finished corrective work order); `actor` is whoever completed the last one. Returns
+    whether it closed the notice."""
+    from medtek.safety.selectors import notice_progress
+
+    pk = notice.pk if isinstance(notice, SafetyNotice) else notice
+    with transaction.atomic():
+        found = SafetyNotice.objects.select_for_update().filter(pk=pk, status=NoticeStatus.OPEN).first()
+        if found is None or not notice_progress(notice=found).complete:
+            return False
+        found.status = NoticeStatus.CLOSED
+        found.closed_at = timezone.now()
+        found.save(update_fields=["status", "closed_at", "updated_at"])
+        record_event(
+            kind=EventKind.NOTICE_CLOSED,
+            subject=found,
+            actor=actor,
+            data={"automatic": True},
+            message=found.reference,
+        )
+    if isinstance(notice, SafetyNotice):
+        notice.status, notice.closed_at = found.status, found.closed_at
+    return True
+
+
+def work_order_finished(event: Any) -> None:
+    """A corrective work order of a notice is done or closed: the notice may now be complete."""
+    if event.subject_type != "maintenance.workorder":
+        return
+    notice_ids = (
+        AffectedDevice.objects.filter(work_order_id=event.subject_id, notice__status=NoticeStatus.OPEN)
+        .values_list("notice_id", flat=True)
+        .distinct()
+    )
+    for notice_id in list(notice_ids):
+        notice_close_when_done(actor=event.actor, notice=notice_id)
 
 
 @transaction.atomic
@@ -554,9 +596,10 @@ def incident_report(
 ) -> Incident:
     """A user reports an adverse event or near miss with a device; the device can be blocked at once."""
     pk = device.pk if isinstance(device, Device) else device
-    dev = Device.objects.visible_to(user, Cap.WORK_REPORT).filter(pk=pk).first()
+    dev = Device.objects.visible_to(user).filter(pk=pk).first()
     if dev is None:
         raise ValidationError({"device": _("Unknown device, or one you may not report on.")})
+    scope_for(user).require(Cap.WORK_REPORT, dev.owner_id)
     try:
         rules.check_incident_text({"description": description or "", "place": place or ""})
     except rules.RuleError as exc:

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,10 +33,7 @@ from medtek.safety.forms import (
 from medtek.safety.models import Acknowledgement, AffectedDevice
 
 
-def _flash(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    if isinstance(exc, PermissionDenied):
-        messages.error(request, str(exc) or _("You may not do this."))
-        return
+def _flash(request: HttpRequest, exc: ValidationError) -> None:
     for text in exc.messages:
         messages.error(request, text)
 
@@ -45,18 +42,23 @@ def _back(notice_id: int) -> HttpResponse:
     return redirect("safety:notice_detail", notice_id=notice_id)
 
 
-def notice_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A POST action on a notice: a notice the user may not see is a 404, a GET goes back to it."""
+def notice_action(capability: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A POST action on a notice that needs `capability`: a notice the user may not see is a 404, one it
+    sees but may not act on a 403 with the reason (before any form is read), a GET goes back to it."""
 
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, notice_id: int) -> HttpResponse:
-        selectors.notice_get(user=request.user, pk=notice_id)
-        if request.method != "POST":
-            return _back(notice_id)
-        return view(request, notice_id)
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, notice_id: int) -> HttpResponse:
+            if request.method != "POST":
+                selectors.notice_get(user=request.user, pk=notice_id)
+                return _back(notice_id)
+            selectors.notice_get(user=request.user, pk=notice_id, capability=capability)
+            return view(request, notice_id)
 
-    return wrapped
+        return wrapped
+
+    return decorate
 
 
 # --- notices --------------------------------------------------------------------------------------
@@ -83,8 +85,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_new(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).can(Cap.WORK_MANAGE):
-        raise PermissionDenied
+    scope_for(request.user).require(Cap.WORK_MANAGE)
     form = NoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -160,46 +161,46 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
 def _post_action(request: HttpRequest, notice_id: int, action: Any, done: str) -> HttpResponse:
     try:
         count = action(user=request.user, notice=notice_id)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         _flash(request, exc)
     else:
         messages.success(request, done % {"n": count})
     return _back(notice_id)
 
 
-@notice_action
+@notice_action(Cap.WORK_MANAGE)
 def notice_search(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _post_action(
         request, notice_id, services.notice_find_devices, _("%(n)s affected devices found and listed.")
     )
 
 
-@notice_action
+@notice_action(Cap.WORK_MANAGE)
 def notice_work_orders(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _post_action(
         request, notice_id, services.notice_create_work_orders, _("%(n)s corrective work orders created.")
     )
 
 
-@notice_action
+@notice_action(Cap.WORK_MANAGE)
 def notice_block(request: HttpRequest, notice_id: int) -> HttpResponse:
     return _post_action(
         request, notice_id, services.notice_block_devices, _("%(n)s devices blocked from use.")
     )
 
 
-@notice_action
+@notice_action(Cap.WORK_MANAGE)
 def notice_close(request: HttpRequest, notice_id: int) -> HttpResponse:
     try:
         services.notice_close(user=request.user, notice=notice_id)
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         _flash(request, exc)
     else:
         messages.success(request, _("The notice is closed."))
     return _back(notice_id)
 
 
-@notice_action
+@notice_action(Cap.WORK_MANAGE)
 def notice_import(request: HttpRequest, notice_id: int) -> HttpResponse:
     form = AffectedListForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -210,14 +211,14 @@ def notice_import(request: HttpRequest, notice_id: int) -> HttpResponse:
         added = services.notice_import_list(
             user=request.user, notice=notice_id, data=upload.read(MAX_BYTES + 1), filename=upload.name or ""
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         _flash(request, exc)
     else:
         messages.success(request, _("%(n)s devices of the manufacturer's list added.") % {"n": added})
     return _back(notice_id)
 
 
-@notice_action
+@notice_action(Cap.WORK_REPORT)
 def notice_acknowledge(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = selectors.notice_get(user=request.user, pk=notice_id)
     raw = request.POST.get("customer", "")
@@ -228,7 +229,7 @@ def notice_acknowledge(request: HttpRequest, notice_id: int) -> HttpResponse:
             customer=int(raw) if raw.isdigit() else None,
             note=request.POST.get("note", "")[:500],
         )
-    except (ValidationError, PermissionDenied) as exc:
+    except ValidationError as exc:
         _flash(request, exc)
     else:
         messages.success(
@@ -240,6 +241,8 @@ def notice_acknowledge(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 def affected_detail(request: HttpRequest, affected_id: int) -> HttpResponse:
     row: AffectedDevice = selectors.affected_get(user=request.user, pk=affected_id)
+    if request.method == "POST":
+        scope_for(request.user).require(Cap.WORK_DO, row.customer_id)
     form = DecisionForm(request.POST or None, initial={"decision": row.decision, "reason": row.reason})
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,8 +252,6 @@ def affected_detail(request: HttpRequest, affected_id: int) -> HttpResponse:
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
             )
-        except PermissionDenied as exc:
-            _flash(request, exc)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -324,8 +325,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def incident_new(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).can(Cap.WORK_REPORT):
-        raise PermissionDenied
+    scope_for(request.user).require(Cap.WORK_REPORT)
     initial: dict[str, Any] = {}
     raw = request.GET.get("device", "")
     if request.method == "GET" and raw.isdigit():
@@ -370,7 +370,10 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = selectors.incident_get(user=request.user, pk=incident_id)
-    can_assess = scope_for(request.user).can(Cap.WORK_MANAGE, incident.customer_id)
+    scope = scope_for(request.user)
+    if request.method == "POST":
+        scope.require(Cap.WORK_MANAGE, incident.customer_id)
+    can_assess = scope.can(Cap.WORK_MANAGE, incident.customer_id)
     initial = {
         "report_manufacturer": bool(incident.report_manufacturer),
         "manufacturer_reference": incident.manufacturer_reference,
@@ -381,17 +384,14 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "assessment": incident.assessment,
     }
     form = AssessmentForm(request.POST or None, initial=initial) if can_assess else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            try:
-                services.incident_assess(user=request.user, incident=incident, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Assessment recorded."))
-                return redirect("safety:incident_detail", incident_id=incident.pk)
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.incident_assess(user=request.user, incident=incident, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Assessment recorded."))
+            return redirect("safety:incident_detail", incident_id=incident.pk)
     return render(request, "safety/incident_detail.html", {"incident": incident, "form": form})
 
 

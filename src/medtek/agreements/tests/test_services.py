@@ -104,15 +104,18 @@ def test_deadlines_within_90_days(demo):
     rows = selectors.agreement_deadlines(
         user=demo["users"]["mt-admin"], within_days=90, today=dt.date(2026, 11, 1)
     )
+    # The demo's monitoring agreement is watched like the main agreement: the same terms, the same day.
     assert [(d.agreement.reference, d.deadline, d.days_left) for d in rows] == [
-        ("RJH-MT-2026", dt.date(2026, 12, 31), 60)
+        ("RJH-BEV-KROKOM", dt.date(2026, 12, 31), 60),
+        ("RJH-MT-2026", dt.date(2026, 12, 31), 60),
     ]
 
 
 def test_the_deadlines_command(demo, capsys):
     call_command("agreements", "deadlines", "--within", "90d", "--today", "2026-11-01")
     out = capsys.readouterr().out
-    assert out.startswith("2026-12-31  (60 days)  RJH-MT-2026")
+    assert out.startswith("2026-12-31  (60 days)  RJH-BEV-KROKOM")
+    assert "2026-12-31  (60 days)  RJH-MT-2026" in out
     assert "otherwise extended to 2029-12-31" in out
 
 

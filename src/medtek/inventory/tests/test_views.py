@@ -424,7 +424,6 @@ def test_berg_reports_a_fault_or_surplus_from_its_device_page(reg: Any) -> None:
         "Registrera som övertalig": f"/decommissioning/cases/new/?device={reg.device.pk}",
         "Säkerhetsmeddelanden och händelser": f"/safety/devices/{reg.device.pk}/",
         "Rapportera en händelse": f"/safety/incidents/new/?device={reg.device.pk}",
-        "Separata avtal": f"/agreements/devices/{reg.device.pk}/",
     }
     assert f'href="/maintenance/report/?device={reg.device.pk}"' in text(response)
 
@@ -434,7 +433,6 @@ def test_the_auditor_gets_no_link_to_report_or_register_surplus(reg: Any) -> Non
     assert [str(link["label"]) for link in response.context["device_links"]] == [
         "Underhåll och arbetsordrar",
         "Säkerhetsmeddelanden och händelser",
-        "Separata avtal",
     ]
 
 

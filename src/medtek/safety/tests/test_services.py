@@ -211,11 +211,80 @@ def test_a_notice_closes_only_when_every_device_is_done_and_every_customer_ackno
         maintenance.work_order_complete(user=pumps.tech, work_order=row.work_order_id, resolution="Inspected")
     services.notice_acknowledge(user=pumps.berg_contact, notice=n)
     services.notice_acknowledge(user=pumps.ostersund_contact, notice=n)
-    closed = services.notice_close(user=pumps.admin, notice=n)
-    assert closed.status == "closed"
+    n.refresh_from_db()
+    assert n.status == "closed"
     rows = selectors.report_rows(user=pumps.admin, notice=n)
     assert {r["finding"] for r in rows} == {"Corrected"}
     assert all(r["work_done"] and r["acknowledged"] for r in rows)
+
+
+def _closings(n: SafetyNotice) -> list[Event]:
+    return list(Event.objects.filter(kind="safety.notice_closed", subject_id=n.pk))
+
+
+def _correct(pumps: Any, n: SafetyNotice, rows: Any = None) -> None:
+    for row in rows if rows is not None else AffectedDevice.objects.filter(notice=n):
+        maintenance.work_order_start(user=pumps.tech, work_order=row.work_order_id)
+        maintenance.work_order_complete(user=pumps.tech, work_order=row.work_order_id, resolution="Done")
+
+
+def test_the_last_acknowledgement_closes_the_notice_by_itself(pumps: Any) -> None:
+    n = notice(pumps.admin, pumps.model, lots=["L1"])
+    services.notice_find_devices(user=pumps.admin, notice=n)
+    services.notice_create_work_orders(user=pumps.admin, notice=n)
+    _correct(pumps, n)
+    services.notice_acknowledge(user=pumps.berg_contact, notice=n)
+    n.refresh_from_db()
+    assert n.status == "open" and _closings(n) == []
+    services.notice_acknowledge(user=pumps.ostersund_contact, notice=n)
+    n.refresh_from_db()
+    assert n.status == "closed" and n.closed_at is not None
+    [event] = _closings(n)
+    assert (event.actor_id, event.data) == (pumps.ostersund_contact.pk, {"automatic": True})
+
+
+def test_the_last_corrective_work_order_done_closes_the_notice_by_itself(pumps: Any) -> None:
+    n = notice(pumps.admin, pumps.model, lots=["L1"])
+    services.notice_find_devices(user=pumps.admin, notice=n)
+    services.notice_create_work_orders(user=pumps.admin, notice=n)
+    services.notice_acknowledge(user=pumps.berg_contact, notice=n)
+    services.notice_acknowledge(user=pumps.ostersund_contact, notice=n)
+    *first, last = AffectedDevice.objects.filter(notice=n).order_by("pk")
+    _correct(pumps, n, first)
+    n.refresh_from_db()
+    assert n.status == "open"
+    _correct(pumps, n, [last])
+    n.refresh_from_db()
+    assert n.status == "closed"
+    [event] = _closings(n)
+    assert event.actor_id == pumps.tech.pk
+
+
+def test_the_last_finding_not_affected_closes_the_notice_by_itself(pumps: Any) -> None:
+    n = notice(pumps.admin, pumps.model, lots=["L1"])
+    services.notice_find_devices(user=pumps.admin, notice=n)
+    rows = list(AffectedDevice.objects.filter(notice=n).order_by("pk"))
+    services.notice_acknowledge(user=pumps.berg_contact, notice=n)
+    services.notice_acknowledge(user=pumps.ostersund_contact, notice=n)
+    for row in rows[:-1]:
+        services.affected_decide(user=pumps.tech, affected=row, decision="not_affected", reason="Nytt kort")
+    n.refresh_from_db()
+    assert n.status == "open"
+    services.affected_decide(user=pumps.tech, affected=rows[-1], decision="not_affected", reason="Bytt")
+    n.refresh_from_db()
+    assert n.status == "closed" and len(_closings(n)) == 1
+
+
+def test_a_device_found_affected_keeps_the_notice_open_until_it_is_corrected(pumps: Any) -> None:
+    n = notice(pumps.admin, pumps.model, lots=["L1"])
+    services.notice_find_devices(user=pumps.admin, notice=n)
+    services.notice_acknowledge(user=pumps.berg_contact, notice=n)
+    services.notice_acknowledge(user=pumps.ostersund_contact, notice=n)
+    for row in AffectedDevice.objects.filter(notice=n):
+        services.affected_decide(user=pumps.tech, affected=row, decision="affected")
+    n.refresh_from_db()
+    assert n.status == "open" and _closings(n) == []
+    assert selectors.notice_progress(notice=n).outstanding == ["3 affected devices not corrected"]
 
 
 # --- incidents ------------------------------------------------------------------------------------
