@@ -346,3 +346,8 @@ def test_failures_and_outbox_show_only_the_admins_own_users(tenants: Any) -> Non
     client.force_login(tenants.berg_contact)
     assert client.get("/notifications/failures/").status_code == 403
     assert client.get("/notifications/outbox/").status_code == 403
+
+
+# --- Attachments and labels (documents) -------------------------------------------------------------
+# Uploads to each kind of object, downloads and removals of files, and label PDFs join the matrix.
+APPS.append("documents")

@@ -70,3 +70,45 @@ def device_links(scope: Any, *, device_id: int, owner_id: int) -> list[dict[str,
         for link in DEVICE_LINKS
         if scope.can(link.capability, owner_id)
     ]
+
+
+@dataclass(frozen=True)
+class ObjectPanel:
+    """A box a later app adds to an earlier app's detail page (attachments on a device, a work order ...).
+
+    `context(request, obj)` returns the template context, or None to hide it; the page names the kind of
+    object with `{% object_panels obj %}` (core's `panels` tags) and never imports the app that adds it.
+    """
+
+    template: str
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    order: int = 100
+
+
+OBJECT_PANELS: dict[str, list[ObjectPanel]] = {}
+
+
+def register_object_panel(model_label: str, panel: ObjectPanel) -> None:
+    """Show `panel` on the detail page of every object of `model_label` ("inventory.device")."""
+    panels = OBJECT_PANELS.setdefault(model_label, [])
+    if all(existing.template != panel.template for existing in panels):
+        panels.append(panel)
+        panels.sort(key=lambda p: p.order)
+
+
+@dataclass(frozen=True)
+class ListLink:
+    """A button a later app adds to an earlier app's list page, carrying the list's filters (labels for
+    the filtered devices): `url_name` gets the list's query string."""
+
+    label: Any  # a lazy translation
+    url_name: str
+
+
+LIST_LINKS: dict[str, list[ListLink]] = {}
+
+
+def register_list_link(list_name: str, link: ListLink) -> None:
+    links = LIST_LINKS.setdefault(list_name, [])
+    if all(existing.url_name != link.url_name for existing in links):
+        links.append(link)

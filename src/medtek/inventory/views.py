@@ -82,6 +82,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
             "next_url": f"?{urlencode({**query, 'cursor': page.next_cursor})}" if page.next_cursor else "",
             "export_csv": f"{reverse('inventory:device_export')}?{urlencode({**query, 'fmt': 'csv'})}",
             "export_xlsx": f"{reverse('inventory:device_export')}?{urlencode({**query, 'fmt': 'xlsx'})}",
+            "query": query,
             "can_edit": scope.can(Cap.REGISTER_EDIT),
             "can_import": scope.can(Cap.REGISTER_IMPORT),
             "find_form": FindForm(),
