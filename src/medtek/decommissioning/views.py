@@ -254,7 +254,7 @@ def item_step(request: HttpRequest, item_id: int) -> HttpResponse:
     form = StepForm(request.POST or None)
 
     def act(item: SurplusItem, f: StepForm) -> None:
-        entry = services.surplus_item_record_step(user=request.user, item=item, **f.cleaned_data)
+        entry = services.surplus_item_record_step(user=request.user, item=item, **f.service_arguments())
         messages.success(request, _("%(step)s recorded.") % {"step": entry.get_step_display()})
 
     return _item_action(request, item_id, "step_form", form, act, Cap.WORK_DO)

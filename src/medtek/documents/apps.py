@@ -8,6 +8,11 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents and labels")
 
     def ready(self) -> None:
+        from medtek.decommissioning.hooks import STEP_GUARDS
+        from medtek.documents.services import certificate_guard
+
+        if certificate_guard not in STEP_GUARDS:
+            STEP_GUARDS.append(certificate_guard)
         from medtek.core.ui import ListLink, ObjectPanel, register_list_link, register_object_panel
         from medtek.documents import panels
         from medtek.documents.targets import TARGET_OF_MODEL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -153,3 +154,27 @@ def attachment_remove(*, user: Any, attachment: Attachment, reason: str = "") ->
         device_snapshot=_device_snapshot(locked.device_id_hint),
     )
     return locked
+
+
+def certificate_guard(item: Any, step: str, evidence: Mapping[str, Any]) -> None:
+    """The wipe of patient data by a method that gives a certificate is ticked only with the certificate
+    attached to the item (decommissioning's step guard)."""
+    from medtek.decommissioning.rules import needs_certificate
+
+    if not needs_certificate(step, dict(evidence)):
+        return
+    has_certificate = Attachment.objects.filter(
+        target_type=TargetType.SURPLUS_ITEM,
+        target_id=item.pk,
+        kind=AttachmentKind.CERTIFICATE,
+        removed_at__isnull=True,
+    ).exists()
+    if not has_certificate:
+        raise ValidationError(
+            {
+                "wipe_method": _(
+                    "The wiping method gives a certificate: attach it to the item (kind: certificate) "
+                    "before the step is recorded."
+                )
+            }
+        )

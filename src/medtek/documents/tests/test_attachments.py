@@ -79,11 +79,11 @@ def _refused(w: Any, name: str, content: bytes, expected: str) -> None:
 
 def test_a_file_over_the_size_limit_is_refused(w: Any, settings: Any) -> None:
     settings.MEDTEK = {**settings.MEDTEK, "ATTACHMENT_MAX_MB": 1}
-    _refused(w, "big.pdf", PDF + b"0" * (1024 * 1024), "more than the 1 MB an attachment may be")
+    _refused(w, "big.pdf", PDF + b"0" * (1024 * 1024), "mer än de 1 MB en bilaga får vara")
 
 
 def test_a_type_that_is_not_allowed_is_refused(w: Any) -> None:
-    _refused(w, "setup.exe", b"MZ\x90\x00" + b"\x00" * 100, "Files of type .exe may not be attached")
+    _refused(w, "setup.exe", b"MZ\x90\x00" + b"\x00" * 100, "Filer av typen .exe får inte bifogas")
 
 
 def test_content_of_a_type_not_allowed_is_refused_whatever_its_name(w: Any) -> None:
@@ -91,12 +91,12 @@ def test_content_of_a_type_not_allowed_is_refused_whatever_its_name(w: Any) -> N
         w,
         "notes.txt",
         b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 100,
-        "is not a type that may be attached",
+        "är inte en typ som får bifogas",
     )
 
 
 def test_content_that_does_not_match_its_name_is_refused(w: Any) -> None:
-    _refused(w, "manual.pdf", png(), "The file is named .pdf but its content is PNG")
+    _refused(w, "manual.pdf", png(), "Filen heter .pdf men innehållet är PNG")
 
 
 @pytest.mark.parametrize("role", ["auditor", "berg_contact"])
