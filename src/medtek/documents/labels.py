@@ -87,7 +87,8 @@ LAYOUTS = {
 def labels_pdf(labels: Iterable[Label], label_format: str) -> bytes:
     """One PDF of the labels, in the layout of `label_format`."""
     layout = LAYOUTS[LabelFormat(label_format)]
-    pdf = FPDF(orientation="P" if layout.page[1] >= layout.page[0] else "L", unit="mm", format=layout.page)
+    # fpdf2 takes the format as (width, height) in portrait; a label is wider than it is high.
+    pdf = FPDF(orientation="P", unit="mm", format=layout.page)
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_title("medtek labels")
