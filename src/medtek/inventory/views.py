@@ -157,7 +157,9 @@ def _render_detail(
 @require_http_methods(["GET", "POST"])
 def device_create(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.REGISTER_EDIT)
-    form = DeviceForm(request.POST or None, user=request.user)
+    # A scanned code that found no device arrives here to be registered (the scan box's "Register it").
+    initial = {name: request.GET[name][:200] for name in ("asset_number", "barcode") if request.GET.get(name)}
+    form = DeviceForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
         try:
@@ -320,12 +322,27 @@ def device_find(request: HttpRequest) -> HttpResponse:
         if device is not None:
             return redirect("inventory:device_detail", device_id=device.pk)
         not_found = code
+    register_url = ""
+    if not_found and scope_for(request.user).can(Cap.REGISTER_EDIT):
+        # A GS1 code (UDI) fills the barcode field; anything else is taken as the asset number.
+        field = "barcode" if _is_udi(not_found) else "asset_number"
+        register_url = f"{reverse('inventory:device_create')}?{urlencode({field: not_found})}"
     return render(
         request,
         "inventory/device_find.html",
-        {"form": form, "not_found": not_found},
+        {"form": form, "not_found": not_found, "register_url": register_url},
         status=404 if not_found else 200,
     )
+
+
+def _is_udi(code: str) -> bool:
+    from medtek.inventory.udi import BarcodeError, parse_udi
+
+    try:
+        parse_udi(code)
+    except (BarcodeError, ValueError):
+        return False
+    return True
 
 
 # The history, in words: who did what when, and what each changed value was before and after.
