@@ -427,3 +427,10 @@ def donation_report(request: HttpRequest, fmt: str = "") -> HttpResponse:
             "xlsx_url": reverse("decommissioning:donation_report_xlsx") + query,
         },
     )
+
+
+@login_required
+def fixed_asset_disposals(request: HttpRequest) -> HttpResponse:
+    scope_for(request.user).require(Cap.BILLING_VIEW)
+    rows = selectors.fixed_asset_disposals(user=request.user)
+    return render(request, "decommissioning/fixed_asset_disposals.html", {"rows": rows})

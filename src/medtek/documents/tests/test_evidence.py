@@ -153,3 +153,30 @@ def test_a_device_with_patient_data_cannot_leave_until_certificate_and_verifier_
     with pytest.raises(ValidationError) as exc:
         services.surplus_item_hand_over(user=w.admin, item=w.item)
     assert "Patientdata tömd" in exc.value.message_dict["checklist"][0]
+
+
+def test_finance_sees_the_fixed_asset_disposal_in_its_list(w: Any, django_user_model: Any) -> None:
+    from medtek.organizations.choices import Role
+    from medtek.organizations.tests.factories import user_with_role
+
+    record(
+        w,
+        "deregistration",
+        evidence={
+            "registers": ["fixed_assets"],
+            "fixed_asset_number": "AT-2019-0042",
+            "book_value": "1250.00",
+            "disposal": "Skrotning",
+        },
+    )
+    finance = user_with_role(w.mt, Role.FINANCE, username="finance-ev")
+    client = Client()
+    client.force_login(finance)
+    page = client.get("/decommissioning/fixed-assets/").content.decode()
+    assert "AT-2019-0042" in page and "1250.00" in page and "Skrotning" in page
+    other = Client()
+    other.force_login(w.foreign_admin)
+    assert "AT-2019-0042" not in other.get("/decommissioning/fixed-assets/").content.decode()
+    contact = Client()
+    contact.force_login(w.ostersund_contact)
+    assert "AT-2019-0042" not in contact.get("/decommissioning/fixed-assets/").content.decode()
