@@ -57,7 +57,8 @@ def test_a_technicians_photo_from_a_work_order_shows_on_the_device(
     page.goto(device_url)
     thumb = page.locator("#attachments img.thumb")
     assert thumb.count() == 1
-    assert page.evaluate("img => img.complete && img.naturalWidth > 0", thumb.element_handle())
+    thumb.scroll_into_view_if_needed()  # the thumbnail loads lazily, when it comes into view
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle())
 
 
 def test_a_manual_uploaded_on_the_device_page_is_downloadable(page: Any, login: Any, tmp_path: Path) -> None:
