@@ -184,3 +184,24 @@ def test_a_read_only_role_may_not_remove_a_file(w: Any) -> None:
     assert client_for(w.auditor).post(f"/documents/files/{a.pk}/remove/").status_code == 403
     a.refresh_from_db()
     assert a.removed_at is None
+
+
+@pytest.mark.parametrize(
+    ("app", "maker", "page", "upload_path"),
+    [
+        ("agreements", "agreement_id", "/agreements/{}/", "/documents/agreements/{}/upload/"),
+        ("billing", "invoice_id", "/billing/invoices/{}/", "/documents/invoices/{}/upload/"),
+        ("decommissioning", "item_id", "/decommissioning/items/{}/", "/documents/items/{}/upload/"),
+    ],
+)
+def test_agreements_invoices_and_surplus_items_carry_files(
+    w: Any, django_user_model: Any, app: str, maker: str, page: str, upload_path: str
+) -> None:
+    import importlib
+
+    w.superuser = django_user_model.objects.create_superuser("root-docs", password="x")
+    pk = importlib.import_module(f"medtek.{app}.tests.isolation").FOREIGN[maker](w, w.berg)
+    response = upload(w.admin, upload_path.format(pk), "avtal.pdf", PDF)
+    assert response.status_code == 302, response.content[:300]
+    html = client_for(w.admin).get(page.format(pk)).content.decode()
+    assert "Dokument och foton" in html and "avtal.pdf" in html
