@@ -106,9 +106,7 @@ def test_the_device_page_shows_the_supplier_the_agreement_and_its_period(demo):
             response = client.get(f"/devices/{device.pk}/")
             page = response.content.decode()
             assert 'id="separate-agreements"' in page, who
-            [panel] = [p["panel"] for p in response.context["device_panels"]]
-            [row] = panel["rows"]
-            assert row["agreement"].reference == "RJH-MT-BEV-OSD"
+            assert "RJH-MT-BEV-OSD" in page
             assert f"/agreements/{agreement.pk}/" in page
             assert demo["orgs"]["SUPPLIER-IMAGING"].name in page
             assert "2026-01-01 – 2027-12-31" in page

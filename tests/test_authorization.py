@@ -758,6 +758,20 @@ PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
     "safety/incidents/<int:incident_id>/": lambda w, o: (
         f"/safety/incidents/{_maker('safety', 'incident_id')(w, o)}/"
     ),
+    "documents/devices/<int:device_id>/upload/": lambda w, o: f"/documents/devices/{_device(w, o)}/upload/",
+    "documents/work-orders/<int:work_order_id>/upload/": lambda w, o: (
+        f"/documents/work-orders/{_work_order(w, o)}/upload/"
+    ),
+    "documents/items/<int:item_id>/upload/": lambda w, o: f"/documents/items/{_undecided_item(w, o)}/upload/",
+    "documents/agreements/<int:agreement_id>/upload/": lambda w, o: (
+        f"/documents/agreements/{_maker('agreements', 'agreement_id')(w, o)}/upload/"
+    ),
+    "documents/invoices/<int:invoice_id>/upload/": lambda w, o: (
+        f"/documents/invoices/{_maker('billing', 'invoice_id')(w, o)}/upload/"
+    ),
+    "documents/files/<int:attachment_id>/remove/": lambda w, o: (
+        f"/documents/files/{_maker('documents', 'attachment_id')(w, o)}/remove/"
+    ),
 }
 # Pages where a customer contact legitimately writes for its own organisation (as CONTACT_MAY).
 PAGE_CONTACT_MAY = {
@@ -796,6 +810,9 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
         "safety/notices/<int:notice_id>/report/",
         "safety/notices/<int:notice_id>/report.pdf",
         "safety/notices/<int:notice_id>/report.xlsx",
+        "documents/files/<int:attachment_id>/",
+        "labels/devices/<int:device_id>/",
+        "labels/devices/<int:device_id>/qr.svg",
     }
     unknown = sorted(
         r

@@ -27,6 +27,7 @@ MAY_IMPORT: dict[str, set[str] | None] = {
     "decommissioning": EARLY | {"inventory"},
     "assistive": EARLY | {"inventory", "maintenance"},
     "safety": EARLY | {"inventory", "maintenance"},
+    "documents": EARLY | {"inventory", "maintenance", "decommissioning", "agreements", "billing"},
     "notifications": ANY,
     "reports": ANY,
 }

@@ -375,3 +375,8 @@ def test_search_and_bulk_actions_never_reach_another_tenants_devices(tenants: An
     bulk.devices_change_status(user=tenants.admin, filters=DeviceFilter(q="zoll"), status="out_of_service")
     assert Device.objects.get(pk=ours.pk).status == "out_of_service"
     assert Device.objects.get(pk=theirs.pk).status == "in_use"
+
+
+# --- Attachments and labels (documents) -------------------------------------------------------------
+# Uploads to each kind of object, downloads and removals of files, and label PDFs join the matrix.
+APPS.append("documents")

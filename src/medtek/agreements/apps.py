@@ -13,10 +13,10 @@ class AgreementsConfig(AppConfig):
         events.register()
         from medtek.agreements.panels import monitoring_device_panel, notice_deadlines_panel
         from medtek.core.ui import (
-            DevicePanel,
+            ObjectPanel,
             NavItem,
             Panel,
-            register_device_panel,
+            register_object_panel,
             register_nav,
             register_panel,
         )
@@ -25,11 +25,7 @@ class AgreementsConfig(AppConfig):
             NavItem("agreements:agreement_list", _("Agreements"), capability="agreement.view", order=40)
         )
         register_panel(Panel("agreements/_panel_deadlines.html", notice_deadlines_panel, order=20))
-        register_device_panel(
-            DevicePanel(
-                "agreements/_device_monitoring.html",
-                monitoring_device_panel,
-                capability="agreement.view",
-                order=70,
-            )
+        register_object_panel(
+            "inventory.device",
+            ObjectPanel("agreements/_device_monitoring.html", monitoring_device_panel, order=70),
         )

@@ -30,10 +30,12 @@ def notice_deadlines_panel(request: HttpRequest) -> dict[str, Any] | None:
     return {"rows": rows, "within": PANEL_DAYS}
 
 
-def monitoring_device_panel(request: HttpRequest, device_id: int) -> dict[str, Any] | None:
+def monitoring_device_panel(request: HttpRequest, device: Any) -> dict[str, Any] | None:
     """The monitoring agreements (J15) covering the device: supplier, agreement and period; hidden when
-    MT maintains the device itself."""
-    agreements = selectors.monitoring_agreements_for_device(user=request.user, device_id=device_id)
+    MT maintains the device itself, and from a user who may not see the owner's agreements."""
+    if not scope_for(request.user).can(Cap.AGREEMENT_VIEW, device.owner_id):
+        return None
+    agreements = selectors.monitoring_agreements_for_device(user=request.user, device_id=device.pk)
     if not agreements:
         return None
-    return {"rows": [{"agreement": a, "end": a.end_on()} for a in agreements]}
+    return {"panel": {"rows": [{"agreement": a, "end": a.end_on()} for a in agreements]}}

@@ -33,5 +33,6 @@ urlpatterns = [
     path("readyz", db_views.readyz, name="readyz"),
     path("metrics", db_views.metrics, name="metrics"),
     path("safety/", include("medtek.safety.urls")),
+    path("", include("medtek.documents.urls")),
     path("notifications/", include("medtek.notifications.urls")),
 ]

@@ -40,22 +40,9 @@ class DeviceLink:
     order: int = 100
 
 
-@dataclass(frozen=True)
-class DevicePanel:
-    """A box on a device's register page that another part fills in: `context(request, device_id)`
-    returns its template context, or None to hide it; asked only when the user has `capability` for
-    the device's owner."""
-
-    template: str
-    context: Callable[[HttpRequest, int], dict[str, Any] | None]
-    capability: str = "view"
-    order: int = 100
-
-
 NAV: list[NavItem] = []
 PANELS: list[Panel] = []
 DEVICE_LINKS: list[DeviceLink] = []
-DEVICE_PANELS: list[DevicePanel] = []
 
 
 def register_nav(item: NavItem) -> None:
@@ -85,19 +72,43 @@ def device_links(scope: Any, *, device_id: int, owner_id: int) -> list[dict[str,
     ]
 
 
-def register_device_panel(panel: DevicePanel) -> None:
-    if all(existing.template != panel.template for existing in DEVICE_PANELS):
-        DEVICE_PANELS.append(panel)
-        DEVICE_PANELS.sort(key=lambda item: item.order)
+@dataclass(frozen=True)
+class ObjectPanel:
+    """A box a later app adds to an earlier app's detail page (attachments on a device, a work order ...).
+
+    `context(request, obj)` returns the template context, or None to hide it; the page names the kind of
+    object with `{% object_panels obj %}` (core's `panels` tags) and never imports the app that adds it.
+    """
+
+    template: str
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    order: int = 100
 
 
-def device_panels(request: HttpRequest, scope: Any, *, device_id: int, owner_id: int) -> list[dict[str, Any]]:
-    """The registered device panels the user may see for this device, as {"template", "panel"}."""
-    out: list[dict[str, Any]] = []
-    for panel in DEVICE_PANELS:
-        if not scope.can(panel.capability, owner_id):
-            continue
-        context = panel.context(request, device_id)
-        if context is not None:
-            out.append({"template": panel.template, "panel": context})
-    return out
+OBJECT_PANELS: dict[str, list[ObjectPanel]] = {}
+
+
+def register_object_panel(model_label: str, panel: ObjectPanel) -> None:
+    """Show `panel` on the detail page of every object of `model_label` ("inventory.device")."""
+    panels = OBJECT_PANELS.setdefault(model_label, [])
+    if all(existing.template != panel.template for existing in panels):
+        panels.append(panel)
+        panels.sort(key=lambda p: p.order)
+
+
+@dataclass(frozen=True)
+class ListLink:
+    """A button a later app adds to an earlier app's list page, carrying the list's filters (labels for
+    the filtered devices): `url_name` gets the list's query string."""
+
+    label: Any  # a lazy translation
+    url_name: str
+
+
+LIST_LINKS: dict[str, list[ListLink]] = {}
+
+
+def register_list_link(list_name: str, link: ListLink) -> None:
+    links = LIST_LINKS.setdefault(list_name, [])
+    if all(existing.url_name != link.url_name for existing in links):
+        links.append(link)

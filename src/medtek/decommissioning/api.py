@@ -153,6 +153,29 @@ class StepIn(InputSchema):
     method: str = ""
     performed_by: str = ""
     note: str = ""
+    verified_by_id: int | None = Field(None, description="the second person who verified the step")
+    wipe_method: str = ""
+    source_outcome: str = ""
+    receiver: str = Field("", max_length=200)
+    licence_reference: str = Field("", max_length=200)
+    ssm_notified_on: dt.date | None = None
+    registers: list[str] = Field(default_factory=list, max_length=10)
+    fixed_asset_number: str = Field("", max_length=100)
+    book_value: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    disposal: str = Field("", max_length=200)
+
+
+STEP_EVIDENCE = (
+    "wipe_method",
+    "source_outcome",
+    "receiver",
+    "licence_reference",
+    "ssm_notified_on",
+    "registers",
+    "fixed_asset_number",
+    "book_value",
+    "disposal",
+)
 
 
 class AidAgreementIn(InputSchema):
@@ -363,7 +386,12 @@ def item_decide(request: HttpRequest, item_id: int, payload: DecisionIn) -> Any:
 
 @router.post("/items/{item_id}/steps", response={200: ItemOut, **ERR})
 def item_step(request: HttpRequest, item_id: int, payload: StepIn) -> Any:
-    services.surplus_item_record_step(user=request.user, item=item_id, **payload.dict())
+    data = payload.dict()
+    evidence = {name: data.pop(name) for name in STEP_EVIDENCE}
+    verified_by = data.pop("verified_by_id")
+    services.surplus_item_record_step(
+        user=request.user, item=item_id, evidence=evidence, verified_by=verified_by, **data
+    )
     return _item(request, item_id)
 
 

@@ -33,6 +33,14 @@ class DecommissioningConfig(AppConfig):
         register_nav(
             NavItem("decommissioning:donation_report", _("Donations"), capability="surplus.decide", order=62)
         )
+        register_nav(
+            NavItem(
+                "decommissioning:fixed_asset_disposals",
+                _("Fixed-asset disposals"),
+                capability="billing.view",
+                order=63,
+            )
+        )
         register_panel(Panel("decommissioning/_panel.html", surplus_panel, order=60))
         register_device_link(
             DeviceLink(

@@ -62,3 +62,28 @@ class CaseStatus(models.TextChoices):
 class ShipmentStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     HANDED_OVER = "handed_over", _("Handed over")
+
+
+class WipeMethod(models.TextChoices):
+    """How a device's patient data was wiped; the first two give a certificate that is kept as evidence."""
+
+    CERTIFIED_ERASURE = "certified_erasure", _("Certified erasure software (erasure certificate)")
+    DESTRUCTION = "destruction", _("Storage medium destroyed (destruction certificate)")
+    FACTORY_RESET = "factory_reset", _("Manufacturer's factory reset")
+    MEDIUM_REMOVED = "medium_removed", _("Storage medium removed and kept by the region")
+
+
+class SourceOutcome(models.TextChoices):
+    """What happened to a device's radiation source."""
+
+    RETURNED_TO_SUPPLIER = "returned_to_supplier", _("Returned to the supplier")
+    TRANSFERRED = "transferred", _("Transferred to a licensed receiver")
+    DISPOSED = "disposed", _("Disposed of as radioactive waste by a licensed receiver")
+
+
+class Register(models.TextChoices):
+    """Registers a device is removed from when it is deregistered."""
+
+    DEVICE_REGISTER = "device_register", _("The device register (inventariedatabas)")
+    FIXED_ASSETS = "fixed_assets", _("The fixed-asset register (anläggningsregister)")
+    SERVICE_CONTRACT = "service_contract", _("A supplier's service contract ended")

@@ -7,7 +7,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from medtek.decommissioning.choices import ChecklistStep, Disposition, SurplusReason, WasteCategory
+from medtek.decommissioning.choices import (
+    ChecklistStep,
+    Disposition,
+    Register,
+    SourceOutcome,
+    SurplusReason,
+    WasteCategory,
+    WipeMethod,
+)
 from medtek.inventory.models import DeviceModel
 from medtek.organizations.choices import OrganisationKind
 from medtek.organizations.models import Organisation
@@ -155,6 +163,49 @@ class StepForm(forms.Form):
     )
     performed_by = forms.CharField(required=False, max_length=200, label=_("Performed by (if someone else)"))
     note = forms.CharField(required=False, max_length=1000, label=_("Note"))
+    # Evidence (Halland's routine): which fields a step needs is the service's rule.
+    wipe_method = forms.ChoiceField(
+        required=False, label=_("Wiping method"), choices=[("", "—"), *WipeMethod.choices]
+    )
+    verified_by = forms.CharField(
+        required=False, max_length=150, label=_("Verified by (user name of a second person)")
+    )
+    source_outcome = forms.ChoiceField(
+        required=False, label=_("Radiation source"), choices=[("", "—"), *SourceOutcome.choices]
+    )
+    receiver = forms.CharField(required=False, max_length=200, label=_("Receiver of the source"))
+    licence_reference = forms.CharField(required=False, max_length=200, label=_("Receiver's licence (SSM)"))
+    ssm_notified_on = forms.DateField(
+        required=False, label=_("SSM notified"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    registers = forms.MultipleChoiceField(
+        required=False,
+        label=_("Removed from"),
+        choices=Register.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fixed_asset_number = forms.CharField(required=False, max_length=100, label=_("Fixed-asset number"))
+    book_value = forms.DecimalField(
+        required=False, max_digits=12, decimal_places=2, min_value=0, label=_("Book value (SEK)")
+    )
+    disposal = forms.CharField(required=False, max_length=200, label=_("Disposal (for finance)"))
+
+    EVIDENCE = (
+        "wipe_method",
+        "source_outcome",
+        "receiver",
+        "licence_reference",
+        "ssm_notified_on",
+        "registers",
+        "fixed_asset_number",
+        "book_value",
+        "disposal",
+    )
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        evidence = {name: data.pop(name) for name in self.EVIDENCE}
+        return {**data, "evidence": evidence, "verified_by": data.pop("verified_by") or None}
 
 
 class ShipmentForm(forms.Form):

@@ -298,6 +298,17 @@ class ChecklistEntry(TimeStampedModel):
     )
     method = models.CharField(_("method"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # The second person who verified the step (the patient-data wipe), and the step's evidence: wiping
+    # method, the radiation source's receiver and licence and SSM's notification, the registers left.
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
 
     objects: ClassVar[ChecklistEntryQuerySet] = ChecklistEntryQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -314,6 +325,29 @@ class ChecklistEntry(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_step_display()} ({self.item_id})"
+
+    @property
+    def evidence_display(self) -> list[tuple[str, str]]:
+        """The evidence as (what, value) in words, for the item's page."""
+        from medtek.decommissioning.choices import Register, SourceOutcome, WipeMethod
+
+        names = {
+            "wipe_method": (_("Wiping method"), dict(WipeMethod.choices)),
+            "source_outcome": (_("Radiation source"), dict(SourceOutcome.choices)),
+            "receiver": (_("Receiver of the source"), {}),
+            "licence_reference": (_("Receiver's licence (SSM)"), {}),
+            "ssm_notified_on": (_("SSM notified"), {}),
+            "registers": (_("Removed from"), dict(Register.choices)),
+            "fixed_asset_number": (_("Fixed-asset number"), {}),
+            "book_value": (_("Book value (SEK)"), {}),
+            "disposal": (_("Disposal (for finance)"), {}),
+        }
+        rows = []
+        for key, value in (self.evidence or {}).items():
+            label, choices = names.get(key, (key, {}))
+            values = value if isinstance(value, list) else [value]
+            rows.append((str(label), ", ".join(str(choices.get(v, v)) for v in values)))
+        return rows
 
 
 class DonationShipment(TimeStampedModel):

@@ -21,6 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -370,3 +371,67 @@ def not_donated_refusal(*, disposition: str, donatable: bool, reason: str) -> Re
         _("This item may be donated (%(routine)s: %(rule)s): give the reason it is not donated.")
         % {"routine": _(ROUTINE), "rule": _(DONATION_FIRST)},
     )
+
+
+# --- Evidence on the checklist (Halland's routine: what must be shown before a device leaves) -----------
+
+CERTIFIED_WIPE_METHODS = frozenset({"certified_erasure", "destruction"})
+FIXED_ASSET_ROUTINE = gettext_noop("See the routine for fixed assets (Se rutin för Anläggningstillgångar)")
+
+
+def evidence_refusals(
+    *,
+    step: str,
+    method: str,
+    evidence: dict[str, Any],
+    done_by_id: int | None,
+    verified_by_id: int | None,
+    today: dt.date,
+) -> dict[str, str]:
+    """The evidence a step lacks, per field, with the reason; empty when the step may be ticked.
+
+    Patient data wiped: the method, and a second person who verified it. Radiation protection: what
+    happened to the source, the receiver and its licence, and the date SSM was notified. Deregistration:
+    the registers the device was removed from; the fixed-asset register with the asset number, book
+    value and disposal, so finance gets its entry.
+    """
+    errors: dict[str, str] = {}
+    if step == ChecklistStep.PATIENT_DATA_WIPED:
+        if not evidence.get("wipe_method"):
+            errors["wipe_method"] = _("Choose how the patient data was wiped.")
+        if verified_by_id is None:
+            errors["verified_by"] = _("A second person must verify the wipe: name who verified it.")
+        elif verified_by_id == done_by_id:
+            errors["verified_by"] = _("The wipe is verified by a second person, not by the one who did it.")
+    elif step == ChecklistStep.RADIATION_PROTECTION:
+        if not evidence.get("source_outcome"):
+            errors["source_outcome"] = _("Record what happened to the radiation source.")
+        if not str(evidence.get("receiver", "")).strip():
+            errors["receiver"] = _("Name the receiver of the radiation source.")
+        if not str(evidence.get("licence_reference", "")).strip():
+            errors["licence_reference"] = _("Give the receiver's licence reference (SSM).")
+        notified = evidence.get("ssm_notified_on")
+        if not notified:
+            errors["ssm_notified_on"] = _("Give the date SSM (Strålsäkerhetsmyndigheten) was notified.")
+        elif isinstance(notified, dt.date) and notified > today:
+            errors["ssm_notified_on"] = _("SSM cannot have been notified in the future.")
+    elif step == ChecklistStep.DEREGISTRATION:
+        registers = list(evidence.get("registers") or [])
+        if not registers:
+            errors["registers"] = _("Name the registers the device was removed from.")
+        if "fixed_assets" in registers:
+            if not str(evidence.get("fixed_asset_number", "")).strip():
+                errors["fixed_asset_number"] = _("Give the asset number in the fixed-asset register.")
+            if evidence.get("book_value") in (None, ""):
+                errors["book_value"] = _("Give the book value, for finance (%(routine)s).") % {
+                    "routine": _(FIXED_ASSET_ROUTINE)
+                }
+            if not str(evidence.get("disposal", "")).strip():
+                errors["disposal"] = _("Describe the disposal, for finance (%(routine)s).") % {
+                    "routine": _(FIXED_ASSET_ROUTINE)
+                }
+    return errors
+
+
+def needs_certificate(step: str, evidence: dict[str, Any]) -> bool:
+    return step == ChecklistStep.PATIENT_DATA_WIPED and evidence.get("wipe_method") in CERTIFIED_WIPE_METHODS

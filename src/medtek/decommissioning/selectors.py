@@ -302,3 +302,14 @@ def donation_report(*, user: Any, date_from: dt.date, date_to: dt.date) -> dict[
         "recipients": sorted(recipients.values(), key=lambda r: r["name"]),
         "shipments": shipments,
     }
+
+
+def fixed_asset_disposals(*, user: Any, limit: int = 500) -> list[ChecklistEntry]:
+    """Finance's list (Halland: "Se rutin för Anläggningstillgångar"): devices deregistered from the
+    fixed-asset register, with asset number, book value and disposal, newest first."""
+    return list(
+        ChecklistEntry.objects.visible_to(user, Cap.BILLING_VIEW)
+        .filter(step=ChecklistStep.DEREGISTRATION, evidence__has_key="book_value")
+        .select_related("item__device", "item__case__organisation", "done_by")
+        .order_by("-done_at", "-id")[:limit]
+    )

@@ -26,10 +26,14 @@ from medtek.decommissioning.choices import (
     Disposition,
     ItemKind,
     ItemState,
+    Register,
     ShipmentStatus,
+    SourceOutcome,
     SurplusReason,
     WasteCategory,
+    WipeMethod,
 )
+from medtek.decommissioning.hooks import run_step_guards
 from medtek.decommissioning.models import (
     AidAgreement,
     ChecklistEntry,
@@ -651,8 +655,11 @@ def surplus_item_record_step(
     method: str = "",
     performed_by: str = "",
     note: str = "",
+    verified_by: Any = None,
+    evidence: dict[str, Any] | None = None,
 ) -> ChecklistEntry:
-    """Record one decommissioning step (förteckning, avregistrering, tömning av patientdata, ...) as done."""
+    """Record one decommissioning step (förteckning, avregistrering, tömning av patientdata, ...) as done,
+    with the evidence the step requires; a step without it is refused with the reason named."""
     obj = _lock_item(user, item, Cap.WORK_DO)
     _require_open(obj)
     if step not in ChecklistStep.values:
@@ -678,6 +685,22 @@ def surplus_item_record_step(
         raise ValidationError(
             {"step": _("%(step)s concerns registered devices, not lots.") % {"step": label}}
         )
+    evidence = _clean_evidence(step, evidence or {})
+    if step == ChecklistStep.DEREGISTRATION and not evidence.get("registers"):
+        # Handing over takes the device out of this register itself; other registers are named.
+        evidence["registers"] = [Register.DEVICE_REGISTER.value]
+    verifier = _verifier(obj, verified_by)
+    missing = rules.evidence_refusals(
+        step=step,
+        method=method,
+        evidence=evidence,
+        done_by_id=user.pk,
+        verified_by_id=None if verifier is None else verifier.pk,
+        today=_today(),
+    )
+    if missing:
+        raise ValidationError({field: [message] for field, message in missing.items()})
+    run_step_guards(obj, step, evidence)
     entry = ChecklistEntry(
         item=obj,
         step=step,
@@ -686,6 +709,11 @@ def surplus_item_record_step(
         method=method.strip(),
         performed_by=performed_by.strip(),
         note=note,
+        verified_by=verifier,
+        evidence={
+            k: v.isoformat() if isinstance(v, dt.date) else str(v) if isinstance(v, Decimal) else v
+            for k, v in evidence.items()
+        },
     )
     entry.full_clean()
     entry.save()
@@ -699,10 +727,80 @@ def surplus_item_record_step(
             "method": entry.method,
             "performed_by": entry.performed_by,
             "note": note,
+            "verified_by": None if verifier is None else verifier.pk,
+            "evidence": entry.evidence,
         },
         message=str(label),
     )
     return entry
+
+
+EVIDENCE_FIELDS: dict[str, tuple[str, ...]] = {
+    ChecklistStep.PATIENT_DATA_WIPED: ("wipe_method",),
+    ChecklistStep.RADIATION_PROTECTION: (
+        "source_outcome",
+        "receiver",
+        "licence_reference",
+        "ssm_notified_on",
+    ),
+    ChecklistStep.DEREGISTRATION: ("registers", "fixed_asset_number", "book_value", "disposal"),
+}
+
+
+def _clean_evidence(step: str, evidence: dict[str, Any]) -> dict[str, Any]:
+    """The step's own evidence fields, checked for form; a value of the wrong kind is refused by name."""
+    allowed = EVIDENCE_FIELDS.get(step, ())
+    out: dict[str, Any] = {}
+    for name in allowed:
+        value = evidence.get(name)
+        if value in (None, "", []):
+            continue
+        if name == "wipe_method" and value not in WipeMethod.values:
+            raise ValidationError({name: _("Unknown wiping method.")})
+        if name == "source_outcome" and value not in SourceOutcome.values:
+            raise ValidationError({name: _("Unknown outcome for the radiation source.")})
+        if name == "registers":
+            values = [value] if isinstance(value, str) else list(value)
+            if any(v not in Register.values for v in values):
+                raise ValidationError({name: _("Unknown register.")})
+            value = values
+        if name == "ssm_notified_on" and not isinstance(value, dt.date):
+            try:
+                value = dt.date.fromisoformat(str(value))
+            except ValueError as exc:
+                raise ValidationError({name: _("Give the date as YYYY-MM-DD.")}) from exc
+        if name == "book_value":
+            try:
+                value = Decimal(str(value))
+            except ArithmeticError as exc:
+                raise ValidationError({name: _("Give the book value in kronor.")}) from exc
+            if not value.is_finite() or value < 0:
+                raise ValidationError({name: _("Give the book value in kronor.")})
+        if isinstance(value, str):
+            value = value.strip()[:200]
+        out[name] = value
+    return out
+
+
+def _verifier(item: SurplusItem, verified_by: Any) -> Any:
+    """The user who verified a step: one who may work on the item's decommissioning, else refused."""
+    if verified_by in (None, ""):
+        return None
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    found = (
+        verified_by
+        if hasattr(verified_by, "pk")
+        else users.filter(
+            **({"pk": verified_by} if isinstance(verified_by, int) else {"username": verified_by})
+        ).first()
+    )
+    if found is None or not scope_for(found).can(Cap.WORK_DO, item.case.organisation_id):
+        raise ValidationError(
+            {"verified_by": _("The verifier must be a user who may work on this item's decommissioning.")}
+        )
+    return found
 
 
 def _hand_over_one(*, user: Any, item: SurplusItem, reason: str, done: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("items/<int:item_id>/steps/", views.item_step, name="item_step"),
     path("items/<int:item_id>/hand-over/", views.item_hand_over, name="item_hand_over"),
     path("shipments/", views.shipment_list, name="shipment_list"),
+    path("fixed-assets/", views.fixed_asset_disposals, name="fixed_asset_disposals"),
     path("shipments/new/", views.shipment_new, name="shipment_new"),
     path("shipments/<int:shipment_id>/", views.shipment_detail, name="shipment_detail"),
     path("shipments/<int:shipment_id>/hand-over/", views.shipment_hand_over, name="shipment_hand_over"),

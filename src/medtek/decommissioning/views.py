@@ -246,7 +246,7 @@ def item_step(request: HttpRequest, item_id: int) -> HttpResponse:
     form = StepForm(request.POST or None)
 
     def act(item: SurplusItem, f: StepForm) -> None:
-        entry = services.surplus_item_record_step(user=request.user, item=item, **f.cleaned_data)
+        entry = services.surplus_item_record_step(user=request.user, item=item, **f.service_arguments())
         messages.success(request, _("%(step)s recorded.") % {"step": entry.get_step_display()})
 
     return _item_action(request, item_id, "step_form", form, act, Cap.WORK_DO)
@@ -419,3 +419,10 @@ def donation_report(request: HttpRequest, fmt: str = "") -> HttpResponse:
             "xlsx_url": reverse("decommissioning:donation_report_xlsx") + query,
         },
     )
+
+
+@login_required
+def fixed_asset_disposals(request: HttpRequest) -> HttpResponse:
+    scope_for(request.user).require(Cap.BILLING_VIEW)
+    rows = selectors.fixed_asset_disposals(user=request.user)
+    return render(request, "decommissioning/fixed_asset_disposals.html", {"rows": rows})

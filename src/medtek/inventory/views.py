@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
-from medtek.core.ui import device_links, device_panels
+from medtek.core.ui import device_links
 from medtek.inventory import selectors, services
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.forms import (
@@ -79,6 +79,7 @@ def device_list(request: HttpRequest) -> HttpResponse:
             "next_url": f"?{urlencode({**query, 'cursor': page.next_cursor})}" if page.next_cursor else "",
             "export_csv": f"{reverse('inventory:device_export')}?{urlencode({**query, 'fmt': 'csv'})}",
             "export_xlsx": f"{reverse('inventory:device_export')}?{urlencode({**query, 'fmt': 'xlsx'})}",
+            "query": query,
             "can_edit": scope.can(Cap.REGISTER_EDIT),
             "can_import": scope.can(Cap.REGISTER_IMPORT),
             "find_form": FindForm(),
@@ -282,9 +283,6 @@ def _render_detail(
             device_id=device.pk,
             owner_id=device.owner_id,
         ),
-        "device_panels": device_panels(
-            request, scope_for(request.user), device_id=device.pk, owner_id=device.owner_id
-        ),
     }
     if can_edit:
         context["status_form"] = status_form or StatusForm(device=device)
@@ -297,7 +295,9 @@ def _render_detail(
 @require_http_methods(["GET", "POST"])
 def device_create(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.REGISTER_EDIT)
-    form = DeviceForm(request.POST or None, user=request.user)
+    # A scanned code that found no device arrives here to be registered (the scan box's "Register it").
+    initial = {name: request.GET[name][:200] for name in ("asset_number", "barcode") if request.GET.get(name)}
+    form = DeviceForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
         try:
@@ -460,9 +460,24 @@ def device_find(request: HttpRequest) -> HttpResponse:
         if device is not None:
             return redirect("inventory:device_detail", device_id=device.pk)
         not_found = code
+    register_url = ""
+    if not_found and scope_for(request.user).can(Cap.REGISTER_EDIT):
+        # A GS1 code (UDI) fills the barcode field; anything else is taken as the asset number.
+        field = "barcode" if _is_udi(not_found) else "asset_number"
+        register_url = f"{reverse('inventory:device_create')}?{urlencode({field: not_found})}"
     return render(
         request,
         "inventory/device_find.html",
-        {"form": form, "not_found": not_found},
+        {"form": form, "not_found": not_found, "register_url": register_url},
         status=404 if not_found else 200,
     )
+
+
+def _is_udi(code: str) -> bool:
+    from medtek.inventory.udi import BarcodeError, parse_udi
+
+    try:
+        parse_udi(code)
+    except (BarcodeError, ValueError):
+        return False
+    return True

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "medtek.billing",
     "medtek.decommissioning",
     "medtek.safety",
+    "medtek.documents",
     "medtek.reports",
     "medtek.notifications",
     "huey.contrib.djhuey",
@@ -179,6 +180,41 @@ MEDTEK = {
     "TOKEN_DAYS": int(os.environ.get("MEDTEK_TOKEN_DAYS", "90")),
     # A request that finds the database read-only, full or locked asks the client to retry after this.
     "RETRY_AFTER_SECONDS": int(os.environ.get("MEDTEK_RETRY_AFTER_SECONDS", "30")),
+    # An attached file (manual, service report, certificate, photo) is at most this many megabytes.
+    "ATTACHMENT_MAX_MB": int(os.environ.get("MEDTEK_ATTACHMENT_MAX_MB", "25")),
+}
+
+
+def attachment_storage(environ: "os._Environ[str] | dict[str, str]") -> dict[str, object]:
+    """The storage of attached files: local files under var/attachments, or an S3-compatible object store
+    (django-storages) when MEDTEK_S3_BUCKET is set. Files are never served from the store's own URLs:
+    every download goes through the application, which checks who may see the file."""
+    bucket = environ.get("MEDTEK_S3_BUCKET", "")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(VAR_DIR / "attachments"), "base_url": "/no-public-url/"},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("MEDTEK_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("MEDTEK_S3_REGION") or None,
+            "access_key": environ.get("MEDTEK_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("MEDTEK_S3_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("MEDTEK_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": attachment_storage(os.environ),
 }
 
 # Beyond one machine (docs/deployment.md): read replicas with read-your-writes, pooling, health, metrics.

@@ -5,6 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import attachment_storage
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
@@ -21,4 +22,5 @@ SECURE_HSTS_PRELOAD = os.environ.get("MEDTEK_HSTS_PRELOAD", "1") == "1"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "attachments": attachment_storage(os.environ),
 }

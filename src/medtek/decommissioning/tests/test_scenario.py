@@ -77,6 +77,8 @@ def test_the_done_when_scenario_on_the_demo_data(demo):
         item=us_item,
         step="patient_data_wiped",
         method="Factory reset + DoD wipe",
+        evidence={"wipe_method": "factory_reset"},
+        verified_by=mth,
     )
     services.surplus_item_hand_over(user=mth, item=us_item)
     assert Device.objects.get(pk=ultrasound.pk).status == "traded_in"

@@ -337,7 +337,14 @@ def test_an_x_ray_unit_cannot_leave_without_the_radiation_protection_step(hall):
     )
     for step in ("inventory_listing", "deregistration", "responsibility_clarified"):
         services.surplus_item_record_step(user=mth, item=item, step=step)
-    services.surplus_item_record_step(user=mth, item=item, step="patient_data_wiped", method="Disk destroyed")
+    services.surplus_item_record_step(
+        user=hall["users"]["mth-tech"],
+        item=item,
+        step="patient_data_wiped",
+        method="Disk destroyed",
+        evidence={"wipe_method": "medium_removed"},
+        verified_by=mth,
+    )
     with pytest.raises(ValidationError) as exc:
         services.surplus_item_hand_over(user=mth, item=item)
     assert exc.value.message_dict["checklist"] == [
