@@ -12,3 +12,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# A fixed development key for patient identities: never the key of real data (production requires one).
+MEDTEK_PATIENT_KEY = (
+    os.environ.get("MEDTEK_PATIENT_KEY") or "medtek-development-patient-key-not-for-real-data"
+)
