@@ -126,8 +126,9 @@ def item_add(
     serial_number: str = "",
     location: Location | int | None = None,
     acquisition_date: dt.date | None = None,
+    registered_on: dt.date | None = None,
 ) -> Item:
-    """Register an item of an article: a device of the centre, in stock."""
+    """Register an item of an article: a device of the centre, in stock (since `registered_on`)."""
     art = Article.objects.get_visible(user, Cap.ASSISTIVE_MANAGE, pk=_pk(article))
     scope_for(user).require(Cap.ASSISTIVE_MANAGE, art.centre_id)
     device = device_create(
@@ -140,10 +141,16 @@ def item_add(
         acquisition_date=acquisition_date,
         acquisition_value=art.price,
         status=DeviceStatus.IN_STOCK,
+        registered_at=_moment(registered_on) if registered_on else None,
     )
     item = Item.objects.create(device=device, article=art)
     device_record_event(
-        device=device, kind=EventKind.ITEM_ADDED, actor=user, data={"article": art.pk}, subject=item
+        device=device,
+        kind=EventKind.ITEM_ADDED,
+        actor=user,
+        data={"article": art.pk},
+        subject=item,
+        occurred_at=_moment(registered_on) if registered_on else None,
     )
     return item
 
@@ -334,6 +341,7 @@ def loan_dispense(
         },
         message=_("Dispensed on %(number)s") % {"number": p.number},
         subject=loan,
+        occurred_at=_moment(day),
     )
     return loan
 
@@ -379,6 +387,7 @@ def loan_fit(
         data={"loan": ln.pk, "prescription": ln.prescription.number, "fitted": ln.fitted},
         message=_("Fitted") if ln.fitted else _("Fitting: does not fit"),
         subject=ln,
+        occurred_at=_moment(ln.fitted_on),
     )
     return ln
 
