@@ -389,6 +389,31 @@ WRITES: dict[str, Callable[[Any, Any], Request]] = {
         {"report_manufacturer": True, "report_authority": False, "assessment": "Fel i mjukvaran"},
     ),
     "POST /notifications/read": lambda w, o: ("/notifications/read", {"ids": None}),
+    "POST /assistive/prescriptions": lambda w, o: (
+        "/assistive/prescriptions",
+        {
+            "patient_identity": "19121212-1212",
+            "article_id": _maker("assistive", "article_id")(w, o),
+            "need": "Förflyttning",
+            "delivery_address": "Gatan 1",
+        },
+    ),
+    "POST /assistive/prescriptions/{prescription_id}/cancel": lambda w, o: (
+        f"/assistive/prescriptions/{_maker('assistive', 'prescription_id')(w, o)}/cancel",
+        {},
+    ),
+    "POST /assistive/prescriptions/{prescription_id}/dispense": lambda w, o: (
+        f"/assistive/prescriptions/{_maker('assistive', 'prescription_id')(w, o)}/dispense",
+        {"device_id": _device(w, o)},
+    ),
+    "POST /assistive/loans/{loan_id}/fitting": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/fitting",
+        {"fitted": True, "adjustments": "Höjd"},
+    ),
+    "POST /assistive/loans/{loan_id}/return": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/return",
+        {"condition": "good"},
+    ),
 }
 
 # Writes a customer contact may do for its own organisation (report a fault or an incident, register

@@ -41,6 +41,10 @@ def articles(*, user: Any) -> QuerySet[Article]:
     return Article.objects.visible_to(user).select_related("centre", "device_model")
 
 
+def article_get(*, user: Any, pk: Any) -> Article:
+    return Article.objects.select_related("centre", "device_model").get_visible(user, Cap.VIEW, pk=pk)
+
+
 def prescription_get(*, user: Any, pk: Any, capability: str = Cap.VIEW) -> Prescription:
     return Prescription.objects.select_related(
         "prescriber", "organisation", "article", "delivery_unit"

@@ -396,27 +396,35 @@ def loan_fit(
 def loan_return(
     *,
     user: Any,
-    item: Device | int,
     condition: str,
+    item: Device | int | None = None,
+    loan: Loan | int | None = None,
     returned_on: dt.date | None = None,
     note: str = "",
 ) -> Loan:
-    """Take an item back (återlämning): the loan ends and the item goes to reconditioning work."""
-    dev = Device.objects.select_for_update().filter(pk=_pk(item)).first()
-    visible = dev is not None and Device.objects.visible_to(user).filter(pk=dev.pk).exists()
-    if not visible:
-        raise ValidationError({"item": _("Unknown item.")})
-    assert dev is not None
-    scope_for(user).require(Cap.ASSISTIVE_MANAGE, dev.owner_id)
+    """Take an item back (återlämning), named by the item or by its loan: the loan ends and the item
+    goes to reconditioning work."""
+    ln: Loan | None
+    if loan is not None:
+        ln = _open_loan(user, loan)
+        if not ln.is_open:
+            raise ValidationError({"loan": _("The item is not on loan: there is nothing to return.")})
+        dev = Device.objects.select_for_update().get(pk=ln.item.device_id)
+    else:
+        found = Device.objects.select_for_update().filter(pk=_pk(item)).first()
+        if found is None or not Device.objects.visible_to(user).filter(pk=found.pk).exists():
+            raise ValidationError({"item": _("Unknown item.")})
+        dev = found
+        scope_for(user).require(Cap.ASSISTIVE_MANAGE, dev.owner_id)
+        ln = (
+            Loan.objects.select_for_update(of=("self",))
+            .filter(item__device=dev, returned_on__isnull=True)
+            .first()
+        )
+        if ln is None:
+            raise ValidationError({"item": _("The item is not on loan: there is nothing to return.")})
     if condition not in ReturnCondition.values:
         raise ValidationError({"condition": _("Say the item's condition: good, worn or damaged.")})
-    ln = (
-        Loan.objects.select_for_update(of=("self",))
-        .filter(item__device=dev, returned_on__isnull=True)
-        .first()
-    )
-    if ln is None:
-        raise ValidationError({"item": _("The item is not on loan: there is nothing to return.")})
     ln.returned_on = _day(returned_on, "returned_on", not_before=ln.dispensed_on)
     ln.returned_by = user
     ln.return_condition = condition
