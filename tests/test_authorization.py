@@ -710,6 +710,15 @@ def test_a_shipment_with_a_foreign_item_is_refused_naming_the_field(w: Any) -> N
 
 # Page routes that change something on POST, with a maker of the object they act on.
 PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
+    "assistive/prescriptions/<int:prescription_id>/dispense/": lambda w, o: (
+        f"/assistive/prescriptions/{_maker('assistive', 'prescription_id')(w, o)}/dispense/"
+    ),
+    "assistive/loans/<int:loan_id>/fitting/": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/fitting/"
+    ),
+    "assistive/loans/<int:loan_id>/return/": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/return/"
+    ),
     "devices/<int:device_id>/edit/": lambda w, o: f"/devices/{_device(w, o)}/edit/",
     "devices/<int:device_id>/status/": lambda w, o: f"/devices/{_device(w, o)}/status/",
     "devices/<int:device_id>/move/": lambda w, o: f"/devices/{_device(w, o)}/move/",
@@ -847,6 +856,8 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
         "safety/notices/<int:notice_id>/report/",
         "safety/notices/<int:notice_id>/report.pdf",
         "safety/notices/<int:notice_id>/report.xlsx",
+        "assistive/prescriptions/<int:prescription_id>/",
+        "assistive/loans/<int:loan_id>/",
     }
     unknown = sorted(
         r
