@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,6 +54,7 @@ def _line(
     )
 
 
+@transaction.atomic
 def assistive_run(*, user: Any, period: str, agreement: Agreement | int | None = None) -> RunResult:
     """Draft the month's rent invoices of assistive-device loans, one per agreement and customer."""
     month = _month(period)
