@@ -37,7 +37,7 @@ demo: install
 	@echo "  medtek runs at http://$(HOST):$(PORT)/"
 	@echo "  Demo logins (password: demo): mt-admin, mt-tech, auditor, finance,"
 	@echo "    berg, bracke, harjedalen, krokom, ragunda, stromsund, are, ostersund,"
-	@echo "    mth, mth-tech, hmc, halland-unit  (who sees what: README, Demo logins)"
+	@echo "    mth, mth-tech, hmc, forskrivare, halland-unit  (who sees what: README, Demo logins)"
 	@echo "  Mail is not sent: MT admin reads it on the Utkorg page (/notifications/outbox/)."
 	@echo
 	export EMAIL_BACKEND=medtek.notifications.mail.OutboxBackend MEDTEK_BASE_URL=http://$(HOST):$(PORT); \

@@ -20,7 +20,7 @@ from bench import db
 from bench.context import BenchContext
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SECTIONS = ("register", "pm", "billing", "safety", "keyfigures", "notifications")
+SECTIONS = ("register", "pm", "billing", "safety", "keyfigures", "notifications", "assistive")
 # The bench's own key, shared with its gunicorn so sessions made here are valid there.
 SECRET_KEY = "medtek-bench-only-" + "k" * 40
 
@@ -62,6 +62,7 @@ def setup_django(url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "medtek.config.settings.base"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["SECRET_KEY"] = SECRET_KEY
+    os.environ.setdefault("MEDTEK_PATIENT_KEY", "medtek-bench-only-patient-key-" + "p" * 20)
     import django
 
     django.setup()

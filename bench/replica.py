@@ -174,6 +174,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     base_env = {
         "DJANGO_SETTINGS_MODULE": "medtek.config.settings.production",
         "SECRET_KEY": os.environ["SECRET_KEY"],
+        "MEDTEK_PATIENT_KEY": os.environ.get("MEDTEK_PATIENT_KEY") or os.environ["SECRET_KEY"] * 2,
         "DATABASE_URL": ctx.database_url,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "MEDTEK_VAR_DIR": str(work),

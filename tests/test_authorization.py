@@ -389,6 +389,31 @@ WRITES: dict[str, Callable[[Any, Any], Request]] = {
         {"report_manufacturer": True, "report_authority": False, "assessment": "Fel i mjukvaran"},
     ),
     "POST /notifications/read": lambda w, o: ("/notifications/read", {"ids": None}),
+    "POST /assistive/prescriptions": lambda w, o: (
+        "/assistive/prescriptions",
+        {
+            "patient_identity": "19121212-1212",
+            "article_id": _maker("assistive", "article_id")(w, o),
+            "need": "Förflyttning",
+            "delivery_address": "Gatan 1",
+        },
+    ),
+    "POST /assistive/prescriptions/{prescription_id}/cancel": lambda w, o: (
+        f"/assistive/prescriptions/{_maker('assistive', 'prescription_id')(w, o)}/cancel",
+        {},
+    ),
+    "POST /assistive/prescriptions/{prescription_id}/dispense": lambda w, o: (
+        f"/assistive/prescriptions/{_maker('assistive', 'prescription_id')(w, o)}/dispense",
+        {"device_id": _device(w, o)},
+    ),
+    "POST /assistive/loans/{loan_id}/fitting": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/fitting",
+        {"fitted": True, "adjustments": "Höjd"},
+    ),
+    "POST /assistive/loans/{loan_id}/return": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/return",
+        {"condition": "good"},
+    ),
 }
 
 # Writes a customer contact may do for its own organisation (report a fault or an incident, register
@@ -657,6 +682,15 @@ def test_a_shipment_with_a_foreign_item_is_refused_naming_the_field(w: Any) -> N
 
 # Page routes that change something on POST, with a maker of the object they act on.
 PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
+    "assistive/prescriptions/<int:prescription_id>/dispense/": lambda w, o: (
+        f"/assistive/prescriptions/{_maker('assistive', 'prescription_id')(w, o)}/dispense/"
+    ),
+    "assistive/loans/<int:loan_id>/fitting/": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/fitting/"
+    ),
+    "assistive/loans/<int:loan_id>/return/": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/return/"
+    ),
     "devices/<int:device_id>/edit/": lambda w, o: f"/devices/{_device(w, o)}/edit/",
     "devices/<int:device_id>/status/": lambda w, o: f"/devices/{_device(w, o)}/status/",
     "devices/<int:device_id>/move/": lambda w, o: f"/devices/{_device(w, o)}/move/",
@@ -813,6 +847,8 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
         "documents/files/<int:attachment_id>/",
         "labels/devices/<int:device_id>/",
         "labels/devices/<int:device_id>/qr.svg",
+        "assistive/prescriptions/<int:prescription_id>/",
+        "assistive/loans/<int:loan_id>/",
     }
     unknown = sorted(
         r

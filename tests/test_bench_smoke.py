@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from bench import billing, data
+from bench import assistive, billing, data
 from bench.context import BenchContext
 
 REPO = Path(__file__).resolve().parents[1]
-SECTIONS = ("register", "pm", "billing")
+SECTIONS = ("register", "pm", "billing", "assistive")
 
 pytestmark = pytest.mark.bench
 
@@ -42,6 +42,20 @@ def test_billing_bench_bills_every_customer_and_the_second_runs_bill_nothing():
     assert len(rows) == 5
     assert all(len(row) == 4 and all(isinstance(cell, str) for cell in row) for row in rows)
     assert [row[3] for row in rows[3:]] == ["ok", "ok"]  # the second runs made nothing new
+
+
+@pytest.mark.django_db
+def test_assistive_bench_bills_every_customer_once():
+    from django.db import connection
+
+    ctx = BenchContext(args=argparse.Namespace(requests=3), database_url="", vendor=connection.vendor)
+    data.generate(ctx, devices=120, owners=4, events_per_device=1, say=lambda *_args: None)
+    result = assistive.run(ctx)
+    assert result["items"] > 0 and result["loans"] > 0
+    assert result["invoices"] == 4
+    assert result["rebilled_new"] == 0
+    rows = assistive.rows(result)
+    assert len(rows) == 4 and rows[3][3] == "ok"
 
 
 def test_python_m_bench_runs_every_section_on_a_tiny_sqlite_database(tmp_path):

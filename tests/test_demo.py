@@ -55,7 +55,7 @@ def test_a_municipality_contact_sees_only_its_own_devices(demo):
 
 
 def test_every_demo_user_logs_in_with_password_demo(demo):
-    names = ["mt-admin", "mt-tech", "auditor", "finance", "mth", "hmc", "halland-unit"]
+    names = ["mt-admin", "mt-tech", "auditor", "finance", "mth", "hmc", "forskrivare", "halland-unit"]
     names += ["berg", "bracke", "harjedalen", "krokom", "ragunda", "stromsund", "are", "ostersund"]
     for name in names:
         assert get_user_model().objects.get(username=name).check_password("demo"), name

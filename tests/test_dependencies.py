@@ -25,7 +25,8 @@ MAY_IMPORT: dict[str, set[str] | None] = {
     "maintenance": EARLY | {"inventory"},
     "billing": EARLY | {"inventory", "maintenance", "agreements"},
     "decommissioning": EARLY | {"inventory"},
-    "assistive": EARLY | {"inventory", "maintenance"},
+    # Its rent is billed through billing (and so under an agreement): the one part billing does not import.
+    "assistive": EARLY | {"inventory", "maintenance", "agreements", "billing"},
     "safety": EARLY | {"inventory", "maintenance"},
     "documents": EARLY | {"inventory", "maintenance", "decommissioning", "agreements", "billing"},
     "notifications": ANY,

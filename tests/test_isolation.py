@@ -21,7 +21,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from medtek.core.models import Event
 
-APPS = ["organizations", "inventory", "maintenance", "agreements", "billing", "decommissioning", "reports"]
+APPS = [
+    "organizations",
+    "inventory",
+    "maintenance",
+    "agreements",
+    "billing",
+    "decommissioning",
+    "assistive",
+    "reports",
+]
 PARAM = re.compile(r"{(\w+)}")
 
 
@@ -169,6 +178,9 @@ LISTS = {
     "/decommissioning/shipments": "shipment_id",
     "/safety/notices": "safety_notice_id",
     "/safety/incidents": "incident_id",
+    "/assistive/articles": "article_id",
+    "/assistive/prescriptions": "prescription_id",
+    "/assistive/loans": "loan_id",
 }
 # Parameterless GET endpoints that are not lists of tenant rows: reference data, aggregates over the
 # user's scope, files and reports (their scoping is tested in their apps).
@@ -191,6 +203,11 @@ NOT_LISTS = {
     "/decommissioning/reports/donations.pdf",
     "/decommissioning/reports/donations.xlsx",
     "/safety/incidents/per-model",
+    # The centre's own work: stock per article (an aggregate) and returns waiting for reconditioning
+    # and the patient access log, both HMC's (their scoping is tested in assistive/tests/test_api.py).
+    "/assistive/stock",
+    "/assistive/returns",
+    "/assistive/access-log",
     # Per-user: each user reads only their own notifications (tested at the end of this file).
     "/notifications/",
     "/notifications/unread",

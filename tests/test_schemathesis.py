@@ -50,6 +50,7 @@ def add_work_invoices_and_surplus(demo: dict[str, Any]) -> None:
 def real_ids(demo: dict[str, Any]) -> dict[str, int]:
     """An id of the demo data for each path parameter, Berg's where the row has an owner."""
     from medtek.agreements.models import Agreement, RateSchedule
+    from medtek.assistive.models import Article, Loan, Prescription
     from medtek.billing.models import Invoice
     from medtek.decommissioning.models import DonationShipment, SurplusCase, SurplusItem
     from medtek.inventory.models import Device, DeviceModel
@@ -71,7 +72,14 @@ def real_ids(demo: dict[str, Any]) -> dict[str, int]:
         "case_id": SurplusCase.objects.first(),
         "item_id": SurplusItem.objects.first(),
         "shipment_id": DonationShipment.objects.first(),
+        # HMC's rows (tried as `hmc` below): an open loan and a prescription waiting for dispensing.
+        "article_id": Article.objects.first(),
+        "prescription_id": Prescription.objects.filter(status="open").first(),
+        "loan_id": Loan.objects.filter(returned_on__isnull=True).first(),
     }
+    loan = Loan.objects.filter(returned_on__isnull=True).first()
+    if loan is not None:
+        rows["patient_id"] = loan.patient
     return {name: row.pk for name, row in rows.items() if row is not None}
 
 
@@ -128,7 +136,7 @@ def test_every_operation_answers_without_server_errors_and_fits_its_schema(
     ids = real_ids(demo)
     failures: list[str] = []
     answered: set[str] = set()  # operations that answered a 2xx at least once, their body checked
-    for username in ("mt-admin", "berg"):
+    for username in ("mt-admin", "berg", "hmc"):
         _, token = token_create(username=username)
         headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
         for result in schema.get_all_operations():

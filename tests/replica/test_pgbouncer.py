@@ -112,6 +112,7 @@ def app_behind_pgbouncer(pgbouncer: int, tmp_path: Path) -> Iterator[str]:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "medtek.config.settings.production",
         "SECRET_KEY": "medtek-pgbouncer-test-" + "x" * 40,
+        "MEDTEK_PATIENT_KEY": "medtek-pgbouncer-patient-" + "x" * 40,
         "DATABASE_URL": f"postgres://{primary['USER']}@127.0.0.1:{pgbouncer}/{name}",
         "MEDTEK_PGBOUNCER": "1",
         "MEDTEK_VAR_DIR": str(tmp_path),

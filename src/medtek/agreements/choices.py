@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AgreementKind(models.TextChoices):
     MT_SUPPORT = "mt_support", _("MT support (FU/AU)")
     MONITORING = "monitoring", _("Monitoring only (equipment MT lacks competence for)")
+    ASSISTIVE = "assistive", _("Assistive devices (rent of loans from HMC)")
 
 
 class FixedPartMode(models.TextChoices):

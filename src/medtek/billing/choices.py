@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class BillingPart(models.TextChoices):
     FIXED = "fixed", _("Fixed part")
     VARIABLE = "variable", _("Variable part")
+    ASSISTIVE = "assistive", _("Assistive-device rent")
 
 
 class InvoiceKind(models.TextChoices):
@@ -23,6 +24,8 @@ class LineKind(models.TextChoices):
     TIME = "time", _("Hours")
     TRAVEL = "travel", _("Travel")
     MATERIAL = "material", _("Material")
+    RENT = "rent", _("Rent")
+    FEE = "fee", _("Fee")
 
 
 class EventKind:

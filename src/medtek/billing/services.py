@@ -206,6 +206,27 @@ def _save_drafts(
     return result
 
 
+def save_drafts(
+    *,
+    user: Any,
+    part: str,
+    period: rules.Period,
+    drafts: list[Draft],
+    provider_id: int,
+    run_basis: dict[str, Any],
+) -> RunResult:
+    """Create or refresh a run's drafts (another app's billing part, e.g. assistive-device rent): the
+    same idempotent writing as the fixed and variable runs."""
+    return _save_drafts(
+        user=user, part=part, period=period, drafts=drafts, provider_id=provider_id, run_basis=run_basis
+    )
+
+
+def billable_agreements(user: Any, agreement: Agreement | int | None = None) -> list[Agreement]:
+    """The agreements the user may bill (one, when named)."""
+    return _agreements(user, agreement)
+
+
 def _refetch(pairs: list[tuple[Invoice, Draft]], part: str, period: rules.Period) -> list[int]:
     keys = {
         (inv.agreement_id, inv.customer_id): inv.pk

@@ -28,6 +28,7 @@ for app, prefix in [
     ("agreements", "/agreements/"),
     ("billing", "/billing/"),
     ("decommissioning", "/decommissioning/"),
+    ("assistive", "/assistive/"),
     ("safety", "/safety/"),
     ("notifications", "/notifications/"),
     ("reports", "/reports/"),

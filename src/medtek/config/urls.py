@@ -29,6 +29,7 @@ urlpatterns = [
     path("agreements/", include("medtek.agreements.urls")),
     path("billing/", include("medtek.billing.urls")),
     path("decommissioning/", include("medtek.decommissioning.urls")),
+    path("assistive/", include("medtek.assistive.urls")),
     path("healthz", db_views.healthz, name="healthz"),
     path("readyz", db_views.readyz, name="readyz"),
     path("metrics", db_views.metrics, name="metrics"),

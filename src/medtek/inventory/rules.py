@@ -16,8 +16,8 @@ from medtek.inventory.choices import DeviceStatus as S
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.IN_USE: frozenset({S.OUT_OF_SERVICE, S.UNDER_REPAIR, S.BLOCKED, S.SURPLUS, S.IN_STOCK, S.ON_LOAN}),
     S.OUT_OF_SERVICE: frozenset({S.IN_USE, S.UNDER_REPAIR, S.BLOCKED, S.SURPLUS}),
-    S.UNDER_REPAIR: frozenset({S.IN_USE, S.OUT_OF_SERVICE, S.BLOCKED, S.SURPLUS}),
-    S.BLOCKED: frozenset({S.IN_USE, S.UNDER_REPAIR, S.OUT_OF_SERVICE, S.SURPLUS}),
+    S.UNDER_REPAIR: frozenset({S.IN_USE, S.OUT_OF_SERVICE, S.BLOCKED, S.SURPLUS, S.IN_STOCK}),
+    S.BLOCKED: frozenset({S.IN_USE, S.UNDER_REPAIR, S.OUT_OF_SERVICE, S.SURPLUS, S.IN_STOCK}),
     S.SURPLUS: frozenset({S.IN_USE, S.DECOMMISSIONED, S.IN_STOCK}),
     S.DECOMMISSIONED: frozenset({S.DONATED, S.SOLD, S.TRADED_IN, S.SCRAPPED}),
     S.DONATED: frozenset(),
@@ -58,6 +58,18 @@ def check_transition(current: str, target: str) -> None:
         raise IllegalTransition(
             _("A device that is '%(status)s' cannot become '%(target)s'; it can only become: %(allowed)s.")
             % {"status": label, "target": S(target).label, "allowed": names}
+        )
+
+
+# Statuses only an assistive device (HMC's loan stock) can have.
+ASSISTIVE_ONLY = frozenset({S.IN_STOCK, S.ON_LOAN, S.RETURNED, S.RECONDITIONING})
+
+
+def check_status_fits_kind(target: str, *, is_assistive: bool) -> None:
+    """Stock, loan, return and reconditioning are the life of an assistive device, never of another."""
+    if target in ASSISTIVE_ONLY and not is_assistive:
+        raise IllegalTransition(
+            _("Only an assistive device can be '%(status)s'.") % {"status": S(target).label}
         )
 
 

@@ -21,7 +21,7 @@ from medtek.inventory.models import Device, DeviceModel, SavedFilter
 from medtek.inventory.udi import BarcodeError, parse_udi
 from medtek.organizations.choices import OrganisationKind
 from medtek.organizations.models import Location, Organisation
-from medtek.organizations.rules import Cap
+from medtek.organizations.rules import ASSISTIVE_ONLY_REFUSAL, Cap
 from medtek.organizations.scoping import scope_for
 
 # Fields a plain update may change; owner, placement and status have their own services and events.
@@ -150,6 +150,14 @@ def _changed_at(
     return rules.effective_moment(day, today=today, now=timezone.now(), last_event_at=last)
 
 
+def _require_kind(user: Any, owner_id: int, model_id: Any) -> None:
+    """HMC staff register and change assistive devices only (403 with the reason)."""
+    if scope_for(user).assistive_only(Cap.REGISTER_EDIT, owner_id) and not (
+        DeviceModel.objects.filter(pk=model_id, is_assistive=True).exists()
+    ):
+        raise PermissionDenied(str(ASSISTIVE_ONLY_REFUSAL))
+
+
 @transaction.atomic
 def device_create(
     *,
@@ -172,6 +180,7 @@ def device_create(
     model_id = model.pk if isinstance(model, DeviceModel) else model
     if not DeviceModel.objects.filter(pk=model_id).exists():
         raise ValidationError({"model": _("Unknown device model.")})
+    _require_kind(user, owner_obj.pk, model_id)
     if "external_maintainer" in fields:
         fields["external_maintainer_id"] = _maintainer_for(user, fields.pop("external_maintainer"))
     device = Device(
@@ -206,6 +215,11 @@ def device_update(*, user: Any, device: Device, **changes: Any) -> Device:
         raise ValidationError({f: _("This field cannot be changed here.") for f in sorted(unknown)})
     if "external_maintainer" in changes:
         changes["external_maintainer"] = _maintainer_for(user, changes["external_maintainer"])
+    if "model" in changes:
+        new_model = changes["model"]
+        _require_kind(
+            user, device.owner_id, new_model.pk if isinstance(new_model, models.Model) else new_model
+        )
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for name, value in changes.items():
@@ -314,6 +328,7 @@ def device_change_status(
     occurred_at = _changed_at(device, effective_date, occurred_at)
     try:
         rules.check_transition(device.status, status)
+        rules.check_status_fits_kind(status, is_assistive=device.model.is_assistive)
     except rules.IllegalTransition as exc:
         raise ValidationError({"status": str(exc)}) from exc
     run_status_guards(device, status)

@@ -8,6 +8,7 @@ class WorkOrderKind(models.TextChoices):
     QC = "qc", _("Quality control")
     ADVICE = "advice", _("Advice")
     OTHER = "other", _("Other requested assignment")
+    RECONDITIONING = "recond", _("Reconditioning (rekonditionering)")
 
 
 class WorkOrderStatus(models.TextChoices):
@@ -67,6 +68,7 @@ class EventKind:
     PM_STATE_SET = "maintenance.pm_state_set"
     PROTOCOL_SAVED = "maintenance.protocol_saved"
     WO_CREATED = "workorder.created"
+    WO_OPENED = "workorder.opened"
     WO_REPORTED = "workorder.reported"
     WO_TRIAGED = "workorder.triaged"
     WO_ASSIGNED = "workorder.assigned"

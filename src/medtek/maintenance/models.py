@@ -314,6 +314,9 @@ class ProtocolTemplate(TimeStampedModel):
     device_models = models.ManyToManyField(
         DeviceModel, blank=True, related_name="protocol_templates", verbose_name=_("device models")
     )
+    # A reconditioning protocol (cleaning and disinfection, functional and safety check, parts) is
+    # opened by reconditioning work only; the other check protocols by PM and quality controls.
+    reconditioning = models.BooleanField(_("reconditioning protocol"), default=False)
 
     class Meta:
         ordering = ["name"]

@@ -34,7 +34,7 @@ from medtek.maintenance.choices import (
     WorkOrderKind,
     WorkOrderStatus,
 )
-from medtek.maintenance.hooks import run_entry_guards
+from medtek.maintenance.hooks import run_entry_guards, run_work_judged
 from medtek.maintenance.models import (
     CMPriority,
     DevicePMState,
@@ -60,6 +60,7 @@ PREFIX = {
     WorkOrderKind.QC: "KK",
     WorkOrderKind.ADVICE: "RG",
     WorkOrderKind.OTHER: "UP",
+    WorkOrderKind.RECONDITIONING: "RK",
 }
 
 
@@ -572,6 +573,7 @@ def _judge(wo: WorkOrder, user: Any, day: dt.date) -> None:
             _pm_done(device, day)
     elif not wo.follow_ups.exists():
         _repair_order(wo, user, failed)
+    run_work_judged(wo, user)
 
 
 def _repair_order(wo: WorkOrder, user: Any, failed: list[str]) -> WorkOrder:
@@ -608,14 +610,58 @@ def _open_protocols(wo: WorkOrder, user: Any) -> None:
     """Starting PM or a quality control on a device, or the repair after a failed check, opens its
     model's check protocols."""
     rechecks = wo.kind == WorkOrderKind.CM and wo.origin_id is not None
-    if (wo.kind not in (WorkOrderKind.PM, WorkOrderKind.QC) and not rechecks) or not wo.device_id:
+    checked = (WorkOrderKind.PM, WorkOrderKind.QC, WorkOrderKind.RECONDITIONING)
+    if (wo.kind not in checked and not rechecks) or not wo.device_id:
         return
     if wo.protocol_records.exists():
         return
-    templates = ProtocolTemplate.objects.filter(device_models=wo.device.model_id)  # type: ignore[union-attr]
+    reconditioning = wo.kind == WorkOrderKind.RECONDITIONING or (
+        rechecks
+        and WorkOrder.objects.filter(pk=wo.origin_id or 0, kind=WorkOrderKind.RECONDITIONING).exists()
+    )
+    templates = ProtocolTemplate.objects.filter(
+        device_models=wo.device.model_id,  # type: ignore[union-attr]
+        reconditioning=reconditioning,
+    )
     ProtocolRecord.objects.bulk_create(
         [ProtocolRecord(work_order=wo, device_id=wo.device_id, template=t) for t in templates]
     )
+
+
+@transaction.atomic
+def reconditioning_order_open(
+    *, user: Any, device: Device | int, title: str, description: str = ""
+) -> WorkOrder:
+    """Reconditioning work (rekonditionering) on a returned assistive device, accepted at once: started,
+    it opens the model's reconditioning protocol; done, it is judged like any check."""
+    pk = device.pk if isinstance(device, Device) else device
+    dev = Device.objects.get_visible(user, Cap.WORK_DO, pk=pk)
+    if not ProtocolTemplate.objects.filter(device_models=dev.model_id, reconditioning=True).exists():
+        raise ValidationError(
+            {"device": _("The device's model has no reconditioning protocol: define one first.")}
+        )
+    now = timezone.now()
+    wo = WorkOrder(
+        number=f"tmp-{uuid.uuid4().hex}",
+        kind=WorkOrderKind.RECONDITIONING,
+        status=WorkOrderStatus.ACCEPTED,
+        device=dev,
+        customer_id=dev.owner_id,
+        location_id=dev.location_id,
+        title=(title or "").strip(),
+        description=description,
+        reported_by=user if getattr(user, "pk", None) else None,
+        reported_at=now,
+        accepted_at=now,
+    )
+    wo.full_clean()
+    wo.save()
+    wo.number = _number(wo)
+    wo.save(update_fields=["number"])
+    _event(
+        wo, kind=EventKind.WO_OPENED, user=user, data={"number": wo.number, "kind": wo.kind}, message=wo.title
+    )
+    return wo
 
 
 def work_order_accept(*, user: Any, work_order: WorkOrder | int) -> WorkOrder:
@@ -813,12 +859,15 @@ def protocol_template_create(
     items: Sequence[Mapping[str, Any]],
     device_models: Sequence[DeviceModel | int] = (),
     description: str = "",
+    reconditioning: bool = False,
 ) -> ProtocolTemplate:
     """Define a check protocol: checklist items and measured values with unit and limits."""
     scope_for(user).require(Cap.CONFIG_MANAGE)
     if not items:
         raise ValidationError({"items": _("A protocol needs at least one item.")})
-    template = ProtocolTemplate(code=code.strip(), name=name.strip(), description=description)
+    template = ProtocolTemplate(
+        code=code.strip(), name=name.strip(), description=description, reconditioning=reconditioning
+    )
     template.full_clean()
     template.save()
     rows = []

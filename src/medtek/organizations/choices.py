@@ -25,3 +25,4 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
     FINANCE = "finance", _("Finance")
     HMC_STAFF = "hmc_staff", _("HMC staff")
+    PRESCRIBER = "prescriber", _("Prescriber (förskrivare)")

@@ -57,9 +57,14 @@ class TenantQuerySet(models.QuerySet[M], Generic[M]):
 
     tenant_field: str = "organisation_id"
     party_field: str | None = None
+    # The path to the device model's assistive flag, for rows about a device: a user who reaches an
+    # organisation for its assistive devices only (HMC staff) sees only the rows where it is true.
+    assistive_field: str | None = None
 
-    def visible_to(self, user: Any, capability: str = "view") -> Self:
-        """Only the rows `user` may see (or act on, for another capability). Everything goes through here."""
+    def visible_to(self, user: Any, capability: str = "view", *, all_kinds: bool = False) -> Self:
+        """Only the rows `user` may see (or act on, for another capability). Everything goes through here.
+
+        `all_kinds` ignores the assistive-only limit (only to tell a 403 from a 404)."""
         from medtek.organizations.scoping import scope_for
 
         scope: Scope = scope_for(user)
@@ -68,7 +73,14 @@ class TenantQuerySet(models.QuerySet[M], Generic[M]):
         org_ids = scope.org_ids(capability)
         if not org_ids:
             return self.none()
-        condition = self.scope_condition(sorted(org_ids))
+        limited = scope.assistive_only_org_ids(capability) if self.assistive_field and not all_kinds else ()
+        if limited and self.assistive_field:
+            fully = sorted(set(org_ids) - set(limited))
+            condition = self.scope_condition(sorted(limited)) & Q(**{self.assistive_field: True})
+            if fully:
+                condition |= self.scope_condition(fully)
+        else:
+            condition = self.scope_condition(sorted(org_ids))
         own_ids = scope.own_org_ids(capability)
         if own_ids:
             condition |= self.party_condition(sorted(own_ids))
@@ -97,11 +109,17 @@ class TenantQuerySet(models.QuerySet[M], Generic[M]):
                 from medtek.organizations.rules import refusal
 
                 raise PermissionDenied(refusal(capability)) from exc
+            if capability != "view" and self.assistive_field and self._seen_by(user, lookup, all_kinds=True):
+                # HMC staff know the region's other devices exist; they may not change them.
+                from medtek.organizations.rules import ASSISTIVE_ONLY_REFUSAL
+
+                raise PermissionDenied(str(ASSISTIVE_ONLY_REFUSAL)) from exc
             raise Http404(f"No {self.model._meta.verbose_name} matches the given query.") from exc
 
-    def _seen_by(self, user: Any, lookup: dict[str, Any]) -> bool:
+    def _seen_by(self, user: Any, lookup: dict[str, Any], *, all_kinds: bool = False) -> bool:
         # A fresh queryset: this one may already be narrowed to the capability the user lacks.
         try:
-            return type(self)(self.model, using=self.db).visible_to(user).filter(**lookup).exists()
+            fresh = type(self)(self.model, using=self.db)
+            return fresh.visible_to(user, all_kinds=all_kinds).filter(**lookup).exists()
         except (ValueError, TypeError):
             return False

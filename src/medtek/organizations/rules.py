@@ -31,6 +31,7 @@ class Cap:
     BILLING_MANAGE = "billing.manage"
     ASSISTIVE_MANAGE = "assistive.manage"
     PATIENT_VIEW = "patient.view"
+    ASSISTIVE_PRESCRIBE = "assistive.prescribe"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -71,7 +72,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PATIENT_VIEW,
         }
     ),
+    # An occupational therapist or physiotherapist of a municipality or region unit (förskrivare).
+    Role.PRESCRIBER: frozenset({Cap.VIEW, Cap.ASSISTIVE_PRESCRIBE, Cap.PATIENT_VIEW}),
 }
+
+# Roles that reach only the assistive devices of the organisations they reach (HMC staff): a device
+# of another kind is not in their lists, and a change to one is refused with ASSISTIVE_ONLY_REFUSAL.
+ASSISTIVE_ONLY_ROLES = frozenset({Role.HMC_STAFF})
 
 StrOrPromise = str | Promise
 
@@ -92,7 +99,10 @@ REFUSALS: dict[str, StrOrPromise] = {
     Cap.BILLING_MANAGE: _("Your role may not run billing or issue invoices."),
     Cap.ASSISTIVE_MANAGE: _("Your role may not manage assistive devices."),
     Cap.PATIENT_VIEW: _("Your role may not see patient details."),
+    Cap.ASSISTIVE_PRESCRIBE: _("Your role may not prescribe assistive devices."),
 }
+
+ASSISTIVE_ONLY_REFUSAL = _("HMC staff may change assistive devices only.")
 
 
 def refusal(capability: str) -> str:

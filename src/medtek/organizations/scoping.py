@@ -22,6 +22,16 @@ class Scope:
     home_org_ids: frozenset[int] = frozenset()
     # Reached through the user's own memberships (and their parts), not through a provider's service.
     own_by_capability: dict[str, frozenset[int]] = field(default_factory=dict)
+    # Of org_ids(capability): those reached only through an assistive-only role (HMC staff), where
+    # only assistive devices (and what hangs on them) are reached.
+    assistive_only_by_capability: dict[str, frozenset[int]] = field(default_factory=dict)
+
+    def assistive_only_org_ids(self, capability: str = rules.Cap.VIEW) -> frozenset[int]:
+        return self.assistive_only_by_capability.get(capability, frozenset())
+
+    def assistive_only(self, capability: str, org_id: int | None) -> bool:
+        """Whether the user reaches `org_id` for `capability` for its assistive devices only."""
+        return not self.is_superuser and org_id in self.assistive_only_org_ids(capability)
 
     def org_ids(self, capability: str = rules.Cap.VIEW) -> frozenset[int]:
         return self.by_capability.get(capability, frozenset())
@@ -171,6 +181,7 @@ def _compute_graph(memberships: list[tuple[int, str]]) -> Scope:
         return seen
 
     caps: dict[str, set[int]] = defaultdict(set)
+    full: dict[str, set[int]] = defaultdict(set)
     own: dict[str, set[int]] = defaultdict(set)
     roles: set[str] = set()
     for org_id, role in memberships:
@@ -184,9 +195,13 @@ def _compute_graph(memberships: list[tuple[int, str]]) -> Scope:
                     reach |= subtree(served)
         for cap in rules.capabilities_of(role):
             caps[cap] |= reach
+            if role not in rules.ASSISTIVE_ONLY_ROLES:
+                full[cap] |= reach
+    limited = {cap: frozenset(ids - full[cap]) for cap, ids in caps.items() if ids - full[cap]}
     return Scope(
         by_capability={cap: frozenset(ids) for cap, ids in caps.items()},
         roles=frozenset(roles),
         home_org_ids=frozenset(org for org, _ in memberships),
         own_by_capability={cap: frozenset(ids) for cap, ids in own.items()},
+        assistive_only_by_capability=limited,
     )

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "medtek.agreements",
     "medtek.billing",
     "medtek.decommissioning",
+    "medtek.assistive",
     "medtek.safety",
     "medtek.documents",
     "medtek.reports",
@@ -284,3 +285,7 @@ HUEY = {
         else {"huey_class": "huey.SqliteHuey", "filename": str(_QUEUE_FILE)}
     ),
 }
+
+# The secret that encrypts patient identities (personnummer, samordningsnummer) at rest and keys their
+# look-up hash. Empty here: the local and test settings set a development key, production requires one.
+MEDTEK_PATIENT_KEY = os.environ.get("MEDTEK_PATIENT_KEY", "")

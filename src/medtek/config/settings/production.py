@@ -9,6 +9,8 @@ from .base import attachment_storage
 
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production")
+if len(os.environ.get("MEDTEK_PATIENT_KEY", "")) < 32:
+    raise ImproperlyConfigured("MEDTEK_PATIENT_KEY (at least 32 characters) must be set in production")
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production")
 DEBUG = False

@@ -13,3 +13,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "attachments": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
+
+# A fixed development key for patient identities: never the key of real data (production requires one).
+MEDTEK_PATIENT_KEY = (
+    os.environ.get("MEDTEK_PATIENT_KEY") or "medtek-development-patient-key-not-for-real-data"
+)

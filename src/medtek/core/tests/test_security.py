@@ -25,6 +25,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path: Path) -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "medtek.config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "MEDTEK_PATIENT_KEY": secrets.token_urlsafe(40),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'medtek.sqlite3'}",
         "ALLOWED_HOSTS": "medtek.region.example",
     }
@@ -47,6 +48,20 @@ def test_production_settings_refuse_to_start_without_a_secret(tmp_path: Path) ->
     )
     assert done.returncode != 0
     assert "SECRET_KEY must be set in production" in done.stderr
+
+
+def test_production_settings_refuse_to_start_without_a_patient_key() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "MEDTEK_PATIENT_KEY"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="medtek.config.settings.production",
+        DATABASE_URL="sqlite:///x",
+        SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "medtek", "check"], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0
+    assert "MEDTEK_PATIENT_KEY (at least 32 characters) must be set in production" in done.stderr
 
 
 @pytest.mark.django_db

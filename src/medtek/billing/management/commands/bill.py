@@ -11,15 +11,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from medtek.agreements.models import Agreement
 from medtek.billing import services
+from medtek.billing.runs import RUNS
 from medtek.core.money import format_kr
 from medtek.organizations.system import system_actor
 
 
 class Command(BaseCommand):
-    help = "Draft the fixed part of a half-year (2026H1) or the variable part of a month (2026-03)."
+    help = (
+        "Draft the fixed part of a half-year (2026H1), the variable part of a month (2026-03), or a part "
+        "another app adds (assistive 2026-03: the rent of assistive-device loans)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("part", choices=["fixed", "variable"])
+        parser.add_argument("part", choices=["fixed", "variable", *sorted(RUNS)])
         parser.add_argument(
             "period", help="2026H1 or 2026H2 for the fixed part, 2026-03 for the variable part"
         )
@@ -45,7 +49,11 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"'{options['reference_date']}' is not a date (YYYY-MM-DD)") from exc
         try:
-            if options["part"] == "fixed":
+            if options["part"] in RUNS:
+                if reference_date:
+                    raise CommandError("--reference-date is for the fixed part only.")
+                result = RUNS[options["part"]](user=user, period=options["period"], agreement=agreement)
+            elif options["part"] == "fixed":
                 result = services.fixed_run(
                     user=user, period=options["period"], agreement=agreement, reference_date=reference_date
                 )

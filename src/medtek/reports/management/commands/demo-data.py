@@ -11,7 +11,16 @@ from django.db import transaction
 from medtek.organizations.models import Organisation
 
 # Each app's demo.py has load(ctx); later parts of a device's life build on the earlier ones.
-LOADERS = ["organizations", "inventory", "maintenance", "agreements", "billing", "decommissioning", "safety"]
+LOADERS = [
+    "organizations",
+    "inventory",
+    "maintenance",
+    "agreements",
+    "billing",
+    "decommissioning",
+    "assistive",
+    "safety",
+]
 
 
 def load_demo(ctx: dict[str, Any] | None = None) -> dict[str, Any]:

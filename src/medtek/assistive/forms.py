@@ -1,0 +1,66 @@
+"""Forms of the assistive-device pages; the rules are the services'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from medtek.assistive.choices import ReturnCondition
+
+
+def _choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+class PrescriptionForm(forms.Form):
+    patient_identity = forms.CharField(
+        label=_("Patient's personnummer or samordningsnummer"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "ÅÅÅÅMMDD-NNNN"}),
+    )
+    article = forms.TypedChoiceField(label=_("Article"), coerce=int)
+    need = forms.CharField(label=_("Need"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    delivery_address = forms.CharField(label=_("Delivery address"), max_length=200, required=False)
+    prescriber = forms.TypedChoiceField(label=_("Prescriber"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, articles: Any = (), prescribers: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "article", [(a.pk, f"{a.iso_code} {a.name}") for a in articles])
+        if prescribers:
+            _choices(self, "prescriber", [("", "—"), *((p.pk, str(p)) for p in prescribers)])
+        else:
+            del self.fields["prescriber"]
+
+
+class DispenseForm(forms.Form):
+    device = forms.TypedChoiceField(label=_("Item in stock"), coerce=int)
+    delivered_to = forms.CharField(label=_("Delivered to"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, items: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self, "device", [(i.device_id, i.device.asset_number) for i in items])
+
+
+class FittingForm(forms.Form):
+    fitted = forms.BooleanField(label=_("The device fits the patient"), required=False)
+    adjustments = forms.CharField(label=_("Adjustments"), max_length=2000, required=False)
+    result = forms.CharField(label=_("Result"), max_length=2000, required=False)
+
+
+class ReturnForm(forms.Form):
+    condition = forms.ChoiceField(label=_("Condition"), choices=ReturnCondition.choices)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+
+
+def put_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal onto the form: on its field where the form has one."""
+    if hasattr(exc, "error_dict"):
+        for field, messages in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)

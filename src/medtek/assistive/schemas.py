@@ -1,0 +1,132 @@
+"""API input and output of the assistive-device centre. No output carries a patient's identity except
+the one identity endpoint, which logs the look."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from medtek.core.api import InputSchema, PageQuery, page_schema
+
+MAX_ID = 2**62
+
+
+class ArticleOut(Schema):
+    id: int
+    centre_id: int
+    device_model_id: int
+    name: str
+    iso_code: str
+    monthly_rent: Decimal
+    price: Decimal
+    needs_fitting: bool
+    fitting_fee: Decimal
+    delivery_fee: Decimal
+
+
+class StockOut(Schema):
+    article_id: int
+    article: str
+    iso_code: str
+    in_stock: int
+    on_loan: int
+    reconditioning: int
+    out_of_use: int
+
+
+class PrescriptionOut(Schema):
+    id: int
+    number: str
+    organisation_id: int
+    prescriber_id: int
+    patient_id: int
+    article_id: int
+    need: str
+    delivery_address: str
+    delivery_unit_id: int | None
+    prescribed_on: dt.date
+    status: str
+
+
+class LoanOut(Schema):
+    id: int
+    prescription_id: int
+    patient_id: int
+    organisation_id: int
+    device_id: int = Field(..., alias="item.device_id")
+    asset_number: str = Field(..., alias="item.device.asset_number")
+    article_id: int = Field(..., alias="item.article_id")
+    dispensed_on: dt.date
+    delivered_to: str
+    fitted_on: dt.date | None
+    fitted: bool | None
+    due_back_on: dt.date | None
+    returned_on: dt.date | None
+    return_condition: str
+    reconditioning_id: int | None
+
+
+class AccessOut(Schema):
+    id: int
+    user_id: int
+    patient_id: int
+    at: dt.datetime
+    purpose: str
+    reference: str
+
+
+class IdentityOut(Schema):
+    patient_id: int
+    identity: str
+
+
+PrescriptionPage = page_schema(PrescriptionOut, "PrescriptionPage")
+LoanPage = page_schema(LoanOut, "LoanPage")
+ArticlePage = page_schema(ArticleOut, "ArticlePage")
+AccessPage = page_schema(AccessOut, "AccessPage")
+
+
+class PrescriptionQuery(PageQuery):
+    status: str = Field("", max_length=12, pattern=r"^(|open|dispensed|cancelled)$")
+
+
+class LoanQuery(PageQuery):
+    open: bool = True
+    overdue: bool = False
+
+
+class IdentityQuery(PageQuery):
+    purpose: str = Field("loan", pattern=r"^(prescription|dispensing|loan|export)$")
+
+
+class PrescriptionIn(InputSchema):
+    patient_identity: str = Field(
+        ..., min_length=1, max_length=20, description="personnummer or samordningsnummer"
+    )
+    article_id: int = Field(..., ge=1, le=MAX_ID)
+    need: str = Field(..., max_length=2000)
+    delivery_address: str = Field("", max_length=200)
+    delivery_unit_id: int | None = Field(None, ge=1, le=MAX_ID)
+    prescriber_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class DispenseIn(InputSchema):
+    device_id: int = Field(..., ge=1, le=MAX_ID)
+    delivered_to: str = Field("", max_length=200)
+    dispensed_on: dt.date | None = None
+    due_back_on: dt.date | None = None
+
+
+class FittingIn(InputSchema):
+    fitted: bool
+    adjustments: str = Field("", max_length=2000)
+    result: str = Field("", max_length=2000)
+    fitted_on: dt.date | None = None
+
+
+class ReturnIn(InputSchema):
+    condition: str = Field(..., pattern=r"^(good|worn|damaged)$")
+    returned_on: dt.date | None = None
+    note: str = Field("", max_length=2000)

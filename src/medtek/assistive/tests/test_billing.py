@@ -1,0 +1,122 @@
+"""`medtek bill assistive 2026-03`: rent per started month to the prescriber's organisation."""
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from medtek.agreements.choices import AgreementKind
+from medtek.agreements.services import agreement_create
+from medtek.assistive import services
+from medtek.assistive.models import Loan
+from medtek.assistive.tests.conftest import OTHER_VALID, VALID
+from medtek.billing.choices import BillingPart
+from medtek.billing.models import BillingRun, Invoice
+from medtek.organizations.system import system_actor
+
+
+@pytest.fixture
+def billed_world(hmc_world):
+    w = hmc_world
+    agreement_create(
+        user=system_actor(),
+        provider=w.centre,
+        seller=w.region,
+        reference="HMC-2026",
+        title="Hjälpmedelsavtal",
+        valid_from=dt.date(2026, 1, 1),
+        valid_until=dt.date(2027, 12, 31),
+        customers=[(w.town, "Rehab Halmstad"), (w.other_town, "Rehab Varberg")],
+        kind=AgreementKind.ASSISTIVE,
+    )
+    w.items = [
+        services.item_add(
+            user=w.hmc, article=w.lift, asset_number=f"HMC-B{i}", registered_on=dt.date(2026, 1, 2)
+        )
+        for i in range(2)
+    ]
+    for i, identity in enumerate([VALID, OTHER_VALID]):
+        p = services.prescription_create(
+            user=w.prescriber_user,
+            patient_identity=identity,
+            article=w.lift,
+            need="Förflyttning",
+            delivery_address="Storgatan 1",
+            prescribed_on=dt.date(2026, 2, 20),
+        )
+        loan = services.loan_dispense(
+            user=w.hmc, prescription=p, item=w.items[i].device, dispensed_on=dt.date(2026, 2, 25 + i)
+        )
+        if i == 0:
+            services.loan_fit(user=w.hmc, loan=loan, fitted=True, fitted_on=dt.date(2026, 3, 2))
+    # The second item came back in February: nothing to bill in March.
+    Loan.objects.filter(item=w.items[1]).update(returned_on=dt.date(2026, 2, 28))
+    return w
+
+
+def run(period="2026-03"):
+    out = StringIO()
+    call_command("bill", "assistive", period, stdout=out)
+    return out.getvalue()
+
+
+def test_a_month_bills_rent_per_started_month_and_the_fitting_fee(billed_world):
+    assert run().strip().endswith("assistive 2026-03: 1 drafted, 0 updated, 0 unchanged.")
+    inv = Invoice.objects.get(part=BillingPart.ASSISTIVE)
+    assert inv.customer == billed_world.town
+    assert [(line.kind, line.amount) for line in inv.lines.all()] == [
+        ("rent", Decimal("450.00")),
+        ("fee", Decimal("300.00")),
+    ]
+    assert inv.net_total == Decimal("750.00")
+    text = " ".join(line.description for line in inv.lines.all())
+    assert "HMC-B0" in text and "2026-02-25" in text
+    assert VALID not in text and "19121212" not in text
+
+
+def test_billing_a_month_twice_changes_nothing(billed_world):
+    run()
+    runs, invoices = BillingRun.objects.count(), list(Invoice.objects.values_list("pk", "net_total"))
+    assert run().strip().endswith("assistive 2026-03: 0 drafted, 0 updated, 1 unchanged.")
+    assert (BillingRun.objects.count(), list(Invoice.objects.values_list("pk", "net_total"))) == (
+        runs,
+        invoices,
+    )
+
+
+def test_a_month_without_loans_bills_nothing(billed_world):
+    assert run("2026-01").strip().endswith("0 drafted, 0 updated, 0 unchanged.")
+    assert not Invoice.objects.exists()
+
+
+def test_the_peppol_xml_of_a_rent_invoice_passes_the_rules(billed_world):
+    from medtek.billing.exports.peppol import invoice_xml
+    from medtek.billing.services import invoice_issue
+    from medtek.billing.tests.conftest import RULE_FILES, RULES_DIR, SVRL  # noqa: F401
+
+    run()
+    inv = invoice_issue(user=system_actor(), invoice=Invoice.objects.get(part=BillingPart.ASSISTIVE))
+    xml = invoice_xml(inv)
+    assert b"19121212" not in xml
+    assert peppol_fatal(xml) == []
+
+
+def peppol_fatal(xml: bytes) -> list[str]:
+    from lxml import etree
+    from saxonche import PySaxonProcessor
+
+    from medtek.billing.tests.conftest import RULE_FILES, RULES_DIR, SVRL
+
+    found: list[str] = []
+    with PySaxonProcessor(license=False) as proc:
+        xslt = proc.new_xslt30_processor()
+        for name in RULE_FILES:
+            rules = xslt.compile_stylesheet(stylesheet_file=str(RULES_DIR / name))
+            node = proc.parse_xml(xml_text=xml.decode("utf-8"))
+            tree = etree.fromstring(rules.transform_to_string(xdm_node=node).encode("utf-8"))
+            for fail in tree.iter(f"{{{SVRL}}}failed-assert"):
+                if fail.get("flag") == "fatal":
+                    found.append(f"{fail.get('id')}: {' '.join(''.join(fail.itertext()).split())}")
+    return found

@@ -1,0 +1,208 @@
+"""Pages of the assistive-device centre (HMC) and its prescribers: thin, each a form, a service and a
+template. A patient's identity is shown only through `selectors.patient_identity` (logged)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from medtek.assistive import selectors, services
+from medtek.assistive.choices import AccessPurpose, PrescriptionStatus
+from medtek.assistive.forms import DispenseForm, FittingForm, PrescriptionForm, ReturnForm, put_errors
+from medtek.assistive.models import Prescriber
+from medtek.organizations.rules import Cap
+from medtek.organizations.scoping import scope_for
+
+
+def _require(request: HttpRequest, capability: str) -> None:
+    if not scope_for(request.user).can(capability):
+        from medtek.organizations.rules import refusal
+
+        raise PermissionDenied(refusal(capability))
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """HMC: stock per article, open and overdue loans, returns waiting for reconditioning."""
+    _require(request, Cap.ASSISTIVE_MANAGE)
+    today = timezone.localdate()
+    return render(
+        request,
+        "assistive/overview.html",
+        {
+            "stock": selectors.stock_per_article(user=request.user),
+            "loans": selectors.loan_list(user=request.user)[:50],
+            "overdue": selectors.loan_list(user=request.user, overdue=True, today=today)[:50],
+            "returns": selectors.returns_waiting(user=request.user)[:50],
+            "waiting": selectors.prescription_list(user=request.user, status=PrescriptionStatus.OPEN)[:50],
+        },
+    )
+
+
+@login_required
+def my_loans(request: HttpRequest) -> HttpResponse:
+    """Prescriptions and loans of the user's organisation(s), without identities."""
+    return render(
+        request,
+        "assistive/my_loans.html",
+        {
+            "prescriptions": selectors.prescription_list(user=request.user)[:100],
+            "loans": selectors.loan_list(user=request.user)[:100],
+            "can_prescribe": scope_for(request.user).can(Cap.ASSISTIVE_PRESCRIBE)
+            or scope_for(request.user).can(Cap.ASSISTIVE_MANAGE),
+        },
+    )
+
+
+@login_required
+def prescription_new(request: HttpRequest) -> HttpResponse:
+    own = selectors.prescriber_of(request.user)
+    if own is None:
+        _require(request, Cap.ASSISTIVE_MANAGE)
+    else:
+        _require(request, Cap.ASSISTIVE_PRESCRIBE)
+    prescribers = (
+        [] if own else list(Prescriber.objects.visible_to(request.user).select_related("organisation"))
+    )
+    form = PrescriptionForm(
+        request.POST or None, articles=selectors.articles(user=request.user), prescribers=prescribers
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            p = services.prescription_create(
+                user=request.user,
+                patient_identity=data["patient_identity"],
+                article=data["article"],
+                need=data["need"],
+                delivery_address=data["delivery_address"],
+                prescriber=data.get("prescriber"),
+            )
+        except ValidationError as exc:
+            put_errors(form, exc)
+        else:
+            messages.success(request, _("Prescription %(number)s is registered.") % {"number": p.number})
+            return redirect("assistive:prescription_detail", prescription_id=p.pk)
+    return render(request, "assistive/prescription_new.html", {"form": form})
+
+
+@login_required
+def prescription_detail(request: HttpRequest, prescription_id: int) -> HttpResponse:
+    p = selectors.prescription_get(user=request.user, pk=prescription_id)
+    identity = selectors.patient_identity(
+        user=request.user, patient=p.patient_id, purpose=AccessPurpose.PRESCRIPTION, reference=p.number
+    )
+    can_dispense = p.status == PrescriptionStatus.OPEN and scope_for(request.user).can(
+        Cap.ASSISTIVE_MANAGE, p.organisation_id
+    )
+    form = (
+        DispenseForm(items=selectors.item_in_stock(user=request.user, article=p.article)[:200])
+        if can_dispense
+        else None
+    )
+    loan = getattr(p, "loan", None) if p.status == PrescriptionStatus.DISPENSED else None
+    return render(
+        request,
+        "assistive/prescription_detail.html",
+        {"p": p, "identity": identity, "form": form, "loan": loan},
+    )
+
+
+@login_required
+def prescription_dispense(request: HttpRequest, prescription_id: int) -> HttpResponse:
+    p = selectors.prescription_get(user=request.user, pk=prescription_id)
+    if request.method != "POST":
+        return redirect("assistive:prescription_detail", prescription_id=p.pk)
+    scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, p.organisation_id)
+    form = DispenseForm(request.POST, items=selectors.item_in_stock(user=request.user, article=p.article))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, str(text))
+        return redirect("assistive:prescription_detail", prescription_id=p.pk)
+    try:
+        loan = services.loan_dispense(
+            user=request.user,
+            prescription=p,
+            item=form.cleaned_data["device"],
+            delivered_to=form.cleaned_data["delivered_to"],
+        )
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect("assistive:prescription_detail", prescription_id=p.pk)
+    messages.success(request, _("Dispensed (utlämnad)."))
+    return redirect("assistive:loan_detail", loan_id=loan.pk)
+
+
+@login_required
+def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
+    loan = selectors.loan_get(user=request.user, pk=loan_id)
+    identity = selectors.patient_identity(
+        user=request.user,
+        patient=loan.patient_id,
+        purpose=AccessPurpose.LOAN,
+        reference=loan.prescription.number,
+    )
+    manage = loan.is_open and scope_for(request.user).can(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
+    return render(
+        request,
+        "assistive/loan_detail.html",
+        {
+            "loan": loan,
+            "identity": identity,
+            "fitting_form": FittingForm(initial={"fitted": True}) if manage else None,
+            "return_form": ReturnForm() if manage else None,
+        },
+    )
+
+
+def _loan_post(request: HttpRequest, loan_id: int) -> object | None:
+    loan = selectors.loan_get(user=request.user, pk=loan_id)
+    if request.method != "POST":
+        return None
+    scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
+    return loan
+
+
+@login_required
+def loan_fitting(request: HttpRequest, loan_id: int) -> HttpResponse:
+    if _loan_post(request, loan_id) is not None:
+        form = FittingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.loan_fit(user=request.user, loan=loan_id, **form.cleaned_data)
+                messages.success(request, _("The fitting (utprovning) is recorded."))
+            except ValidationError as exc:
+                for text in exc.messages:
+                    messages.error(request, text)
+    return redirect("assistive:loan_detail", loan_id=loan_id)
+
+
+@login_required
+def loan_return(request: HttpRequest, loan_id: int) -> HttpResponse:
+    if _loan_post(request, loan_id) is not None:
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            try:
+                services.loan_return(user=request.user, loan=loan_id, **form.cleaned_data)
+                messages.success(request, _("Returned (återlämnad): the item is in reconditioning."))
+            except ValidationError as exc:
+                for text in exc.messages:
+                    messages.error(request, text)
+        else:
+            messages.error(request, _("Say the item's condition: good, worn or damaged."))
+    return redirect("assistive:loan_detail", loan_id=loan_id)
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who looked at which patient (by number only), when and why: for an auditor, without identities."""
+    return render(
+        request, "assistive/access_log.html", {"rows": selectors.access_log(user=request.user)[:200]}
+    )
