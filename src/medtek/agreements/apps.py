@@ -13,11 +13,11 @@ class AgreementsConfig(AppConfig):
         events.register()
         from medtek.agreements.panels import monitoring_device_panel, notice_deadlines_panel
         from medtek.core.ui import (
-            ObjectPanel,
             NavItem,
+            ObjectPanel,
             Panel,
-            register_object_panel,
             register_nav,
+            register_object_panel,
             register_panel,
         )
 
