@@ -8,6 +8,9 @@ class AssistiveConfig(AppConfig):
     verbose_name = _("Assistive devices (HMC)")
 
     def ready(self) -> None:
+        from medtek.assistive import events
+
+        events.register()
         from medtek.assistive.billing import assistive_run
         from medtek.assistive.services import back_in_stock_after_work, loan_status_guard
         from medtek.billing.runs import register_run

@@ -8,6 +8,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents and labels")
 
     def ready(self) -> None:
+        from medtek.documents import events
+
+        events.register()
         from medtek.decommissioning.hooks import STEP_GUARDS
         from medtek.documents.services import certificate_guard
 

@@ -46,6 +46,7 @@ def register() -> None:
             EventKind.PM_STATE_SET: _("PM interval set"),
             EventKind.PROTOCOL_SAVED: _("Check protocol saved"),
             EventKind.WO_CREATED: _("Work order created"),
+            EventKind.WO_OPENED: _("Work order opened"),
             EventKind.WO_REPORTED: _("Work order reported"),
             EventKind.WO_TRIAGED: _("Work order prioritised"),
             EventKind.WO_ASSIGNED: _("Work order assigned"),
