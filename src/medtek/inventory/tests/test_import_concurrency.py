@@ -154,12 +154,13 @@ print(json.dumps({
 
 
 @pytest.fixture
-def file_database(transactional_db: None, tmp_path: Path) -> Path:
+def file_database(event_log_flushable: None, tmp_path: Path) -> Path:
     """The test database's schema (and triggers) copied into a file, for a process of its own.
 
-    `transactional_db` is asked for in the signature, not looked up inside: looked up late, the test
-    database may not be set up yet in a worker that runs this test first, and the copy is then of an
-    empty in-memory database."""
+    The transactional database (through `event_log_flushable`, which also lets PostgreSQL's flush
+    empty the append-only event log) is asked for in the signature, not looked up inside: looked up
+    late, the test database may not be set up yet in a worker that runs this test first, and the copy
+    is then of an empty in-memory database."""
     if connection.vendor != "sqlite":
         pytest.skip("the write lock held by an import is SQLite's; PostgreSQL streams with COPY")
     path = tmp_path / "medtek.sqlite3"
