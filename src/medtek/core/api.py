@@ -142,9 +142,6 @@ def page_body(page: Page[Any]) -> dict[str, Any]:
     }
 
 
-validation_errors = messages_by_field
-
-
 # Where ninja says a parameter came from, and the names the handlers give their parameters: not fields.
 _PARAM_LOCATIONS = {"body", "query", "path", "payload", "form", "filters", "header", "cookie", "file"}
 
@@ -173,7 +170,7 @@ def _schema_message(err: dict[str, Any]) -> str:
 def install_exception_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        errors = validation_errors(exc)
+        errors = messages_by_field(exc)
         first = next(iter(errors.values()))[0] if errors else "Invalid input"
         return api.create_response(request, {"detail": first, "errors": errors}, status=422)
 

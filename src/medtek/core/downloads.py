@@ -17,15 +17,18 @@ CONTENT_TYPES = {
 }
 
 
-def as_attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
-    """Mark a response (a streamed one too) as a file to save under `filename` (RFC 6266: a name
-    such as "utvärdering-Östersund.pdf" reaches the browser intact)."""
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+def as_attachment(response: HttpResponseBase, filename: str, *, inline: bool = False) -> HttpResponseBase:
+    """Mark a response (a streamed one too) as a file to save under `filename` — or, `inline`, to show
+    in the browser — (RFC 6266: a name such as "utvärdering-Östersund.pdf" reaches the browser intact)."""
+    disposition = content_disposition_header(not inline, filename)
+    assert disposition is not None, "a file always has a name"
+    response["Content-Disposition"] = disposition
     return response
 
 
-def download(content: bytes | str, filename: str) -> HttpResponse:
-    """`content` as a file to save, its type from the name's extension (.csv, .pdf, .xlsx, .xml, .zip)."""
+def download(content: bytes | str, filename: str, *, inline: bool = False) -> HttpResponse:
+    """`content` as a file to save (or, `inline`, to show in the browser), its type from the name's
+    extension (.csv, .pdf, .xlsx, .xml, .zip)."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[PurePath(filename).suffix.lower()])
-    as_attachment(response, filename)
+    as_attachment(response, filename, inline=inline)
     return response

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from medtek.core import downloads
 from medtek.documents import labels, rules, selectors, services
 from medtek.documents.choices import LabelFormat, TargetType
 from medtek.documents.forms import AttachmentForm, RemoveForm
@@ -122,12 +123,6 @@ def _label_format(request: HttpRequest) -> str:
     return value if value in LabelFormat.values else ""
 
 
-def _pdf(body: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
-
-
 @login_required
 @require_GET
 def device_label(request: HttpRequest, device_id: int) -> HttpResponse:
@@ -135,8 +130,10 @@ def device_label(request: HttpRequest, device_id: int) -> HttpResponse:
     label_format = _label_format(request)
     if not label_format:
         return HttpResponse(_("Unknown label format."), status=422, content_type="text/plain; charset=utf-8")
-    return _pdf(
-        labels.labels_pdf([labels.label_of(device)], label_format), f"label-{device.asset_number}.pdf"
+    return downloads.download(
+        labels.labels_pdf([labels.label_of(device)], label_format),
+        f"label-{device.asset_number}.pdf",
+        inline=True,
     )
 
 
@@ -164,7 +161,9 @@ def label_sheet(request: HttpRequest) -> HttpResponse:
     if refusal:
         return _refused_sheet(request, refusal, count=count)
     devices = rows.select_related("model__manufacturer", "owner").order_by(*filters.order)
-    return _pdf(labels.labels_pdf((labels.label_of(d) for d in devices), label_format), "labels.pdf")
+    return downloads.download(
+        labels.labels_pdf((labels.label_of(d) for d in devices), label_format), "labels.pdf", inline=True
+    )
 
 
 def _refused_sheet(request: HttpRequest, message: str, count: int | None = None) -> HttpResponse:

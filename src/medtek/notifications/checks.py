@@ -63,29 +63,30 @@ def check_sla(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     rows = sla_targets_at_risk(now)
     orders = WorkOrder.objects.in_bulk([r["pk"] for r in rows])
+
+    def compose(row: dict[str, Any]) -> tuple[str, list[str]]:
+        target = (
+            pgettext("cm target", "response")
+            if row["target"] == "response"
+            else pgettext("cm target", "resolution")
+        )
+        due = timezone.localtime(row["due"]).strftime("%Y-%m-%d %H:%M")
+        if row["breached"]:
+            subject = _("Breached %(target)s target: %(number)s %(title)s")
+        else:
+            subject = _("75 %% of the %(target)s target: %(number)s %(title)s")
+        return (
+            subject % {"target": target, "number": row["number"], "title": row["title"]},
+            [_("Target: %(due)s") % {"due": due}],
+        )
+
+    admins = list(mt_admins())
     written = 0
     for breached in (False, True):
-
-        def compose(row: dict[str, Any]) -> tuple[str, list[str]]:
-            target = (
-                pgettext("cm target", "response")
-                if row["target"] == "response"
-                else pgettext("cm target", "resolution")
-            )
-            due = timezone.localtime(row["due"]).strftime("%Y-%m-%d %H:%M")
-            if row["breached"]:
-                subject = _("Breached %(target)s target: %(number)s %(title)s")
-            else:
-                subject = _("75 %% of the %(target)s target: %(number)s %(title)s")
-            return (
-                subject % {"target": target, "number": row["number"], "title": row["title"]},
-                [_("Target: %(due)s") % {"due": due}],
-            )
-
         stage = "breached" if breached else "at_risk"
         written += notify_many(
             kind=Kind.SLA_BREACHED if breached else Kind.SLA_AT_RISK,
-            recipients=mt_admins(),
+            recipients=admins,
             causes=[
                 Cause(
                     key=f"wo:{row['pk']}:{row['target']}:{stage}",

@@ -25,3 +25,8 @@ def test_the_type_follows_the_extension() -> None:
 def test_a_streamed_export_is_marked_as_a_file_too() -> None:
     response = as_attachment(StreamingHttpResponse(iter([b"a\n"])), "inventarier-2026-12-02.csv")
     assert response["Content-Disposition"] == 'attachment; filename="inventarier-2026-12-02.csv"'
+
+
+def test_a_label_sheet_opens_in_the_browser_under_its_name() -> None:
+    response = download(b"%PDF-1.7", "etiketter-BA0001.pdf", inline=True)
+    assert response["Content-Disposition"] == 'inline; filename="etiketter-BA0001.pdf"'
