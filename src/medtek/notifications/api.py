@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
-from medtek.core.api import ErrorOut, InputSchema, PageQuery, page_body, page_schema
+from medtek.core.api import ErrorOut, PageQuery, page_body
 from medtek.core.pagination import keyset_page
 from medtek.notifications import selectors, services
+from medtek.notifications.schemas import (
+    NotificationPage,
+    ReadIn,
+    UnreadOut,
+)
 
 router = Router(tags=["notifications"])
-
-
-class NotificationOut(Schema):
-    id: int
-    kind: str
-    subject: str
-    url: str
-    state: str
-    created_at: dt.datetime
-    read_at: dt.datetime | None
-
-
-NotificationPage = page_schema(NotificationOut, "NotificationPage")
-
-
-class UnreadOut(Schema):
-    unread: int
-
-
-class ReadIn(InputSchema):
-    ids: list[int] | None = None
 
 
 @router.get("", response={200: NotificationPage, 422: ErrorOut})

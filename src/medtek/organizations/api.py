@@ -5,62 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
-from medtek.core.api import ErrorOut, InputSchema, PageQuery, page_body, page_schema
+from medtek.core.api import ErrorOut, page_body
 from medtek.core.pagination import keyset_page
 from medtek.organizations import services
 from medtek.organizations.models import Location, Organisation
+from medtek.organizations.schemas import (
+    LocationFilter,
+    LocationIn,
+    LocationOut,
+    LocationPage,
+    OrganisationIn,
+    OrganisationOut,
+    OrganisationPage,
+    OrgFilter,
+)
 
 router = Router(tags=["organisations"])
-
-
-class OrganisationOut(Schema):
-    id: int
-    name: str
-    kind: str
-    org_number: str
-    municipality_code: str
-    short_code: str
-    parent_id: int | None
-    counts_as_id: int | None
-
-
-class OrganisationIn(InputSchema):
-    name: str
-    kind: str
-    short_code: str
-    org_number: str = ""
-    municipality_code: str = ""
-    city: str = ""
-    email: str = ""
-
-
-class LocationOut(Schema):
-    id: int
-    organisation_id: int
-    parent_id: int | None
-    kind: str
-    name: str
-    code: str
-
-
-class LocationIn(InputSchema):
-    organisation_id: int
-    name: str
-    code: str
-    kind: str = "care_unit"
-    parent_id: int | None = None
-    address: str = ""
-
-
-class OrgFilter(PageQuery):
-    kind: str = ""
-    q: str = ""
-
-
-OrganisationPage = page_schema(OrganisationOut, "OrganisationPage")
-LocationPage = page_schema(LocationOut, "LocationPage")
 
 
 @router.get("/organisations", response=OrganisationPage)
@@ -81,10 +43,6 @@ def organisation_detail(request: HttpRequest, org_id: int) -> Any:
 @router.post("/organisations", response={201: OrganisationOut, 403: ErrorOut, 422: ErrorOut})
 def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
     return 201, services.organisation_create(user=request.user, **payload.dict())
-
-
-class LocationFilter(PageQuery):
-    organisation: int | None = None
 
 
 @router.get("/sites", response=LocationPage)

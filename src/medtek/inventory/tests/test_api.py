@@ -269,7 +269,7 @@ def test_device_list_items_have_exactly_the_schemas_shape_and_values(world: Any,
     import datetime as dt
     from decimal import Decimal
 
-    from medtek.inventory.api import DeviceOut
+    from medtek.inventory.schemas import DeviceOut
 
     device = DeviceFactory(
         owner=world.berg,
