@@ -45,18 +45,11 @@ from medtek.inventory import rules as inventory_rules
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.services import device_change_owner, device_change_status, device_record_event
-from medtek.organizations.choices import OrganisationKind, Role
-from medtek.organizations.models import Location, Membership, Organisation
+from medtek.organizations import graph
+from medtek.organizations.choices import OrganisationKind
+from medtek.organizations.models import Location, Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
-
-MT_ROLES = (Role.MT_ADMIN, Role.MT_TECHNICIAN)
-
-
-def _deciding_roles() -> list[str]:
-    from medtek.organizations.rules import capabilities_of
-
-    return [role for role in Role.values if Cap.SURPLUS_DECIDE in capabilities_of(role)]
 
 
 def sterile_min_months() -> int:
@@ -76,44 +69,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-# --- Organisation structure: region and serving department ---------------------------------------
-
-
-def ancestors(org: Organisation) -> list[Organisation]:
-    """The organisation and those it is part of, nearest first."""
-    chain = [org]
-    seen = {org.pk}
-    current = org
-    while current.parent_id is not None and current.parent_id not in seen:
-        current = Organisation.objects.get(pk=current.parent_id)
-        chain.append(current)
-        seen.add(current.pk)
-    return chain
-
-
-def department_for(org: Organisation, *, assistive_only: bool) -> Organisation | None:
-    """The MT department (MTH) that handles the case, or the assistive-device centre (HMC).
-
-    The serving departments are the organisation's providers (or those of what it is part of); the
-    assistive-device centre is the one whose staff are HMC staff.
-    """
-    for node in ancestors(org):
-        providers = list(node.providers.all().order_by("pk"))
-        if not providers:
-            continue
-        roles: dict[int, set[str]] = {}
-        for org_id, role in Membership.objects.filter(organisation__in=providers).values_list(
-            "organisation_id", "role"
-        ):
-            roles.setdefault(org_id, set()).add(role)
-        hmc = [p for p in providers if Role.HMC_STAFF in roles.get(p.pk, set())]
-        mt = [p for p in providers if roles.get(p.pk, set()) & set(MT_ROLES)]
-        if assistive_only and hmc:
-            return hmc[0]
-        if mt:
-            return mt[0]
-        return providers[0]
-    return None
+# --- Who decides a case -----------------------------------------------------------------------------
 
 
 def _require_department(user: Any, case: SurplusCase) -> None:
@@ -123,10 +79,10 @@ def _require_department(user: Any, case: SurplusCase) -> None:
     # MTH holds the overall mandate for aid decisions ("övergripande uppdrag till biståndsavgöranden"),
     # so it may decide an assistive-device case too; HMC decides only its own.
     allowed = {case.department_id}
-    overall = department_for(case.organisation, assistive_only=False)
+    overall = graph.serving_department(case.organisation, assistive_only=False)
     if overall is not None:
         allowed.add(overall.pk)
-    if Membership.objects.filter(user=user, organisation_id__in=allowed, role__in=_deciding_roles()).exists():
+    if graph.holds_capability_in(user, allowed, Cap.SURPLUS_DECIDE):
         return
     raise PermissionDenied(
         _(
@@ -135,12 +91,6 @@ def _require_department(user: Any, case: SurplusCase) -> None:
         )
         % {"department": case.department}
     )
-
-
-def _is_mt_person(user: Any) -> bool:
-    return Membership.objects.filter(
-        user=user, role__in=MT_ROLES, organisation__kind=OrganisationKind.MT_DEPARTMENT
-    ).exists()
 
 
 # --- Registering surplus ----------------------------------------------------------------------------
@@ -241,7 +191,7 @@ def surplus_case_register(
     assistive = [d.model.is_assistive for d in found] + [lot_models[lot.model].is_assistive for lot in lots]
     case = SurplusCase(
         organisation=org,
-        department=department_for(
+        department=graph.serving_department(
             org, assistive_only=rules.goes_to_assistive_centre(assistive_flags=assistive)
         ),
         registered_by=user,
@@ -400,7 +350,7 @@ def active_aid_agreement(
     *, recipient: Organisation, case_org: Organisation, day: dt.date
 ) -> AidAgreement | None:
     """The region's agreement with `recipient` in force on `day`, if any."""
-    region_ids = [o.pk for o in ancestors(case_org)]
+    region_ids = sorted(graph.ancestor_ids(case_org))
     for agreement in AidAgreement.objects.filter(aid_organisation=recipient, region_id__in=region_ids):
         if agreement.active_on(day):
             return agreement
@@ -410,7 +360,7 @@ def active_aid_agreement(
 def _donatable(item: SurplusItem, day: dt.date) -> bool:
     """Whether the aid rules would allow donating the item on `day`: the region has an aid agreement in
     force and a sterile item has enough shelf life left."""
-    region_ids = [o.pk for o in ancestors(item.case.organisation)]
+    region_ids = sorted(graph.ancestor_ids(item.case.organisation))
     if not any(a.active_on(day) for a in AidAgreement.objects.filter(region_id__in=region_ids)):
         return False
     return (
@@ -484,9 +434,7 @@ def surplus_item_decide(
             agreement = (
                 AidAgreement.objects.select_related("aid_organisation").filter(pk=agreement_id).first()
             )
-            if agreement is None or agreement.region_id not in {
-                o.pk for o in ancestors(obj.case.organisation)
-            }:
+            if agreement is None or agreement.region_id not in graph.ancestor_ids(obj.case.organisation):
                 raise ValidationError({"aid_agreement": _("Unknown aid agreement for this region.")})
             recipient_org = recipient_org or agreement.aid_organisation
             if not agreement.active_on(day) or agreement.aid_organisation_id != recipient_org.pk:
@@ -560,8 +508,8 @@ def surplus_item_decide(
         if reuse_owner is not None and new_owner is None:
             raise ValidationError({"reuse_owner": _("Unknown organisation.")})
         if new_owner is not None:
-            region = ancestors(obj.case.organisation)[-1]
-            if region.pk not in {o.pk for o in ancestors(new_owner)}:
+            region = graph.region_of(obj.case.organisation)
+            if region.pk not in graph.ancestor_ids(new_owner):
                 raise ValidationError(
                     {
                         "reuse_owner": _("Reuse is inside the region: %(org)s is not part of %(region)s.")
@@ -611,10 +559,10 @@ def _mt_contact(user: Any, mt_contact: Any) -> Any:
     if mt_contact is not None:
         contact_id = mt_contact.pk if hasattr(mt_contact, "pk") else int(mt_contact)
         contact = User.objects.filter(pk=contact_id).first()
-        if contact is None or not _is_mt_person(contact):
+        if contact is None or not graph.is_mt_person(contact):
             raise ValidationError({"mt_contact": _("The person named is not MT staff.")})
         return contact
-    return user if _is_mt_person(user) else None
+    return user if graph.is_mt_person(user) else None
 
 
 def _close_case_if_done(case: SurplusCase) -> None:
