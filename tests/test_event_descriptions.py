@@ -23,7 +23,7 @@ SRC = Path(medtek.__file__).resolve().parent
 RECORDERS = {"record_event", "build_event", "device_record_event", "_event", "_item_event"}
 # A kind built at run time, and every kind it can be: the f-string as written in the source -> kinds.
 DYNAMIC_KINDS = {
-    "f'decommissioning.{step}'": lambda: [
+    "EventKind.step_done(step)": lambda: [
         f"decommissioning.{step}"
         for step in importlib.import_module("medtek.decommissioning.choices").ChecklistStep.values
     ],
@@ -53,7 +53,7 @@ def _resolve(module: str, node: ast.expr) -> list[str] | None:
         for part in ast.unparse(node).split("."):
             value = getattr(value, part)
         return [str(value)]
-    if isinstance(node, ast.JoinedStr):
+    if isinstance(node, ast.JoinedStr | ast.Call):
         source = ast.unparse(node)
         assert source in DYNAMIC_KINDS, f"{module}: add the kinds {source} can be to DYNAMIC_KINDS"
         return list(DYNAMIC_KINDS[source]())
@@ -108,6 +108,20 @@ def test_the_search_finds_the_kinds_of_every_app() -> None:
         "decommissioning.patient_data_wiped",
     ):
         assert expected in kinds
+
+
+def test_every_event_kind_is_named_by_a_constant_where_it_is_recorded() -> None:
+    literal = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in RECORDERS and any(
+                k.arg == "kind" and isinstance(k.value, ast.Constant | ast.JoinedStr) for k in node.keywords
+            ):
+                literal.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert literal == [], "record these kinds through the app's EventKind constants"
 
 
 def test_every_event_kind_the_code_records_is_described() -> None:

@@ -87,3 +87,20 @@ class Register(models.TextChoices):
     DEVICE_REGISTER = "device_register", _("The device register (inventariedatabas)")
     FIXED_ASSETS = "fixed_assets", _("The fixed-asset register (anläggningsregister)")
     SERVICE_CONTRACT = "service_contract", _("A supplier's service contract ended")
+
+
+class EventKind:
+    """Kinds of events the decommissioning app writes; a checklist step is `step_done(step)`."""
+
+    CASE_REGISTERED = "decommissioning.case_registered"
+    ASSESSED = "decommissioning.assessed"
+    DECIDED = "decommissioning.decided"
+    HANDED_OVER = "decommissioning.handed_over"
+    AID_AGREEMENT_CREATED = "decommissioning.aid_agreement_created"
+    SHIPMENT_CREATED = "decommissioning.shipment_created"
+    SHIPMENT_HANDED_OVER = "decommissioning.shipment_handed_over"
+    SHIPMENT_FOLLOWED_UP = "decommissioning.shipment_followed_up"
+
+    @staticmethod
+    def step_done(step: str) -> str:
+        return f"decommissioning.{step}"

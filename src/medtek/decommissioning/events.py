@@ -4,24 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from medtek.core.events import describe_many
-from medtek.decommissioning.choices import ChecklistStep
-
-
-class EventKind:
-    """Kinds of events the decommissioning app writes; a checklist step is `step_done(step)`."""
-
-    CASE_REGISTERED = "decommissioning.case_registered"
-    ASSESSED = "decommissioning.assessed"
-    DECIDED = "decommissioning.decided"
-    HANDED_OVER = "decommissioning.handed_over"
-    AID_AGREEMENT_CREATED = "decommissioning.aid_agreement_created"
-    SHIPMENT_CREATED = "decommissioning.shipment_created"
-    SHIPMENT_HANDED_OVER = "decommissioning.shipment_handed_over"
-    SHIPMENT_FOLLOWED_UP = "decommissioning.shipment_followed_up"
-
-    @staticmethod
-    def step_done(step: str) -> str:
-        return f"decommissioning.{step}"
+from medtek.decommissioning.choices import ChecklistStep, EventKind
 
 
 def register() -> None:

@@ -24,6 +24,7 @@ from medtek.decommissioning.choices import (
     CaseStatus,
     ChecklistStep,
     Disposition,
+    EventKind,
     ItemKind,
     ItemState,
     Register,
@@ -234,7 +235,7 @@ def surplus_case_register(
         item.full_clean()
         item.save()
     record_event(
-        kind="decommissioning.case_registered",
+        kind=EventKind.CASE_REGISTERED,
         subject=case,
         actor=user,
         data={
@@ -336,7 +337,7 @@ def surplus_item_assess(*, user: Any, item: SurplusItem | int, **changes: Any) -
         return obj
     obj.full_clean()
     obj.save()
-    _item_event(item=obj, kind="decommissioning.assessed", user=user, data=after)
+    _item_event(item=obj, kind=EventKind.ASSESSED, user=user, data=after)
     return obj
 
 
@@ -537,7 +538,7 @@ def surplus_item_decide(
     obj.full_clean()
     obj.save()
     message = _("Decision: %(decision)s") % {"decision": Disposition(disposition).label}
-    _item_event(item=obj, kind="decommissioning.decided", user=user, data=data, message=message)
+    _item_event(item=obj, kind=EventKind.DECIDED, user=user, data=data, message=message)
     if disposition == Disposition.REUSE and obj.device is not None:
         device = device_change_status(
             user=user,
@@ -667,7 +668,7 @@ def surplus_item_record_step(
     entry.save()
     _item_event(
         item=obj,
-        kind=f"decommissioning.{step}",
+        kind=EventKind.step_done(step),
         user=user,
         data={
             "step": step,
@@ -776,7 +777,7 @@ def _hand_over_one(*, user: Any, item: SurplusItem, reason: str, done: list[str]
         )
     else:
         record_event(
-            kind="decommissioning.handed_over",
+            kind=EventKind.HANDED_OVER,
             subject=item,
             actor=user,
             data={"disposition": item.disposition, "recipient": item.recipient_id, "quantity": item.quantity},
@@ -860,7 +861,7 @@ def aid_agreement_create(
     agreement.full_clean()
     agreement.save()
     record_event(
-        kind="decommissioning.aid_agreement_created",
+        kind=EventKind.AID_AGREEMENT_CREATED,
         subject=agreement,
         actor=user,
         data={"region": region_id, "aid_organisation": aid.pk, "reference": agreement.reference},
@@ -961,7 +962,7 @@ def donation_shipment_create(
         shipment=shipment, updated_at=timezone.now()
     )
     record_event(
-        kind="decommissioning.shipment_created",
+        kind=EventKind.SHIPMENT_CREATED,
         subject=shipment,
         actor=user,
         data={
@@ -1039,7 +1040,7 @@ def donation_shipment_hand_over(*, user: Any, shipment: DonationShipment | int) 
     for case in {i.case_id: i.case for i in items}.values():
         _close_case_if_done(case)
     record_event(
-        kind="decommissioning.shipment_handed_over",
+        kind=EventKind.SHIPMENT_HANDED_OVER,
         subject=obj,
         actor=user,
         data={"handed_over_on": today, "items": [i.pk for i in items]},
@@ -1062,7 +1063,7 @@ def donation_shipment_follow_up(
     obj.full_clean()
     obj.save(update_fields=["follow_up", "follow_up_on", "updated_at"])
     record_event(
-        kind="decommissioning.shipment_followed_up",
+        kind=EventKind.SHIPMENT_FOLLOWED_UP,
         subject=obj,
         actor=user,
         data={"follow_up": obj.follow_up, "received_on": obj.follow_up_on},

@@ -26,3 +26,14 @@ class Role(models.TextChoices):
     FINANCE = "finance", _("Finance")
     HMC_STAFF = "hmc_staff", _("HMC staff")
     PRESCRIBER = "prescriber", _("Prescriber (förskrivare)")
+
+
+class EventKind:
+    """Kinds of events the organisations app writes."""
+
+    ORGANISATION_CREATED = "organisation.created"
+    ORGANISATION_UPDATED = "organisation.updated"
+    LOCATION_CREATED = "location.created"
+    MEMBERSHIP_GRANTED = "membership.granted"
+    TOKEN_CREATED = "token.created"
+    TOKEN_REVOKED = "token.revoked"

@@ -3,17 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from medtek.core.events import describe_many
-
-
-class EventKind:
-    """Kinds of events the organisations app writes."""
-
-    ORGANISATION_CREATED = "organisation.created"
-    ORGANISATION_UPDATED = "organisation.updated"
-    LOCATION_CREATED = "location.created"
-    MEMBERSHIP_GRANTED = "membership.granted"
-    TOKEN_CREATED = "token.created"
-    TOKEN_REVOKED = "token.revoked"
+from medtek.organizations.choices import EventKind
 
 
 def register() -> None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from medtek.core.events import record_event
+from medtek.organizations.choices import EventKind
 from medtek.organizations.models import ApiToken, Location, Membership, Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import forget_scope, scope_for
@@ -61,7 +62,10 @@ def organisation_create(
     if providers:
         org.providers.set(providers)
     record_event(
-        kind="organisation.created", subject=org, actor=user, data={"name": org.name, "kind": org.kind}
+        kind=EventKind.ORGANISATION_CREATED,
+        subject=org,
+        actor=user,
+        data={"name": org.name, "kind": org.kind},
     )
     if user is not None:
         forget_scope(user)
@@ -81,7 +85,10 @@ def organisation_update(*, user: Any, organisation: Organisation, **changes: Any
     org.full_clean()
     org.save()
     record_event(
-        kind="organisation.updated", subject=org, actor=user, data={"before": before, "after": changes}
+        kind=EventKind.ORGANISATION_UPDATED,
+        subject=org,
+        actor=user,
+        data={"before": before, "after": changes},
     )
     return org
 
@@ -105,7 +112,12 @@ def location_create(
     )
     location.full_clean()
     location.save()
-    record_event(kind="location.created", subject=location, actor=user, data={"name": name, "code": code})
+    record_event(
+        kind=EventKind.LOCATION_CREATED,
+        subject=location,
+        actor=user,
+        data={"name": name, "code": code},
+    )
     return location
 
 
@@ -117,7 +129,7 @@ def membership_grant(*, user: Any, member: Any, organisation: Organisation, role
     membership.full_clean()
     membership.save()
     record_event(
-        kind="membership.granted",
+        kind=EventKind.MEMBERSHIP_GRANTED,
         subject=membership,
         actor=user,
         data={"user": member.username, "role": role},
@@ -143,7 +155,7 @@ def token_create(*, username: str, name: str = "") -> tuple[ApiToken, str]:
     token.full_clean()
     token.save()
     record_event(
-        kind="token.created",
+        kind=EventKind.TOKEN_CREATED,
         subject=token,
         actor=system_actor(),
         data={"user": username, "name": name, "expires_at": expires_at},
@@ -162,5 +174,5 @@ def token_revoke(*, prefix: str) -> ApiToken:
     token = tokens[0]
     token.revoked = True
     token.save(update_fields=["revoked", "updated_at"])
-    record_event(kind="token.revoked", subject=token, actor=system_actor(), data={"name": token.name})
+    record_event(kind=EventKind.TOKEN_REVOKED, subject=token, actor=system_actor(), data={"name": token.name})
     return token
