@@ -25,21 +25,19 @@ from medtek.agreements.choices import (
     NoticeStatus,
     RateRounding,
 )
-from medtek.agreements.querysets import (
-    AgreementPartyQuerySet,
-    AgreementQuerySet,
-    IndexFigureQuerySet,
-    RateScheduleQuerySet,
-)
+from medtek.agreements.querysets import ProviderOrPartyQuerySet
 from medtek.core.models import TimeStampedModel
 from medtek.core.money import MoneyField
-from medtek.organizations.models import Organisation
+from medtek.organizations.models import Organisation, TenantModel
 
 NON_NEGATIVE = _("A price cannot be negative.")
 
 
-class RateSchedule(TimeStampedModel):
+class RateSchedule(TenantModel, TimeStampedModel):
     """An hourly rate from a date, adjusted each 1 January by a price index (VPI) entered per year."""
+
+    tenant_field = "provider_id"
+    party_path = "agreements__parties__customer_id"
 
     provider = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="rate_schedules", verbose_name=_("MT provider")
@@ -56,7 +54,7 @@ class RateSchedule(TimeStampedModel):
         help_text=_("Each year's indexed rate is rounded half up to this unit and is the base of the next"),
     )
 
-    objects: ClassVar[RateScheduleQuerySet] = RateScheduleQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ProviderOrPartyQuerySet] = ProviderOrPartyQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["name"]
@@ -87,8 +85,11 @@ class RateSchedule(TimeStampedModel):
         )
 
 
-class IndexFigure(TimeStampedModel):
+class IndexFigure(TenantModel, TimeStampedModel):
     """The index change that applies from 1 January of `year`, as published (e.g. SKR's VPI)."""
+
+    tenant_field = "schedule__provider_id"
+    party_path = "schedule__agreements__parties__customer_id"
 
     schedule = models.ForeignKey(RateSchedule, on_delete=models.CASCADE, related_name="figures")
     year = models.PositiveSmallIntegerField(_("applies from 1 January of"))
@@ -101,7 +102,7 @@ class IndexFigure(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects: ClassVar[IndexFigureQuerySet] = IndexFigureQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ProviderOrPartyQuerySet] = ProviderOrPartyQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["schedule", "year"]
@@ -123,8 +124,11 @@ class IndexFigure(TimeStampedModel):
         return f"{self.schedule.index_name} {self.year}: {self.change_percent} %"
 
 
-class Agreement(TimeStampedModel):
+class Agreement(TenantModel, TimeStampedModel):
     """An agreement between an MT provider and one or more customers, with its economic terms."""
+
+    tenant_field = "provider_id"
+    party_path = "parties__customer_id"
 
     provider = models.ForeignKey(
         Organisation,
@@ -220,7 +224,7 @@ class Agreement(TimeStampedModel):
         help_text=_("Advice is given in limited scope; a warning shows at 80 %"),
     )
 
-    objects: ClassVar[AgreementQuerySet] = AgreementQuerySet.as_manager()  # type: ignore[assignment]
+    objects: ClassVar[ProviderOrPartyQuerySet] = ProviderOrPartyQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-valid_from", "reference"]
@@ -290,8 +294,10 @@ class Agreement(TimeStampedModel):
         return rules.in_force_on(self.terms, day)
 
 
-class AgreementParty(TimeStampedModel):
+class AgreementParty(TenantModel, TimeStampedModel):
     """A customer (municipality, care provider) party to an agreement, with its invoice reference."""
+
+    tenant_field = "customer_id"
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
     customer = models.ForeignKey(
@@ -302,8 +308,6 @@ class AgreementParty(TimeStampedModel):
         max_length=100,
         help_text=_("The customer's reference printed on every invoice (Peppol BuyerReference)"),
     )
-
-    objects: ClassVar[AgreementPartyQuerySet] = AgreementPartyQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["customer__name"]

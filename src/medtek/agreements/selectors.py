@@ -24,13 +24,13 @@ from medtek.agreements.models import (
     IndexFigure,
     RateSchedule,
 )
-from medtek.agreements.querysets import AgreementQuerySet, RateScheduleQuerySet
+from medtek.agreements.querysets import ProviderOrPartyQuerySet
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
 
-def agreement_queryset(*, user: Any, capability: str = Cap.AGREEMENT_VIEW) -> AgreementQuerySet:
+def agreement_queryset(*, user: Any, capability: str = Cap.AGREEMENT_VIEW) -> ProviderOrPartyQuerySet:
     return (
         Agreement.objects.visible_to(user, capability)
         .select_related("provider", "seller", "rate_schedule")
@@ -73,7 +73,7 @@ def agreement_deadlines(*, user: Any, within_days: int, today: dt.date | None = 
     return rows
 
 
-def rate_schedule_queryset(*, user: Any, capability: str = Cap.AGREEMENT_VIEW) -> RateScheduleQuerySet:
+def rate_schedule_queryset(*, user: Any, capability: str = Cap.AGREEMENT_VIEW) -> ProviderOrPartyQuerySet:
     return (
         RateSchedule.objects.visible_to(user, capability)
         .select_related("provider")

@@ -23,11 +23,13 @@ from medtek.core.models import TimeStampedModel
 from medtek.core.money import MoneyField
 from medtek.inventory.models import Device, DeviceModel
 from medtek.maintenance.models import WorkOrder
-from medtek.organizations.models import Location, Organisation
+from medtek.organizations.models import Location, Organisation, TenantModel
 
 
-class Article(TimeStampedModel):
+class Article(TenantModel, TimeStampedModel):
     """An article in the centre's catalogue: a model of assistive device with its ISO 9999 code and prices."""
+
+    tenant_field = "centre_id"
 
     centre = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="assistive_articles", verbose_name=_("centre")
@@ -73,13 +75,13 @@ class Article(TimeStampedModel):
             raise ValidationError({"device_model": _("An article is a model of assistive device.")})
 
 
-class Item(TimeStampedModel):
+class Item(TenantModel, TimeStampedModel):
     """One of the centre's items of an article: a device in the register (history, maintenance, disposal)."""
+
+    tenant_field = "device__owner_id"
 
     device = models.OneToOneField(Device, on_delete=models.PROTECT, related_name="assistive_item")
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="items")
-
-    objects: ClassVar[qs.ItemQuerySet] = qs.ItemQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["device__asset_number"]
@@ -89,7 +91,7 @@ class Item(TimeStampedModel):
         return str(self.device)
 
 
-class Prescriber(TimeStampedModel):
+class Prescriber(TenantModel, TimeStampedModel):
     """A prescriber (förskrivare): an occupational therapist, physiotherapist or nurse of an organisation."""
 
     organisation = models.ForeignKey(
@@ -101,8 +103,6 @@ class Prescriber(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     profession = models.CharField(_("profession"), max_length=8, choices=Profession.choices)
 
-    objects: ClassVar[qs.PrescriberQuerySet] = qs.PrescriberQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         ordering = ["name"]
         verbose_name = _("prescriber")
@@ -111,7 +111,7 @@ class Prescriber(TimeStampedModel):
         return f"{self.name} ({self.get_profession_display()})"
 
 
-class Patient(TimeStampedModel):
+class Patient(TenantModel, TimeStampedModel):
     """A patient, known by an encrypted identity and found by its keyed hash; shown only through the
     selector that writes the access log."""
 
@@ -125,8 +125,6 @@ class Patient(TimeStampedModel):
         verbose_name=_("organisation"),
     )
 
-    objects: ClassVar[qs.PatientQuerySet] = qs.PatientQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         verbose_name = _("patient")
 
@@ -134,7 +132,7 @@ class Patient(TimeStampedModel):
         return f"{_('Patient')} {self.pk}"
 
 
-class Prescription(TimeStampedModel):
+class Prescription(TenantModel, TimeStampedModel):
     """A prescription (förskrivning): an article for a patient, the need, and where to deliver."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
@@ -154,8 +152,6 @@ class Prescription(TimeStampedModel):
         _("status"), max_length=12, choices=PrescriptionStatus.choices, default=PrescriptionStatus.OPEN
     )
 
-    objects: ClassVar[qs.PrescriptionQuerySet] = qs.PrescriptionQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         ordering = ["-id"]
         verbose_name = _("prescription")
@@ -172,7 +168,7 @@ class Prescription(TimeStampedModel):
         return self.number
 
 
-class Loan(TimeStampedModel):
+class Loan(TenantModel, TimeStampedModel):
     """An item on loan to a patient: dispensing (utlämning), fitting (utprovning) and return (återlämning)."""
 
     prescription = models.OneToOneField(Prescription, on_delete=models.PROTECT, related_name="loan")
@@ -234,17 +230,17 @@ class Loan(TimeStampedModel):
         return self.returned_on is None
 
 
-class PatientAccess(models.Model):
+class PatientAccess(TenantModel):
     """One look at a patient's identity: who, when, which patient (by id), why. Append-only; an auditor
     reads it without the identity."""
+
+    tenant_field = "patient__organisation_id"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="accesses")
     at = models.DateTimeField(_("when"), auto_now_add=True)
     purpose = models.CharField(_("why"), max_length=16, choices=AccessPurpose.choices)
     reference = models.CharField(_("on"), max_length=40, blank=True)
-
-    objects: ClassVar[qs.PatientAccessQuerySet] = qs.PatientAccessQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-at", "-id"]

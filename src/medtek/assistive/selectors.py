@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from medtek.organizations.scoping import scope_for
 def patient_identity(*, user: Any, patient: Patient | int, purpose: str, reference: str = "") -> str | None:
     """The patient's personnummer for a user allowed to see it (HMC, the prescriber's organisation), with
     an access-log row for the look; None (and no row) for anyone else."""
-    pk = getattr(patient, "pk", patient)
+    pk = patient.pk if isinstance(patient, Patient) else patient
     found = Patient.objects.visible_to(user, Cap.PATIENT_VIEW).filter(pk=pk).first()
     if found is None:
         return None
@@ -115,7 +116,7 @@ def stock_per_article(*, user: Any) -> list[StockLine]:
     )
     out = []
     for art in arts.select_related("device_model").order_by("iso_code", "name"):
-        row = counts.get(art.pk, {})
+        row: Mapping[str, Any] = counts.get(art.pk, {})
         out.append(
             StockLine(
                 art, row.get("in_stock", 0), row.get("on_loan", 0), row.get("recond", 0), row.get("out", 0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,8 +15,7 @@ from medtek.billing.choices import BillingPart, InvoiceKind, InvoiceStatus, Line
 from medtek.core.models import TimeStampedModel
 from medtek.core.money import MoneyField
 from medtek.maintenance.models import WorkOrder
-from medtek.organizations.models import Organisation
-from medtek.organizations.querysets import TenantQuerySet
+from medtek.organizations.models import Organisation, TenantModel
 
 
 class InvoiceSeries(models.Model):
@@ -33,12 +32,10 @@ class InvoiceSeries(models.Model):
         return f"{self.prefix} {self.seller_id} next {self.next_number}"
 
 
-class BillingRunQuerySet(TenantQuerySet["BillingRun"]):
-    tenant_field = "provider_id"
-
-
-class BillingRun(models.Model):
+class BillingRun(TenantModel):
     """One run of the fixed or variable billing for a period that created or updated drafts."""
+
+    tenant_field = "provider_id"
 
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     part = models.CharField(_("part"), max_length=16, choices=BillingPart.choices)
@@ -52,8 +49,6 @@ class BillingRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     basis = models.JSONField(default=dict, blank=True)
 
-    objects: ClassVar[BillingRunQuerySet] = BillingRunQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         ordering = ["-run_at", "-id"]
         indexes = [models.Index(fields=["provider", "period"], name="billingrun_provider_period")]
@@ -62,13 +57,11 @@ class BillingRun(models.Model):
         return f"{self.part} {self.period}"
 
 
-class InvoiceQuerySet(TenantQuerySet["Invoice"]):
+class Invoice(TenantModel, TimeStampedModel):
+    """An invoice (or credit note) to one customer for one period; frozen once issued."""
+
     tenant_field = "provider_id"
     party_field = "customer_id"
-
-
-class Invoice(TimeStampedModel):
-    """An invoice (or credit note) to one customer for one period; frozen once issued."""
 
     kind = models.CharField(
         _("kind"), max_length=16, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE
@@ -108,8 +101,6 @@ class Invoice(TimeStampedModel):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-
-    objects: ClassVar[InvoiceQuerySet] = InvoiceQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-period_start", "customer__name", "id"]

@@ -14,13 +14,14 @@ from medtek.agreements.choices import CountReference, FixedPartMode
 from medtek.agreements.models import Agreement
 from medtek.billing import rules
 from medtek.billing.choices import BillingPart, InvoiceKind, InvoiceStatus
-from medtek.billing.models import BillingRun, Invoice, InvoiceLine, InvoiceQuerySet
+from medtek.billing.models import BillingRun, Invoice, InvoiceLine
 from medtek.core.money import money
 from medtek.inventory.selectors import device_counts_as_of
 from medtek.maintenance import key_figures
 from medtek.maintenance.choices import WorkOrderKind
 from medtek.maintenance.models import MaterialLine, TimeEntry, TravelEntry
 from medtek.organizations.models import Organisation
+from medtek.organizations.querysets import TenantQuerySet
 from medtek.organizations.rules import Cap
 from medtek.organizations.system import system_actor
 
@@ -135,7 +136,7 @@ def basis_report(
     )
 
 
-def invoice_queryset(*, user: Any, capability: str = Cap.BILLING_VIEW) -> InvoiceQuerySet:
+def invoice_queryset(*, user: Any, capability: str = Cap.BILLING_VIEW) -> TenantQuerySet[Invoice]:
     return Invoice.objects.visible_to(user, capability).select_related(
         "customer", "agreement", "seller", "credited_invoice"
     )

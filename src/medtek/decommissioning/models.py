@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,19 +23,14 @@ from medtek.decommissioning.choices import (
     SurplusReason,
     WasteCategory,
 )
-from medtek.decommissioning.querysets import (
-    AidAgreementQuerySet,
-    ChecklistEntryQuerySet,
-    DonationShipmentQuerySet,
-    SurplusCaseQuerySet,
-    SurplusItemQuerySet,
-)
 from medtek.inventory.models import Device, DeviceModel
-from medtek.organizations.models import Location, Organisation
+from medtek.organizations.models import Location, Organisation, TenantModel
 
 
-class AidAgreement(TimeStampedModel):
+class AidAgreement(TenantModel, TimeStampedModel):
     """The region's agreement with an aid organisation (Human Bridge, RS130364): donations go only there."""
+
+    tenant_field = "region_id"
 
     region = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="aid_agreements", verbose_name=_("region")
@@ -61,8 +55,6 @@ class AidAgreement(TimeStampedModel):
         verbose_name=_("contact person"),
     )
     notes = models.TextField(_("notes"), blank=True)
-
-    objects: ClassVar[AidAgreementQuerySet] = AidAgreementQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["aid_organisation__name", "-valid_from"]
@@ -93,7 +85,7 @@ class AidAgreement(TimeStampedModel):
             raise ValidationError({"aid_organisation": _("The other party must be an aid organisation.")})
 
 
-class SurplusCase(TimeStampedModel):
+class SurplusCase(TenantModel, TimeStampedModel):
     """A unit's report of surplus equipment (avvecklingsärende); MTH handles it, HMC for assistive devices."""
 
     organisation = models.ForeignKey(
@@ -114,8 +106,6 @@ class SurplusCase(TimeStampedModel):
     status = models.CharField(_("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
-    objects: ClassVar[SurplusCaseQuerySet] = SurplusCaseQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("surplus case")
@@ -128,8 +118,10 @@ class SurplusCase(TimeStampedModel):
         return f"{_('Case')} {self.pk}"
 
 
-class SurplusItem(TimeStampedModel):
+class SurplusItem(TenantModel, TimeStampedModel):
     """One surplus device, or a lot of consumables/sterile goods, with its assessment and decision."""
+
+    tenant_field = "case__organisation_id"
 
     case = models.ForeignKey(
         SurplusCase, on_delete=models.PROTECT, related_name="items", verbose_name=_("case")
@@ -227,8 +219,6 @@ class SurplusItem(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    objects: ClassVar[SurplusItemQuerySet] = SurplusItemQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         ordering = ["case_id", "id"]
         verbose_name = _("surplus item")
@@ -281,8 +271,10 @@ class SurplusItem(TimeStampedModel):
         return bool(self.device is not None and self.device.has_radiation_source)
 
 
-class ChecklistEntry(TimeStampedModel):
+class ChecklistEntry(TenantModel, TimeStampedModel):
     """One done decommissioning step for an item: who did it, when, how (e.g. the wiping method)."""
+
+    tenant_field = "item__case__organisation_id"
 
     item = models.ForeignKey(SurplusItem, on_delete=models.PROTECT, related_name="checklist")
     step = models.CharField(_("step"), max_length=32, choices=ChecklistStep.choices)
@@ -309,8 +301,6 @@ class ChecklistEntry(TimeStampedModel):
         verbose_name=_("verified by"),
     )
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
-
-    objects: ClassVar[ChecklistEntryQuerySet] = ChecklistEntryQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["item_id", "done_at"]
@@ -350,7 +340,7 @@ class ChecklistEntry(TimeStampedModel):
         return rows
 
 
-class DonationShipment(TimeStampedModel):
+class DonationShipment(TenantModel, TimeStampedModel):
     """Donated items shipped to an aid organisation under an agreement, with manifest and follow-up."""
 
     organisation = models.ForeignKey(
@@ -368,8 +358,6 @@ class DonationShipment(TimeStampedModel):
     note = models.TextField(_("note"), blank=True)
     follow_up = models.TextField(_("follow-up from the aid organisation"), blank=True)
     follow_up_on = models.DateField(_("follow-up received"), null=True, blank=True)
-
-    objects: ClassVar[DonationShipmentQuerySet] = DonationShipmentQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-shipment_date", "-id"]

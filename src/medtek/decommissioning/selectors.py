@@ -68,11 +68,11 @@ def case_list(
     )
     if status:
         qs = qs.filter(status=status)
-    qs = qs.annotate(
+    counted = qs.annotate(
         item_count=Count("items"),
         undecided_count=Count("items", filter=Q(items__state=ItemState.REGISTERED)),
     )
-    return keyset_page(qs, order=["-created_at"], cursor=cursor, limit=limit)
+    return keyset_page(counted, order=["-created_at"], cursor=cursor, limit=limit)
 
 
 def case_get(*, user: Any, pk: int, capability: str = Cap.VIEW) -> SurplusCase:

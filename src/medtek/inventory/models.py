@@ -15,7 +15,7 @@ from medtek.core.money import MoneyField
 from medtek.inventory import rules
 from medtek.inventory.choices import DeviceStatus, MaintenanceResponsibility, NomenclatureSystem, RiskClass
 from medtek.inventory.querysets import DeviceQuerySet
-from medtek.organizations.models import Location, Organisation
+from medtek.organizations.models import Location, Organisation, TenantModel
 
 
 class Manufacturer(TimeStampedModel):
@@ -86,8 +86,11 @@ class DeviceModel(TimeStampedModel):
         return f"{self.manufacturer.name} {self.name}"
 
 
-class Device(TimeStampedModel):
+class Device(TenantModel, TimeStampedModel):
     """A registered device (inventarie) that MT answers for."""
+
+    tenant_field = "owner_id"
+    assistive_field = "model__is_assistive"
 
     asset_number = models.CharField(
         _("asset number"),

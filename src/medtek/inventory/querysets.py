@@ -7,9 +7,6 @@ from medtek.organizations.querysets import TenantQuerySet
 
 
 class DeviceQuerySet(TenantQuerySet[Any]):
-    tenant_field = "owner_id"
-    assistive_field = "model__is_assistive"
-
     def in_register(self) -> Self:
         """Devices that still count in the register (not decommissioned or handed over)."""
         return self.exclude(status__in=rules.LEFT_REGISTER)

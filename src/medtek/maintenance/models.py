@@ -23,14 +23,8 @@ from medtek.maintenance.choices import (
     WorkOrderKind,
     WorkOrderStatus,
 )
-from medtek.maintenance.querysets import (
-    DevicePMStateQuerySet,
-    EntryQuerySet,
-    ProtocolRecordQuerySet,
-    WatchItemQuerySet,
-    WorkOrderQuerySet,
-)
-from medtek.organizations.models import Location, Organisation
+from medtek.maintenance.querysets import WorkOrderQuerySet
+from medtek.organizations.models import Location, Organisation, TenantModel
 
 
 class PMClass(TimeStampedModel):
@@ -81,8 +75,11 @@ class CMPriority(TimeStampedModel):
         return f"{self.code} {self.name}"
 
 
-class DevicePMState(models.Model):
+class DevicePMState(TenantModel):
     """A device's preventive-maintenance state: its class, interval, last done and next due."""
+
+    tenant_field = "device__owner_id"
+    assistive_field = "device__model__is_assistive"
 
     device = models.OneToOneField(Device, primary_key=True, on_delete=models.CASCADE, related_name="pm_state")
     pm_class = models.ForeignKey(PMClass, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -93,8 +90,6 @@ class DevicePMState(models.Model):
     interval_months = models.PositiveSmallIntegerField(_("PM interval (months)"), null=True, blank=True)
     last_done = models.DateField(_("last PM"), null=True, blank=True)
     next_due = models.DateField(_("next PM due"), null=True, blank=True)
-
-    objects: ClassVar[DevicePMStateQuerySet] = DevicePMStateQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("PM state")
@@ -122,8 +117,11 @@ class PlanRun(models.Model):
         return f"PM plan up to {self.horizon_end}"
 
 
-class WorkOrder(TimeStampedModel):
+class WorkOrder(TenantModel, TimeStampedModel):
     """An assignment for MT: PM (FU), CM (AU), quality control, advice or another requested task."""
+
+    tenant_field = "customer_id"
+    assistive_field = "device__model__is_assistive"
 
     number = models.CharField(_("number"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=WorkOrderKind.choices)
@@ -215,8 +213,11 @@ class WorkOrder(TimeStampedModel):
         return f"{self.number} {self.title}"
 
 
-class TimeEntry(TimeStampedModel):
+class TimeEntry(TenantModel, TimeStampedModel):
     """Hours a technician spent on a work order on one day (read by variable billing)."""
+
+    tenant_field = "work_order__customer_id"
+    assistive_field = "work_order__device__model__is_assistive"
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="time_entries")
     technician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -224,8 +225,6 @@ class TimeEntry(TimeStampedModel):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2)
     billable = models.BooleanField(_("billable"), default=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-
-    objects: ClassVar[EntryQuerySet] = EntryQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["date", "id"]
@@ -241,8 +240,11 @@ class TimeEntry(TimeStampedModel):
         indexes = [models.Index(fields=["date", "work_order"], name="timeentry_date_wo")]
 
 
-class TravelEntry(TimeStampedModel):
+class TravelEntry(TenantModel, TimeStampedModel):
     """A visit to a care unit for a work order, with its cost (read by variable billing)."""
+
+    tenant_field = "work_order__customer_id"
+    assistive_field = "work_order__device__model__is_assistive"
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="travel_entries")
     date = models.DateField(_("date"))
@@ -250,8 +252,6 @@ class TravelEntry(TimeStampedModel):
     description = models.CharField(_("description"), max_length=300, blank=True)
     cost = MoneyField(_("cost (SEK)"))
     billable = models.BooleanField(_("billable"), default=True)
-
-    objects: ClassVar[EntryQuerySet] = EntryQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["date", "id"]
@@ -267,8 +267,11 @@ class TravelEntry(TimeStampedModel):
         indexes = [models.Index(fields=["date", "work_order"], name="travelentry_date_wo")]
 
 
-class MaterialLine(TimeStampedModel):
+class MaterialLine(TenantModel, TimeStampedModel):
     """A spare part or consumable used on a work order (read by variable billing)."""
+
+    tenant_field = "work_order__customer_id"
+    assistive_field = "work_order__device__model__is_assistive"
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="material_lines")
     date = models.DateField(_("date"))
@@ -278,8 +281,6 @@ class MaterialLine(TimeStampedModel):
     quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
     unit_price = MoneyField(_("unit price (SEK)"))
     billable = models.BooleanField(_("billable"), default=True)
-
-    objects: ClassVar[EntryQuerySet] = EntryQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["date", "id"]
@@ -353,8 +354,11 @@ class ProtocolItem(models.Model):
         rules.check_protocol_item(self.kind, self.unit, self.lower_limit, self.upper_limit)
 
 
-class ProtocolRecord(TimeStampedModel):
+class ProtocolRecord(TenantModel, TimeStampedModel):
     """A filled-in protocol for one device: the results a technician recorded and the verdict."""
+
+    tenant_field = "device__owner_id"
+    assistive_field = "device__model__is_assistive"
 
     work_order = models.ForeignKey(WorkOrder, on_delete=models.PROTECT, related_name="protocol_records")
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="protocol_records")
@@ -372,8 +376,6 @@ class ProtocolRecord(TimeStampedModel):
     )
     overridden_at = models.DateTimeField(_("released by override"), null=True, blank=True)
     override_reason = models.TextField(_("reason for the override"), blank=True)
-
-    objects: ClassVar[ProtocolRecordQuerySet] = ProtocolRecordQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-id"]
@@ -403,8 +405,11 @@ class ProtocolResultLine(models.Model):
         return f"{self.item_id}: {'ok' if self.passed else 'fail'}"
 
 
-class WatchItem(TimeStampedModel):
+class WatchItem(TenantModel, TimeStampedModel):
     """A PM due on a device maintained by another party: MT watches that it is done."""
+
+    tenant_field = "device__owner_id"
+    assistive_field = "device__model__is_assistive"
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="watch_items")
     external_maintainer = models.ForeignKey(
@@ -416,8 +421,6 @@ class WatchItem(TimeStampedModel):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     plan_run = models.ForeignKey(PlanRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    objects: ClassVar[WatchItemQuerySet] = WatchItemQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["due_date", "id"]

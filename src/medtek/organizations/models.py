@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,12 +17,31 @@ from medtek.organizations.choices import LocationKind, OrganisationKind, Role
 from medtek.organizations.querysets import TenantQuerySet
 
 
-class OrganisationQuerySet(TenantQuerySet["Organisation"]):
-    tenant_field = "id"
+class TenantModel(models.Model):
+    """A row an organisation owns: its manager scopes it with `visible_to(user)`, the one choke point.
+
+    Every tenant-owned model inherits this, so none can be written without the scoped manager. It says
+    where the owner is: `tenant_field` is the path to the owning organisation's id; `party_field`, where
+    set, the path to an organisation that is a party to the row (an invoice's buyer), whose own members
+    see the row too but those who merely serve it do not; `assistive_field`, for rows about a device,
+    the path to the device model's assistive flag (a user who reaches an organisation for its assistive
+    devices only, HMC staff, sees only the rows where it is true).
+    """
+
+    tenant_field: ClassVar[str] = "organisation_id"
+    party_field: ClassVar[str | None] = None
+    assistive_field: ClassVar[str | None] = None
+
+    objects: ClassVar[TenantQuerySet[Any]] = TenantQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        abstract = True
 
 
-class Organisation(TimeStampedModel):
+class Organisation(TenantModel, TimeStampedModel):
     """A region, MT department, municipality, care provider, aid organisation, supplier or manufacturer."""
+
+    tenant_field = "id"
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
@@ -61,8 +80,6 @@ class Organisation(TimeStampedModel):
     city = models.CharField(_("city"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     active = models.BooleanField(_("active"), default=True)
-
-    objects: ClassVar[OrganisationQuerySet] = OrganisationQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["name"]
@@ -116,11 +133,7 @@ class OrganisationGraph(models.Model):
         return f"organisation graph v{self.version}"
 
 
-class LocationQuerySet(TenantQuerySet["Location"]):
-    tenant_field = "organisation_id"
-
-
-class Location(TimeStampedModel):
+class Location(TenantModel, TimeStampedModel):
     """A place devices stand: a care unit (vårdenhet) of an organisation, or a room in one."""
 
     organisation = models.ForeignKey(
@@ -140,8 +153,6 @@ class Location(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     code = models.CharField(_("code"), max_length=40, help_text=_("Unique within the organisation"))
     address = models.CharField(_("address"), max_length=200, blank=True)
-
-    objects: ClassVar[LocationQuerySet] = LocationQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["organisation__name", "code"]
@@ -169,18 +180,12 @@ class Location(TimeStampedModel):
                 raise ValidationError({"parent": _("A care unit cannot be inside a room.")})
 
 
-class MembershipQuerySet(TenantQuerySet["Membership"]):
-    tenant_field = "organisation_id"
-
-
-class Membership(TimeStampedModel):
+class Membership(TenantModel, TimeStampedModel):
     """A user's role in one organisation; a user may have several."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-
-    objects: ClassVar[MembershipQuerySet] = MembershipQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("membership")

@@ -48,18 +48,26 @@ models.CharField.register_lookup(AnyOf)
 
 
 class TenantQuerySet(models.QuerySet[M], Generic[M]):
-    """A queryset of tenant-owned rows; `tenant_field` is the path to the owning organisation's id.
+    """A queryset of tenant-owned rows, the manager of every `TenantModel`.
 
-    `party_field`, where set, is the path to an organisation that is a party to the row (an invoice's
-    buyer): its own members see the row too, but those who merely serve the party (another provider's
-    staff) do not.
+    Where a row's owner is comes from its model (`TenantModel.tenant_field`, `party_field`,
+    `assistive_field`); a queryset of its own only adds behaviour (a wider scope, a shortcut).
     """
 
-    tenant_field: str = "organisation_id"
-    party_field: str | None = None
-    # The path to the device model's assistive flag, for rows about a device: a user who reaches an
-    # organisation for its assistive devices only (HMC staff) sees only the rows where it is true.
-    assistive_field: str | None = None
+    @property
+    def tenant_field(self) -> str:
+        """The path from a row to its owning organisation's id."""
+        return str(getattr(self.model, "tenant_field", "organisation_id"))
+
+    @property
+    def party_field(self) -> str | None:
+        """The path to an organisation that is a party to the row (an invoice's buyer), if any."""
+        return getattr(self.model, "party_field", None)
+
+    @property
+    def assistive_field(self) -> str | None:
+        """The path to the device model's assistive flag, for rows about a device."""
+        return getattr(self.model, "assistive_field", None)
 
     def visible_to(self, user: Any, capability: str = "view", *, all_kinds: bool = False) -> Self:
         """Only the rows `user` may see (or act on, for another capability). Everything goes through here.

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from medtek.core.models import TimeStampedModel
 from medtek.inventory.models import Device, DeviceModel, Manufacturer
 from medtek.maintenance.models import WorkOrder
-from medtek.organizations.models import Organisation
+from medtek.organizations.models import Organisation, TenantModel
 from medtek.safety.choices import (
     Decision,
     IncidentKind,
@@ -24,16 +24,13 @@ from medtek.safety.choices import (
     Source,
     Urgency,
 )
-from medtek.safety.querysets import (
-    AcknowledgementQuerySet,
-    AffectedDeviceQuerySet,
-    IncidentQuerySet,
-    SafetyNoticeQuerySet,
-)
+from medtek.safety.querysets import SafetyNoticeQuerySet
 
 
-class SafetyNotice(TimeStampedModel):
+class SafetyNotice(TenantModel, TimeStampedModel):
     """A manufacturer's field safety notice (FSN) that an MT department acts on for all its customers."""
+
+    tenant_field = "department_id"
 
     department = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="safety_notices", verbose_name=_("handled by")
@@ -85,8 +82,10 @@ class SafetyNotice(TimeStampedModel):
         return f"{self.reference} {self.title}"
 
 
-class AffectedDevice(models.Model):
+class AffectedDevice(TenantModel):
     """A device a notice names, with MT's finding for it and the work that corrected it."""
+
+    tenant_field = "customer_id"
 
     notice = models.ForeignKey(
         SafetyNotice, on_delete=models.CASCADE, related_name="affected", verbose_name=_("notice")
@@ -127,8 +126,6 @@ class AffectedDevice(models.Model):
     blocked_at = models.DateTimeField(_("blocked"), null=True, blank=True)
     found_at = models.DateTimeField(_("found"))
 
-    objects: ClassVar[AffectedDeviceQuerySet] = AffectedDeviceQuerySet.as_manager()  # type: ignore[assignment]
-
     class Meta:
         ordering = ["notice", "customer", "id"]
         verbose_name = _("affected device")
@@ -154,8 +151,10 @@ class AffectedDevice(models.Model):
         return f"{self.notice_id}: {self.device_id}"
 
 
-class Acknowledgement(models.Model):
+class Acknowledgement(TenantModel):
     """A customer's confirmation that it has received and read a notice."""
+
+    tenant_field = "customer_id"
 
     notice = models.ForeignKey(SafetyNotice, on_delete=models.CASCADE, related_name="acknowledgements")
     customer = models.ForeignKey(
@@ -164,8 +163,6 @@ class Acknowledgement(models.Model):
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(_("acknowledged"))
     note = models.TextField(_("note"), blank=True)
-
-    objects: ClassVar[AcknowledgementQuerySet] = AcknowledgementQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["notice", "customer__name"]
@@ -182,8 +179,10 @@ class Acknowledgement(models.Model):
         return f"{self.notice_id}: {self.customer_id}"
 
 
-class Incident(TimeStampedModel):
+class Incident(TenantModel, TimeStampedModel):
     """An adverse event or near miss with a device (negativ händelse, tillbud); holds no patient data."""
+
+    tenant_field = "customer_id"
 
     device = models.ForeignKey(
         Device, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("device")
@@ -214,8 +213,6 @@ class Incident(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
-
-    objects: ClassVar[IncidentQuerySet] = IncidentQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

@@ -11,8 +11,6 @@ class SafetyNoticeQuerySet(TenantQuerySet[Any]):
     """A notice belongs to the MT department that handles it; a customer sees it while it has a device
     on the notice's affected list."""
 
-    tenant_field = "department_id"
-
     def scope_condition(self, org_ids: list[int]) -> Q:
         from medtek.safety.models import AffectedDevice
 
@@ -20,15 +18,3 @@ class SafetyNoticeQuerySet(TenantQuerySet[Any]):
             notice_id=OuterRef("pk"), customer_id__any_of=org_ids
         )
         return Q(department_id__any_of=org_ids) | Q(Exists(customer_has_device))
-
-
-class AffectedDeviceQuerySet(TenantQuerySet[Any]):
-    tenant_field = "customer_id"
-
-
-class AcknowledgementQuerySet(TenantQuerySet[Any]):
-    tenant_field = "customer_id"
-
-
-class IncidentQuerySet(TenantQuerySet[Any]):
-    tenant_field = "customer_id"

@@ -213,8 +213,9 @@ def incident_get(*, user: Any, pk: int, capability: str = Cap.VIEW) -> Incident:
 
 def incidents_per_model(*, user: Any) -> list[dict[str, Any]]:
     """Incidents counted per device model, most first, so a pattern shows."""
-    return list(
-        Incident.objects.visible_to(user)
+    return [
+        dict(row)
+        for row in Incident.objects.visible_to(user)
         .values("device__model_id", "device__model__name", "device__model__manufacturer__name")
         .annotate(
             incidents=Count("pk"),
@@ -224,4 +225,4 @@ def incidents_per_model(*, user: Any) -> list[dict[str, Any]]:
             last=Max("occurred_at"),
         )
         .order_by("-incidents", "device__model__name")
-    )
+    ]
