@@ -6,7 +6,8 @@ Each service is atomic and refuses with the routine's own reason; nothing is hal
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import inspect
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -375,31 +376,9 @@ def _donatable(item: SurplusItem, day: dt.date) -> bool:
     )
 
 
-@transaction.atomic
-def surplus_item_decide(
-    *,
-    user: Any,
-    item: SurplusItem | int,
-    disposition: str,
-    recipient: Organisation | int | None = None,
-    aid_agreement: AidAgreement | int | None = None,
-    shipment_date: dt.date | None = None,
-    estimated_value: Decimal | None = None,
-    selling_costs: Decimal | None = None,
-    buyer_is_end_customer: bool | None = None,
-    distributor_responsibility: bool | None = None,
-    contract_reference: str = "",
-    mt_contact: Any = None,
-    waste_category: str = "",
-    reuse_owner: Organisation | int | None = None,
-    reuse_location: Location | int | None = None,
-    note: str = "",
-    not_donated_reason: str = "",
-) -> SurplusItem:
-    """MT's decision for one item: reuse, donate, sell, trade in or destroy, under the routine's rules.
-
-    Selling or destroying an item the aid rules would allow to donate needs `not_donated_reason` (H7).
-    """
+def _decidable_item(*, user: Any, item: SurplusItem | int) -> SurplusItem:
+    """The check every decision shares: the item, locked, is one the user's department decides, and it
+    is not decided yet (a decision is made once per item)."""
     obj = _lock_item(user, item, Cap.SURPLUS_DECIDE)
     _require_department(user, obj.case)
     if obj.disposition:
@@ -415,121 +394,42 @@ def surplus_item_decide(
                 }
             }
         )
-    if disposition not in Disposition.values:
-        raise ValidationError({"disposition": _("Choose reuse, donate, sell, trade in or destroy.")})
-    day = shipment_date or _today()
-    recipient_org = _org_or_none(recipient)
-    if recipient is not None and recipient_org is None:
-        raise ValidationError({"recipient": _("Unknown organisation.")})
+    return obj
+
+
+def _estimate(obj: SurplusItem, estimated_value: Decimal | None) -> None:
     if estimated_value is not None:
         if estimated_value < 0:
             raise ValidationError({"estimated_value": _("The estimated value cannot be negative.")})
         obj.estimated_value = estimated_value
-    if selling_costs is not None and selling_costs < 0:
-        raise ValidationError({"selling_costs": _("The costs of selling cannot be negative.")})
-    data: dict[str, Any] = {"disposition": disposition}
-    if disposition == Disposition.DONATE:
-        agreement = None
-        if aid_agreement is not None:
-            agreement_id = aid_agreement.pk if isinstance(aid_agreement, AidAgreement) else aid_agreement
-            agreement = (
-                AidAgreement.objects.select_related("aid_organisation").filter(pk=agreement_id).first()
-            )
-            if agreement is None or agreement.region_id not in graph.ancestor_ids(obj.case.organisation):
-                raise ValidationError({"aid_agreement": _("Unknown aid agreement for this region.")})
-            recipient_org = recipient_org or agreement.aid_organisation
-            if not agreement.active_on(day) or agreement.aid_organisation_id != recipient_org.pk:
-                agreement = None
-        elif recipient_org is not None:
-            agreement = active_aid_agreement(recipient=recipient_org, case_org=obj.case.organisation, day=day)
-        _raise(
-            rules.donation_refusals(
-                recipient_name=recipient_org.name if recipient_org else None,
-                has_active_agreement=agreement is not None,
-                on_date=day,
-                is_sterile=obj.is_sterile,
-                expiry_date=obj.expiry_date,
-                min_months=sterile_min_months(),
-            )
-        )
-        obj.aid_agreement = agreement
-        obj.recipient = recipient_org
-        data.update(
-            recipient=recipient_org.pk if recipient_org else None,
-            aid_agreement=agreement.reference if agreement else "",
-            shipment_date=day,
-        )
-    elif disposition == Disposition.SELL:
-        _raise(
-            rules.sale_refusals(
-                buyer_name=recipient_org.name if recipient_org else None,
-                buyer_kind=recipient_org.kind if recipient_org else None,
-                estimated_value=obj.estimated_value,
-                selling_costs=selling_costs,
-                buyer_is_end_customer=buyer_is_end_customer,
-                distributor_responsibility=distributor_responsibility,
-            )
-        )
-        obj.recipient = recipient_org
-        obj.selling_costs = selling_costs
-        obj.buyer_is_end_customer = buyer_is_end_customer
-        obj.distributor_responsibility = distributor_responsibility
-        data.update(
-            recipient=recipient_org.pk if recipient_org else None,
-            estimated_value=str(obj.estimated_value),
-            selling_costs=str(selling_costs),
-        )
-    elif disposition == Disposition.TRADE_IN:
-        contact = _mt_contact(user, mt_contact)
-        _raise(
-            rules.trade_in_refusals(
-                recipient_name=recipient_org.name if recipient_org else None,
-                recipient_is_supplier=bool(recipient_org and recipient_org.kind == OrganisationKind.SUPPLIER),
-                on_reinvestment=rules.on_reinvestment(obj.reason),
-                contract_reference=contract_reference or "",
-                mt_involved=contact is not None,
-            )
-        )
-        obj.recipient = recipient_org
-        obj.contract_reference = contract_reference.strip()
-        obj.mt_contact = contact
-        data.update(
-            recipient=recipient_org.pk if recipient_org else None,
-            contract_reference=obj.contract_reference,
-            mt_contact=contact.pk if contact else None,
-        )
-    elif disposition == Disposition.DESTROY:
-        if waste_category and waste_category not in WasteCategory.values:
-            raise ValidationError({"waste_category": _("Unknown waste category.")})
-        _raise(rules.destroy_refusals(waste_category=waste_category))
-        obj.waste_category = waste_category
-        data.update(waste_category=waste_category)
-    else:  # reuse inside the region
-        new_owner = _org_or_none(reuse_owner)
-        if reuse_owner is not None and new_owner is None:
-            raise ValidationError({"reuse_owner": _("Unknown organisation.")})
-        if new_owner is not None:
-            region = graph.region_of(obj.case.organisation)
-            if region.pk not in graph.ancestor_ids(new_owner):
-                raise ValidationError(
-                    {
-                        "reuse_owner": _("Reuse is inside the region: %(org)s is not part of %(region)s.")
-                        % {"org": new_owner, "region": region}
-                    }
-                )
-        obj.reuse_owner = new_owner
-        data.update(reuse_owner=new_owner.pk if new_owner else None)
 
-    # Donation first (H7), after the decision's own rules so their refusals come first.
+
+def _donation_first(
+    obj: SurplusItem, data: dict[str, Any], *, disposition: str, not_donated_reason: str
+) -> None:
+    """Donation first (H7): selling or destroying an item the aid rules would allow to donate needs the
+    reason; checked after the decision's own rules so their refusals come first."""
     not_donated = rules.not_donated_refusal(
-        disposition=disposition, donatable=_donatable(obj, day), reason=not_donated_reason or ""
+        disposition=disposition, donatable=_donatable(obj, _today()), reason=not_donated_reason or ""
     )
     if not_donated:
         _raise([not_donated])
-    if disposition in {Disposition.SELL, Disposition.DESTROY} and (not_donated_reason or "").strip():
+    if (not_donated_reason or "").strip():
         obj.not_donated_reason = not_donated_reason.strip()
         data.update(not_donated_reason=obj.not_donated_reason)
 
+
+def _record_decision(
+    *,
+    user: Any,
+    obj: SurplusItem,
+    disposition: str,
+    data: dict[str, Any],
+    note: str,
+    then: Callable[[SurplusItem], None] | None = None,
+) -> SurplusItem:
+    """Write the decision and its one event, then what follows from it (`then`); a case whose items
+    are all finished closes."""
     obj.disposition = disposition
     obj.decided_by = user
     obj.decided_at = timezone.now()
@@ -538,31 +438,256 @@ def surplus_item_decide(
     obj.full_clean()
     obj.save()
     message = _("Decision: %(decision)s") % {"decision": Disposition(disposition).label}
-    _item_event(item=obj, kind=EventKind.DECIDED, user=user, data=data, message=message)
-    if disposition == Disposition.REUSE and obj.device is not None:
-        device = device_change_status(
-            user=user,
-            device=obj.device,
-            status=DeviceStatus.IN_USE,
-            reason=_("Reused in the region (case %(case)s)") % {"case": obj.case_id},
-            capability=Cap.SURPLUS_DECIDE,
-            subject=obj,
-        )
-        if obj.reuse_owner is not None and obj.reuse_owner.pk != device.owner_id:
-            device_change_owner(user=user, device=device, owner=obj.reuse_owner, location=reuse_location)
+    _item_event(
+        item=obj,
+        kind=EventKind.DECIDED,
+        user=user,
+        data={"disposition": disposition, **data},
+        message=message,
+    )
+    if then is not None:
+        then(obj)
     _close_case_if_done(obj.case)
     return obj
 
 
+@transaction.atomic
+def surplus_item_donate(
+    *,
+    user: Any,
+    item: SurplusItem,
+    recipient: Organisation | None = None,
+    aid_agreement: AidAgreement | None = None,
+    shipment_date: dt.date | None = None,
+    estimated_value: Decimal | None = None,
+    note: str = "",
+) -> SurplusItem:
+    """Decide to donate the item under the region's aid agreement in force on the shipment date (H1-H6)."""
+    obj = _decidable_item(user=user, item=item)
+    _estimate(obj, estimated_value)
+    day = shipment_date or _today()
+    agreement = None
+    if aid_agreement is not None:
+        if aid_agreement.region_id not in graph.ancestor_ids(obj.case.organisation):
+            raise ValidationError({"aid_agreement": _("Unknown aid agreement for this region.")})
+        agreement = aid_agreement
+        recipient = recipient or agreement.aid_organisation
+        if not agreement.active_on(day) or agreement.aid_organisation_id != recipient.pk:
+            agreement = None
+    elif recipient is not None:
+        agreement = active_aid_agreement(recipient=recipient, case_org=obj.case.organisation, day=day)
+    _raise(
+        rules.donation_refusals(
+            recipient_name=recipient.name if recipient else None,
+            has_active_agreement=agreement is not None,
+            on_date=day,
+            is_sterile=obj.is_sterile,
+            expiry_date=obj.expiry_date,
+            min_months=sterile_min_months(),
+        )
+    )
+    obj.aid_agreement = agreement
+    obj.recipient = recipient
+    data = {
+        "recipient": recipient.pk if recipient else None,
+        "aid_agreement": agreement.reference if agreement else "",
+        "shipment_date": day,
+    }
+    return _record_decision(user=user, obj=obj, disposition=Disposition.DONATE, data=data, note=note)
+
+
+@transaction.atomic
+def surplus_item_sell(
+    *,
+    user: Any,
+    item: SurplusItem,
+    recipient: Organisation | None = None,
+    estimated_value: Decimal | None = None,
+    selling_costs: Decimal | None = None,
+    buyer_is_end_customer: bool | None = None,
+    distributor_responsibility: bool | None = None,
+    note: str = "",
+    not_donated_reason: str = "",
+) -> SurplusItem:
+    """Decide to sell the item to a named buyer that is no end customer, for more than it costs (H8)."""
+    obj = _decidable_item(user=user, item=item)
+    _estimate(obj, estimated_value)
+    if selling_costs is not None and selling_costs < 0:
+        raise ValidationError({"selling_costs": _("The costs of selling cannot be negative.")})
+    _raise(
+        rules.sale_refusals(
+            buyer_name=recipient.name if recipient else None,
+            buyer_kind=recipient.kind if recipient else None,
+            estimated_value=obj.estimated_value,
+            selling_costs=selling_costs,
+            buyer_is_end_customer=buyer_is_end_customer,
+            distributor_responsibility=distributor_responsibility,
+        )
+    )
+    obj.recipient = recipient
+    obj.selling_costs = selling_costs
+    obj.buyer_is_end_customer = buyer_is_end_customer
+    obj.distributor_responsibility = distributor_responsibility
+    data: dict[str, Any] = {
+        "recipient": recipient.pk if recipient else None,
+        "estimated_value": str(obj.estimated_value),
+        "selling_costs": str(selling_costs),
+    }
+    _donation_first(obj, data, disposition=Disposition.SELL, not_donated_reason=not_donated_reason)
+    return _record_decision(user=user, obj=obj, disposition=Disposition.SELL, data=data, note=note)
+
+
+@transaction.atomic
+def surplus_item_trade_in(
+    *,
+    user: Any,
+    item: SurplusItem,
+    recipient: Organisation | None = None,
+    contract_reference: str = "",
+    mt_contact: Any = None,
+    estimated_value: Decimal | None = None,
+    note: str = "",
+) -> SurplusItem:
+    """Decide to trade the item in with the supplier of its replacement, under the purchase contract."""
+    obj = _decidable_item(user=user, item=item)
+    _estimate(obj, estimated_value)
+    contact = _mt_contact(user, mt_contact)
+    _raise(
+        rules.trade_in_refusals(
+            recipient_name=recipient.name if recipient else None,
+            recipient_is_supplier=bool(recipient and recipient.kind == OrganisationKind.SUPPLIER),
+            on_reinvestment=rules.on_reinvestment(obj.reason),
+            contract_reference=contract_reference or "",
+            mt_involved=contact is not None,
+        )
+    )
+    obj.recipient = recipient
+    obj.contract_reference = contract_reference.strip()
+    obj.mt_contact = contact
+    data = {
+        "recipient": recipient.pk if recipient else None,
+        "contract_reference": obj.contract_reference,
+        "mt_contact": contact.pk if contact else None,
+    }
+    return _record_decision(user=user, obj=obj, disposition=Disposition.TRADE_IN, data=data, note=note)
+
+
+@transaction.atomic
+def surplus_item_destroy(
+    *,
+    user: Any,
+    item: SurplusItem,
+    waste_category: str = "",
+    estimated_value: Decimal | None = None,
+    note: str = "",
+    not_donated_reason: str = "",
+) -> SurplusItem:
+    """Decide to destroy the item as waste of its category."""
+    obj = _decidable_item(user=user, item=item)
+    _estimate(obj, estimated_value)
+    if waste_category and waste_category not in WasteCategory.values:
+        raise ValidationError({"waste_category": _("Unknown waste category.")})
+    _raise(rules.destroy_refusals(waste_category=waste_category))
+    obj.waste_category = waste_category
+    data: dict[str, Any] = {"waste_category": waste_category}
+    _donation_first(obj, data, disposition=Disposition.DESTROY, not_donated_reason=not_donated_reason)
+    return _record_decision(user=user, obj=obj, disposition=Disposition.DESTROY, data=data, note=note)
+
+
+@transaction.atomic
+def surplus_item_reuse(
+    *,
+    user: Any,
+    item: SurplusItem,
+    reuse_owner: Organisation | None = None,
+    reuse_location: Location | int | None = None,
+    estimated_value: Decimal | None = None,
+    note: str = "",
+) -> SurplusItem:
+    """Decide to reuse the item inside the region: the device is in use again, with its new owner."""
+    obj = _decidable_item(user=user, item=item)
+    _estimate(obj, estimated_value)
+    if reuse_owner is not None:
+        region = graph.region_of(obj.case.organisation)
+        if region.pk not in graph.ancestor_ids(reuse_owner):
+            raise ValidationError(
+                {
+                    "reuse_owner": _("Reuse is inside the region: %(org)s is not part of %(region)s.")
+                    % {"org": reuse_owner, "region": region}
+                }
+            )
+    obj.reuse_owner = reuse_owner
+
+    def back_in_use(decided: SurplusItem) -> None:
+        if decided.device is None:
+            return
+        device = device_change_status(
+            user=user,
+            device=decided.device,
+            status=DeviceStatus.IN_USE,
+            reason=_("Reused in the region (case %(case)s)") % {"case": decided.case_id},
+            capability=Cap.SURPLUS_DECIDE,
+            subject=decided,
+        )
+        if reuse_owner is not None and reuse_owner.pk != device.owner_id:
+            device_change_owner(user=user, device=device, owner=reuse_owner, location=reuse_location)
+
+    data = {"reuse_owner": reuse_owner.pk if reuse_owner else None}
+    return _record_decision(
+        user=user, obj=obj, disposition=Disposition.REUSE, data=data, note=note, then=back_in_use
+    )
+
+
+# The decision services by disposition: a page or API that takes the disposition as data picks here.
+SURPLUS_DECISIONS: dict[str, Callable[..., SurplusItem]] = {
+    Disposition.REUSE: surplus_item_reuse,
+    Disposition.DONATE: surplus_item_donate,
+    Disposition.SELL: surplus_item_sell,
+    Disposition.TRADE_IN: surplus_item_trade_in,
+    Disposition.DESTROY: surplus_item_destroy,
+}
+
+
+def _found(model: Any, value: Any, field: str, message: str) -> Any:
+    """The row `value` names (an object or an id), or the field's error; None stays None."""
+    if value is None or isinstance(value, model):
+        return value
+    found = model.objects.filter(pk=value).first()
+    if found is None:
+        raise ValidationError({field: message})
+    return found
+
+
+@transaction.atomic
+def surplus_item_decide(
+    *, user: Any, item: SurplusItem | int, disposition: str, **fields: Any
+) -> SurplusItem:
+    """MT's decision for one item, the disposition given as data (the page's and API's one form): the
+    service of that disposition decides, with the fields it takes; ids in them are looked up here."""
+    decide = SURPLUS_DECISIONS.get(disposition)
+    if decide is None:
+        _decidable_item(user=user, item=item)  # a foreign or decided item says so first
+        raise ValidationError({"disposition": _("Choose reuse, donate, sell, trade in or destroy.")})
+    taken = inspect.signature(decide).parameters
+    given = {name: value for name, value in fields.items() if name in taken}
+    lookups = {
+        "recipient": (Organisation, _("Unknown organisation.")),
+        "reuse_owner": (Organisation, _("Unknown organisation.")),
+        "aid_agreement": (AidAgreement, _("Unknown aid agreement for this region.")),
+        "mt_contact": (get_user_model(), _("The person named is not MT staff.")),
+    }
+    for name, (model, message) in lookups.items():
+        if name in given:
+            given[name] = _found(model, given[name], name, message)
+    return decide(user=user, item=item, **given)
+
+
 def _mt_contact(user: Any, mt_contact: Any) -> Any:
     """The MT person involved in a trade-in: the one named, or the deciding user when they are MT."""
-    User = get_user_model()
     if mt_contact is not None:
-        contact_id = mt_contact.pk if hasattr(mt_contact, "pk") else int(mt_contact)
-        contact = User.objects.filter(pk=contact_id).first()
-        if contact is None or not graph.is_mt_person(contact):
+        if not graph.is_mt_person(mt_contact):
             raise ValidationError({"mt_contact": _("The person named is not MT staff.")})
-        return contact
+        return mt_contact
     return user if graph.is_mt_person(user) else None
 
 
