@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -359,6 +359,133 @@ def fixed_run(
 # --- variable part ------------------------------------------------------------------------------
 
 
+RateOn = Callable[[dt.date], Decimal]
+
+
+def _work_order_label(wo: WorkOrder) -> str:
+    return f"{wo.number} {wo.title}"[:120]
+
+
+def _time_line(t: TimeEntry, rate_on: RateOn) -> InvoiceLine:
+    """Billable hours at the agreement's rate of the day they were worked."""
+    rate = rate_on(t.date)
+    text = _("%(wo)s: %(hours)s h on %(day)s (%(who)s) at %(rate)s kr/h") % {
+        "wo": _work_order_label(t.work_order),
+        "hours": str(t.hours).replace(".", ","),
+        "day": t.date.isoformat(),
+        "who": t.technician.get_full_name() or t.technician.username,
+        "rate": format_number(rate),
+    }
+    return InvoiceLine(
+        kind=LineKind.TIME,
+        description=text[:300],
+        quantity=t.hours,
+        unit_code="HUR",
+        unit_price=rate,
+        amount=rules.line_amount(t.hours, rate),
+        work_order=t.work_order,
+        source_id=t.pk,
+        work_date=t.date,
+        basis={"time_entry": t.pk, "rate": str(rate)},
+    )
+
+
+def _travel_line(v: TravelEntry, rate_on: RateOn) -> InvoiceLine:
+    """A visit's travel cost."""
+    text = _("%(wo)s: visit %(place)s on %(day)s %(what)s") % {
+        "wo": _work_order_label(v.work_order),
+        "place": v.location.name if v.location else "",
+        "day": v.date.isoformat(),
+        "what": v.description,
+    }
+    return InvoiceLine(
+        kind=LineKind.TRAVEL,
+        description=" ".join(text.split())[:300],
+        quantity=Decimal("1"),
+        unit_code="C62",
+        unit_price=v.cost,
+        amount=v.cost,
+        work_order=v.work_order,
+        source_id=v.pk,
+        work_date=v.date,
+        basis={"travel_entry": v.pk},
+    )
+
+
+def _material_line(m: MaterialLine, rate_on: RateOn) -> InvoiceLine:
+    """Material or spare parts used, at their price."""
+    text = _("%(wo)s: %(kind)s %(article)s %(what)s") % {
+        "wo": _work_order_label(m.work_order),
+        "kind": m.get_kind_display().lower(),
+        "article": m.article_number,
+        "what": m.description,
+    }
+    return InvoiceLine(
+        kind=LineKind.MATERIAL,
+        description=" ".join(text.split())[:300],
+        quantity=m.quantity,
+        unit_code="H87",
+        unit_price=m.unit_price,
+        amount=m.amount,
+        work_order=m.work_order,
+        source_id=m.pk,
+        work_date=m.date,
+        basis={"material_line": m.pk},
+    )
+
+
+# What the variable part bills, in the order a work order's lines of one day appear: the entries of
+# each kind, what they are read with, and the builder that makes each an invoice line.
+VARIABLE_LINES: tuple[tuple[type[TimeEntry | TravelEntry | MaterialLine], tuple[str, ...], Any], ...] = (
+    (TimeEntry, ("work_order", "technician"), _time_line),
+    (TravelEntry, ("work_order", "location"), _travel_line),
+    (MaterialLine, ("work_order",), _material_line),
+)
+
+
+def _variable_parties(
+    user: Any, agreements: list[Agreement]
+) -> tuple[dict[int, tuple[Agreement, AgreementParty]], int | None]:
+    """Each owner whose work is billed -> the agreement and party billed for it (a care provider that
+    counts as a customer is billed to that customer), and the provider running the billing."""
+    owner_to_party: dict[int, tuple[Agreement, AgreementParty]] = {}
+    provider_id = None
+    for a in agreements:
+        scope_for(user).require(Cap.BILLING_MANAGE, a.provider_id)
+        provider_id = provider_id or a.provider_id
+        for p in a.parties.all():
+            owner_to_party.setdefault(p.customer_id, (a, p))
+    if owner_to_party:
+        for pk, target in Organisation.objects.filter(counts_as_id__in=list(owner_to_party)).values_list(
+            "pk", "counts_as_id"
+        ):
+            owner_to_party.setdefault(pk, owner_to_party[target])
+    return owner_to_party, provider_id
+
+
+def _rates() -> Callable[[Agreement], RateOn]:
+    """The day's rate of an agreement's schedule, looked up once per agreement and day."""
+    rates: dict[tuple[int, dt.date], Decimal] = {}
+
+    def rate_for(a: Agreement) -> RateOn:
+        def rate_on(day: dt.date) -> Decimal:
+            key = (a.pk, day)
+            if key not in rates:
+                if a.rate_schedule is None:
+                    raise ValidationError(
+                        {"agreement": _("%(ref)s has no rate schedule.") % {"ref": a.reference}}
+                    )
+                try:
+                    rates[key] = a.rate_schedule.rate_on(day)
+                except RateError as exc:
+                    raise ValidationError({"period": f"{a.reference}: {exc}"}) from exc
+            return rates[key]
+
+        return rate_on
+
+    return rate_for
+
+
 @transaction.atomic
 def variable_run(*, user: Any, period: str, agreement: Agreement | int | None = None) -> RunResult:
     """Draft the month's variable invoices: billable hours at the day's rate, travel and material.
@@ -376,139 +503,33 @@ def variable_run(*, user: Any, period: str, agreement: Agreement | int | None = 
         if rules.is_billed(a.kind)
         and (a.in_force_on(month.start) or (month.start <= a.valid_from <= month.end))
     ]
-    owner_to_party: dict[int, tuple[Agreement, AgreementParty]] = {}
-    provider_id = None
-    for a in agreements:
-        scope_for(user).require(Cap.BILLING_MANAGE, a.provider_id)
-        provider_id = provider_id or a.provider_id
-        for p in a.parties.all():
-            owner_to_party.setdefault(p.customer_id, (a, p))
-    if owner_to_party:
-        for pk, target in Organisation.objects.filter(counts_as_id__in=list(owner_to_party)).values_list(
-            "pk", "counts_as_id"
-        ):
-            owner_to_party.setdefault(pk, owner_to_party[target])
-    owners = list(owner_to_party)
-    common = {
-        "work_order__customer_id__in": owners,
+    owner_to_party, provider_id = _variable_parties(user, agreements)
+    entries = {
+        "work_order__customer_id__in": list(owner_to_party),
         "work_order__kind__in": VARIABLE_KINDS,
         "billable": True,
         "date__gte": month.start,
         "date__lte": month.end,
     }
-    times = list(
-        TimeEntry.objects.filter(**common)
-        .select_related("work_order", "technician")
-        .order_by("work_order__number", "date", "id")
-    )
-    travels = list(
-        TravelEntry.objects.filter(**common)
-        .select_related("work_order", "location")
-        .order_by("work_order__number", "date", "id")
-    )
-    materials = list(
-        MaterialLine.objects.filter(**common)
-        .select_related("work_order")
-        .order_by("work_order__number", "date", "id")
-    )
+    rate_for = _rates()
     by_party: dict[tuple[int, int], list[tuple[str, int, dt.date, InvoiceLine]]] = defaultdict(list)
-    rates: dict[tuple[int, dt.date], Decimal] = {}
-
-    def rate_for(a: Agreement, day: dt.date) -> Decimal:
-        key = (a.pk, day)
-        if key not in rates:
-            if a.rate_schedule is None:
-                raise ValidationError(
-                    {"agreement": _("%(ref)s has no rate schedule.") % {"ref": a.reference}}
-                )
-            try:
-                rates[key] = a.rate_schedule.rate_on(day)
-            except RateError as exc:
-                raise ValidationError({"period": f"{a.reference}: {exc}"}) from exc
-        return rates[key]
-
-    def wo_label(wo: WorkOrder) -> str:
-        return f"{wo.number} {wo.title}"[:120]
-
     with translation.override(rules.INVOICE_LANGUAGE):
-        for t in times:
-            a, p = owner_to_party[t.work_order.customer_id]
-            rate = rate_for(a, t.date)
-            text = _("%(wo)s: %(hours)s h on %(day)s (%(who)s) at %(rate)s kr/h") % {
-                "wo": wo_label(t.work_order),
-                "hours": str(t.hours).replace(".", ","),
-                "day": t.date.isoformat(),
-                "who": t.technician.get_full_name() or t.technician.username,
-                "rate": format_number(rate),
-            }
-            line = InvoiceLine(
-                kind=LineKind.TIME,
-                description=text[:300],
-                quantity=t.hours,
-                unit_code="HUR",
-                unit_price=rate,
-                amount=rules.line_amount(t.hours, rate),
-                work_order=t.work_order,
-                source_id=t.pk,
-                work_date=t.date,
-                basis={"time_entry": t.pk, "rate": str(rate)},
-            )
-            by_party[(a.pk, p.customer_id)].append((t.work_order.number, 0, t.date, line))
-        for v in travels:
-            a, p = owner_to_party[v.work_order.customer_id]
-            place = v.location.name if v.location else ""
-            text = _("%(wo)s: visit %(place)s on %(day)s %(what)s") % {
-                "wo": wo_label(v.work_order),
-                "place": place,
-                "day": v.date.isoformat(),
-                "what": v.description,
-            }
-            line = InvoiceLine(
-                kind=LineKind.TRAVEL,
-                description=" ".join(text.split())[:300],
-                quantity=Decimal("1"),
-                unit_code="C62",
-                unit_price=v.cost,
-                amount=v.cost,
-                work_order=v.work_order,
-                source_id=v.pk,
-                work_date=v.date,
-                basis={"travel_entry": v.pk},
-            )
-            by_party[(a.pk, p.customer_id)].append((v.work_order.number, 1, v.date, line))
-        for m in materials:
-            a, p = owner_to_party[m.work_order.customer_id]
-            text = _("%(wo)s: %(kind)s %(article)s %(what)s") % {
-                "wo": wo_label(m.work_order),
-                "kind": m.get_kind_display().lower(),
-                "article": m.article_number,
-                "what": m.description,
-            }
-            line = InvoiceLine(
-                kind=LineKind.MATERIAL,
-                description=" ".join(text.split())[:300],
-                quantity=m.quantity,
-                unit_code="H87",
-                unit_price=m.unit_price,
-                amount=m.amount,
-                work_order=m.work_order,
-                source_id=m.pk,
-                work_date=m.date,
-                basis={"material_line": m.pk},
-            )
-            by_party[(a.pk, p.customer_id)].append((m.work_order.number, 2, m.date, line))
+        for place, (model, related, build) in enumerate(VARIABLE_LINES):
+            found = model.objects.filter(**entries).select_related(*related)
+            for entry in found.order_by("work_order__number", "date", "id"):
+                a, p = owner_to_party[entry.work_order.customer_id]
+                line = build(entry, rate_for(a))
+                by_party[(a.pk, p.customer_id)].append((entry.work_order.number, place, entry.date, line))
     agreements_by_pk = {a.pk: a for a in agreements}
     drafts: list[Draft] = []
     for (agreement_pk, customer_id), rows in sorted(by_party.items()):
-        a = agreements_by_pk[agreement_pk]
-        party = owner_to_party[customer_id][1]
         rows.sort(key=lambda r: (r[0], r[1], r[2], r[3].source_id or 0))
         lines = [r[3] for r in rows]
         drafts.append(
             Draft(
-                agreement=a,
+                agreement=agreements_by_pk[agreement_pk],
                 customer_id=customer_id,
-                buyer_reference=party.buyer_reference,
+                buyer_reference=owner_to_party[customer_id][1].buyer_reference,
                 lines=lines,
                 basis={"work_orders": sorted({line.work_order_id for line in lines if line.work_order_id})},
             )
