@@ -77,7 +77,7 @@ def raw_sql_seconds(ctx: BenchContext) -> tuple[float, int]:
         transaction.set_rollback(True)
     with transaction.atomic():
         with connection.cursor() as cur:
-            names = ", ".join(row)
+            names = ", ".join(str(column) for column in row)
             cur.execute(
                 f"INSERT INTO {PlanRun._meta.db_table} ({names}) VALUES ({', '.join(['%s'] * len(row))})",
                 list(row.values()),
