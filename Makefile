@@ -25,7 +25,8 @@ install: $(VENV)/.installed
 dev: $(VENV)/.dev
 
 ## demo: set up the SQLite database under var/ with demo data (once) and serve it as production does
-## (DEBUG off, gunicorn, static files by whitenoise); DEMO_WORKERS sets gunicorn's worker processes
+## (DEBUG off, gunicorn with production's settings in medtek/config/gunicorn.py: threaded workers that keep
+## connections alive, static files by whitenoise); DEMO_WORKERS sets gunicorn's worker processes
 demo: export DJANGO_SETTINGS_MODULE = medtek.config.settings.demo
 demo: install
 	@mkdir -p var
@@ -42,8 +43,8 @@ demo: install
 	@echo
 	export EMAIL_BACKEND=medtek.notifications.mail.OutboxBackend MEDTEK_BASE_URL=http://$(HOST):$(PORT); \
 	$(BIN)/medtek worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(BIN)/gunicorn medtek.config.wsgi:application --bind $(HOST):$(PORT) --workers $(DEMO_WORKERS) \
-		--access-logfile - --graceful-timeout 5
+	$(BIN)/gunicorn -c python:medtek.config.gunicorn medtek.config.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $(DEMO_WORKERS) --access-logfile -
 
 lint: dev
 	$(BIN)/ruff check .

@@ -48,6 +48,15 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--duration", type=float, default=10.0, help="seconds of the throughput run")
     p.add_argument("--max-requests", type=int, default=50000, help="cap on requests of the throughput run")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    p.add_argument(
+        "--worker-class", default="gthread", help="gunicorn worker class (default gthread, as production)"
+    )
+    p.add_argument("--worker-threads", type=int, default=4, help="threads per gthread worker (default 4)")
+    p.add_argument(
+        "--compare-sync",
+        action="store_true",
+        help="register: also measure the first page and the throughput with gunicorn's sync workers",
+    )
     p.add_argument("--only", default=",".join(SECTIONS), help="sections to run, e.g. register,pm")
     p.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     p.add_argument(

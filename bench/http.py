@@ -27,15 +27,23 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(
-    env: dict[str, str], *, workers: int = 2, log: Path
+    env: dict[str, str], *, workers: int = 2, log: Path, worker_class: str = "gthread", threads: int = 4
 ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """gunicorn serving medtek.config.wsgi (production settings, DEBUG off) on a free loopback port."""
+    """gunicorn serving medtek.config.wsgi (production settings, DEBUG off) on a free loopback port, with
+    production's gunicorn settings (medtek.config.gunicorn: threaded workers keeping connections alive);
+    `worker_class="sync"` serves as gunicorn's default workers do (a connection closed after each request)."""
     port = free_port()
     cmd = [
         sys.executable,
         "-m",
         "gunicorn",
+        "-c",
+        "python:medtek.config.gunicorn",
         "medtek.config.wsgi",
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(threads),
         "--workers",
         str(workers),
         "--bind",
@@ -72,6 +80,7 @@ def gunicorn(
 
 
 def request(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """One GET on a connection of its own."""
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
         conn.request("GET", path, headers=headers or {})
@@ -79,6 +88,40 @@ def request(port: int, path: str, headers: dict[str, str] | None = None) -> tupl
         return response.status, response.read()
     finally:
         conn.close()
+
+
+class Client:
+    """GETs over one HTTP/1.1 connection kept alive between requests, as a script's HTTP library or a
+    proxy keeps it; opened again when the server closes it (sync workers close after every response)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn: http.client.HTTPConnection | None = None
+        self.connections = 0
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                self.connections += 1
+            try:
+                self.conn.request("GET", path, headers=headers or {})
+                response = self.conn.getresponse()
+                body = response.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.close()  # the server closed an idle connection: once more on a new one
+                if attempt == 2:
+                    raise
+                continue
+            if response.will_close:
+                self.close()
+            return response.status, body
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -93,24 +136,28 @@ def percentile(values: list[float], p: float) -> float:
 def latency(
     port: int, paths: list[str], headers: dict[str, str], *, requests: int, warmup: int = 5
 ) -> dict[str, Any]:
-    """Sequential requests cycling over `paths`: p50/p95 in milliseconds; every answer must be 200."""
+    """Sequential requests cycling over `paths` on one kept-alive connection: p50/p95 in milliseconds;
+    every answer must be 200."""
+    client = Client(port)
     for i in range(warmup):
-        status, body = request(port, paths[i % len(paths)], headers)
+        status, body = client.get(paths[i % len(paths)], headers)
         if status != 200:
             raise RuntimeError(f"GET {paths[i % len(paths)]} answered {status}: {body[:300]!r}")
     times: list[float] = []
     for i in range(requests):
         path = paths[i % len(paths)]
         t = time.perf_counter()
-        status, body = request(port, path, headers)
+        status, body = client.get(path, headers)
         times.append((time.perf_counter() - t) * 1000)
         if status != 200:
             raise RuntimeError(f"GET {path} answered {status}: {body[:300]!r}")
+    client.close()
     return {
         "p50_ms": round(statistics.median(times), 2),
         "p95_ms": round(percentile(times, 0.95), 2),
         "max_ms": round(max(times), 2),
         "requests": len(times),
+        "connections": client.connections,
     }
 
 
@@ -124,14 +171,16 @@ def throughput(
 
     def client(offset: int) -> None:
         i = offset
+        conn = Client(port)
         while time.monotonic() < deadline:
             with lock:
                 if done["ok"] + done["failed"] >= max_requests:
-                    return
-            status, _ = request(port, paths[i % len(paths)], headers)
+                    break
+            status, _ = conn.get(paths[i % len(paths)], headers)
             i += 1
             with lock:
                 done["ok" if status == 200 else "failed"] += 1
+        conn.close()
 
     started = time.perf_counter()
     workers = [threading.Thread(target=client, args=(n,)) for n in range(threads)]

@@ -4,7 +4,9 @@ As a section of `python -m bench` (`run(ctx)` on the generated devices), or on i
 `python -m bench.pm [--devices N]` makes its own PostgreSQL database `medtek_bench_pm` (or the
 `--database-url` given), generates the devices without events, measures and drops it again.
 
-The bar (DESIGN.md, the maintenance issue): 1,000,000 devices planned in <= 10 s on PostgreSQL.
+The bar (DESIGN.md, the maintenance issue): 1,000,000 devices planned in <= 10 s on PostgreSQL, and, as a
+ratio that travels between machines, at most twice the time its own statements take when sent alone
+(captured from the run, replayed and rolled back: `bench.rawsql`).
 Every device gets a PM state whose next-due date is spread over its interval (6, 12 or 24 months),
 so about 1/20 of them fall due or are overdue within the 30-day horizon; the planner's second run
 must create nothing.
@@ -16,9 +18,11 @@ import sys
 import time
 from typing import Any
 
+from bench import rawsql
 from bench.context import BenchContext
 
 BAR_S = 10.0
+BAR_X_SQL = 2.0  # the planner at most twice the time of its own statements sent alone
 HORIZON_DAYS = 30
 
 
@@ -52,12 +56,44 @@ def prepare(ctx: BenchContext) -> float:
     return time.perf_counter() - started
 
 
+def raw_sql_seconds(ctx: BenchContext) -> tuple[float, int]:
+    """Seconds for the database alone to run the planner's statements, and how many there are.
+
+    The planner runs once in a transaction that is rolled back, its statements captured; they are then
+    sent again as they were, on the same untouched data, in another transaction (with the plan run's row
+    they refer to put back first, untimed), the deferred foreign keys checked, and rolled back too."""
+    from django.db import connection, transaction
+
+    from medtek.maintenance import services
+    from medtek.maintenance.models import PlanRun
+
+    with transaction.atomic():
+        run, statements, _s = rawsql.capture(
+            lambda: services.plan_maintenance(user=ctx.admin, horizon_days=HORIZON_DAYS)
+        )
+        row = {
+            f.column: f.get_db_prep_value(getattr(run, f.attname), connection) for f in PlanRun._meta.fields
+        }
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            names = ", ".join(str(column) for column in row)
+            cur.execute(
+                f"INSERT INTO {PlanRun._meta.db_table} ({names}) VALUES ({', '.join(['%s'] * len(row))})",
+                list(row.values()),
+            )
+        seconds = rawsql.replay(statements)
+        transaction.set_rollback(True)
+    return seconds, len(statements)
+
+
 def run(ctx: BenchContext) -> dict[str, Any]:
     from medtek.maintenance import services
     from medtek.maintenance.models import DevicePMState
 
     prepare_s = prepare(ctx)
     due = DevicePMState.objects.count()
+    raw_s, statements = raw_sql_seconds(ctx)
     t = time.perf_counter()
     first = services.plan_maintenance(user=ctx.admin, horizon_days=HORIZON_DAYS)
     plan_s = time.perf_counter() - t
@@ -69,22 +105,31 @@ def run(ctx: BenchContext) -> dict[str, Any]:
         "pm_states": due,
         "prepare_s": round(prepare_s, 2),
         "plan_s": round(plan_s, 2),
+        "raw_sql_s": round(raw_s, 2),
+        "x_sql": rawsql.ratio(plan_s, raw_s),
+        "statements": statements,
         "work_orders": first.work_orders_created,
         "watch_items": first.watch_items_created,
+        "us_per_work_order": round(plan_s * 1e6 / max(first.work_orders_created, 1), 1),
         "replan_s": round(replan_s, 2),
         "replan_work_orders": second.work_orders_created,
         "bar_s": BAR_S,
+        "bar_x_sql": BAR_X_SQL,
     }
 
 
 def rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     ok = result["plan_s"] <= BAR_S
+    x = result.get("x_sql")
+    ok_x = x is not None and x <= BAR_X_SQL
     return [
         (
             f"PM planner, {result['devices']:,} devices",
-            f"{result['plan_s']:.2f} s ({result['work_orders']:,} work orders)",
-            f"<= {BAR_S:.0f} s",
-            "ok" if ok else "MISSED",
+            f"{result['plan_s']:.2f} s ({result['work_orders']:,} work orders, "
+            f"{result['us_per_work_order']} us each); its {result['statements']} statements alone "
+            f"{result['raw_sql_s']:.2f} s: {rawsql.show(x)}",
+            f"<= {BAR_S:.0f} s; <= {BAR_X_SQL:.0f}x its SQL",
+            ("ok" if ok else "MISSED") + " / " + ("ok" if ok_x else "MISSED"),
         ),
         (
             "PM planner, second run",

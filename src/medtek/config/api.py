@@ -7,6 +7,7 @@ import importlib
 from ninja import NinjaAPI
 
 from medtek.core.api import install_exception_handlers
+from medtek.core.renderers import ORJSONRenderer
 from medtek.organizations.auth import BearerToken, SessionAuth
 
 api = NinjaAPI(
@@ -17,6 +18,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
     docs_url="/docs",
+    renderer=ORJSONRenderer(),
 )
 install_exception_handlers(api)
 

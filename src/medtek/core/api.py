@@ -121,16 +121,24 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-def page_schema(item: type[Schema], name: str) -> type[Schema]:
-    """`{"items": [...], "count": N, "count_exact": bool, "next_cursor": str|None}` for `item`."""
+def page_schema(item: type[Schema], name: str, *, count_on_request: bool = False) -> type[Schema]:
+    """`{"items": [...], "count": N, "count_exact": bool, "next_cursor": str|None}` for `item`; with
+    `count_on_request` the count is null unless the list was asked to count (`count=true`)."""
+    count: Any = (int | None, Field(..., description=COUNT_ON_REQUEST)) if count_on_request else (int, ...)
     return create_model(  # type: ignore[call-overload,no-any-return]
         name,
         __base__=Schema,
         items=(list[item], ...),  # type: ignore[valid-type]
-        count=(int, ...),
+        count=count,
         count_exact=(bool, True),
         next_cursor=(str | None, None),
     )
+
+
+COUNT_ON_REQUEST = (
+    "The matching rows, up to the list's cap (count_exact false beyond it): counted on the first page "
+    "when it is asked with count=true, and carried by its cursor to the next pages; null otherwise."
+)
 
 
 def page_body(page: Page[Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ T = TypeVar("T")
 class Page(Generic[T]):
     items: list[T]
     next_cursor: str | None
-    count: int
+    count: int | None  # None: not counted (the caller did not ask)
     count_exact: bool
 
 
@@ -30,7 +30,7 @@ _SIGNER = signing.Signer(salt="medtek.pagination.cursor")
 BAD_CURSOR = "The cursor is not one this list gave out; start from the first page."
 
 
-def _encode(values: list[Any], count: int, exact: bool, order: list[str], model: str) -> str:
+def _encode(values: list[Any], count: int | None, exact: bool, order: list[str], model: str) -> str:
     return _SIGNER.sign_object(
         {"k": [_plain(v) for v in values], "c": count, "e": exact, "o": order, "m": model}
     )
@@ -64,12 +64,14 @@ def keyset_page(
     limit: int | None = None,
     count_cap: int | None = None,
     count_queryset: models.QuerySet[Any] | None = None,
+    with_count: bool = True,
 ) -> Page[Any]:
     """One page of `queryset` ordered by `order` (non-null fields; "-" for descending; "pk" is added).
 
     The count is computed on the first page only, up to `count_cap` rows (beyond that it is reported
     as not exact), and carried in the cursor so deeper pages never count again. It counts ids only, of
-    `count_queryset` when given: the same rows without the joins a page's columns need.
+    `count_queryset` when given: the same rows without the joins a page's columns need. Without
+    `with_count` nothing is counted and the page's count is None (and stays None on deeper pages).
     """
     if limit is not None and limit < 1:
         raise ValidationError({"limit": "A page holds at least one row."})
@@ -82,8 +84,10 @@ def keyset_page(
     if cursor:
         state = _decode(cursor, order, model)
         values = state["k"]
-        count, exact = int(state.get("c", 0)), bool(state.get("e", True))
+        count, exact = cursor_count(state)
         queryset = queryset.filter(_after(order, values))
+    elif not with_count:
+        count, exact = None, False
     else:
         ids = (queryset if count_queryset is None else count_queryset).order_by().values("pk")
         capped = ids[: count_cap + 1].count() if count_cap else ids.count()
@@ -97,6 +101,12 @@ def keyset_page(
         last = rows[-1]
         next_cursor = _encode([_value(last, f) for f in fields], count, exact, order, model)
     return Page(items=rows, next_cursor=next_cursor, count=count, count_exact=exact)
+
+
+def cursor_count(state: dict[str, Any]) -> tuple[int | None, bool]:
+    """The count a cursor carries from its first page (None when that page was not counted)."""
+    count = state.get("c", 0)
+    return (None if count is None else int(count)), bool(state.get("e", True))
 
 
 def _value(obj: Any, field: str) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from medtek.core.api import ErrorOut, PageQuery, page_body
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
+from medtek.core.renderers import dumps
 from medtek.inventory import rules, selectors, services
 from medtek.inventory.filters import DeviceFilter
 from medtek.inventory.models import DeviceModel
@@ -65,16 +65,16 @@ def device_model_detail(request: HttpRequest, model_id: int) -> Any:
 
 @router.get("/devices", response={200: DevicePage, 422: ErrorOut})
 def device_list(request: HttpRequest, query: Query[DeviceListQuery]) -> Any:
-    params = query.dict()
+    params = query.dict(exclude={"count"})
     filters = DeviceFilter.from_params({k: "" if v is None else str(v) for k, v in params.items()})
     page = selectors.device_list_values(
-        user=request.user, filters=filters, cursor=query.cursor, limit=query.limit
+        user=request.user, filters=filters, cursor=query.cursor, limit=query.limit, with_count=query.count
     )
     # The hottest endpoint: rows are read as values and written straight to JSON (the DevicePage shape,
     # checked by a test) instead of pydantic validating 50 model objects attribute by attribute.
     body = page_body(page)
     body["items"] = [device_json(d) for d in page.items]
-    return HttpResponse(json.dumps(body, separators=(",", ":")), content_type="application/json")
+    return HttpResponse(dumps(body), content_type="application/json")
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -207,16 +207,10 @@ def device_import(
 ) -> Any:
     """Register the devices of a CSV/XLSX file (columns: see medtek.inventory.importer), all or none.
 
-    <<<<<<< HEAD
-        Answers the row report; 422 when any row is bad (then nothing is written), with the bad rows'
-        data row (the first row under the header is 1), file line, column and reason — the first 1,000
-        errors, and the count of all. 413 for a file over the upload limit (MEDTEK_UPLOAD_MAX_MB).
-        `dry_run` checks the file and writes nothing.
-    =======
-        Answers the row report; 422 when any row is bad (then nothing is written), with every bad row's
-        row number (header = 1), column and reason — or, when the request itself is bad (no file), the
-        usual error body. `dry_run` checks the file and writes nothing.
-    >>>>>>> wip/api
+    Answers the row report; 422 when any row is bad (then nothing is written), with the bad rows'
+    data row (the first row under the header is 1), file line, column and reason — the first 1,000
+    errors, and the count of all. 413 for a file over the upload limit (MEDTEK_UPLOAD_MAX_MB).
+    `dry_run` checks the file and writes nothing.
     """
     from django.core.exceptions import ValidationError
 

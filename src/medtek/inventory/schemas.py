@@ -158,6 +158,11 @@ class DeviceListQuery(PageQuery):
     fu_due: str = Field("", description="overdue, 30 or 90 (FU due within so many days)")
     in_register: str = ""
     sort: str = "asset_number"
+    count: bool = Field(
+        False,
+        description="true: count the matching devices on this first page (up to 10,000, a search up to "
+        "1,000) and carry the count in its cursor; without it the page's count is null",
+    )
 
 
 class CountRow(Schema):
@@ -172,7 +177,7 @@ class CountsOut(Schema):
     owners: list[CountRow]
 
 
-DevicePage = page_schema(DeviceOut, "DevicePage")
+DevicePage = page_schema(DeviceOut, "DevicePage", count_on_request=True)
 
 
 DeviceModelPage = page_schema(DeviceModelOut, "DeviceModelPage")

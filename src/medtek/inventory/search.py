@@ -149,13 +149,20 @@ def branches(match: WordMatch) -> list[Branch]:
     if len(word) >= SERIAL_MIN_LENGTH:
         serial |= Q(serial_number__istartswith=word)
     out.append(Branch(serial, ordered=False))
+    if len(match.model_ids) + len(match.location_ids) <= MAX_BRANCH_IDS:
+        # One ordered range read per model and placement, through the (model, asset number) and (location,
+        # asset number) indexes: each stops at the page. (One read of all of them could not come out in
+        # asset-number order: it would read every device of every model named, a tenth of the register for
+        # a device type, and sort them.)
+        out.extend(Branch(Q(model_id=pk), ordered=True) for pk in match.model_ids)
+        out.extend(Branch(Q(location_id=pk), ordered=True) for pk in match.location_ids)
+        return out
     names = Q()
     if match.model_ids:
         names |= Q(model_id__any_of=match.model_ids)
     if match.location_ids:
         names |= Q(location_id__any_of=match.location_ids)
-    if names:
-        out.append(Branch(names, ordered=True))
+    out.append(Branch(names, ordered=True))
     return out
 
 

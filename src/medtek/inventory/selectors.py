@@ -53,13 +53,19 @@ def _by_branches(filters: DeviceFilter) -> bool:
 
 
 def _search_page(
-    base: DeviceQuerySet, full: Any, filters: DeviceFilter, *, cursor: str | None, limit: int | None
+    base: DeviceQuerySet,
+    full: Any,
+    filters: DeviceFilter,
+    *,
+    cursor: str | None,
+    limit: int | None,
+    with_count: bool = True,
 ) -> Page[Any]:
     """A keyset page of a search, read as bounded index ranges (`search.union_sql`), then the page's
     rows by id. Cursors are the same as the list's without a search."""
     from django.conf import settings
 
-    from medtek.core.pagination import _after, _decode, _encode
+    from medtek.core.pagination import _after, _decode, _encode, cursor_count
 
     if limit is not None and limit < 1:
         raise ValidationError({"limit": "A page holds at least one row."})
@@ -70,10 +76,13 @@ def _search_page(
     fields = [o.lstrip("-") for o in order]
     label = base.model._meta.label
     matches = filters.matches
+    count: int | None
     if cursor:
         state = _decode(cursor, order, label)
-        count, exact = int(state.get("c", 0)), bool(state.get("e", True))
+        count, exact = cursor_count(state)
         after = base.filter(_after(order, state["k"]))
+    elif not with_count:
+        count, exact, after = None, False, base
     else:
         sql, params = search.union_sql(base, matches, order, SEARCH_COUNT_CAP + 1, sorted_=False)
         with connection.cursor() as cur:
@@ -131,15 +140,28 @@ LIST_VALUES = (
 
 
 def device_list_values(
-    *, user: Any, filters: DeviceFilter, cursor: str | None = None, limit: int | None = None
+    *,
+    user: Any,
+    filters: DeviceFilter,
+    cursor: str | None = None,
+    limit: int | None = None,
+    with_count: bool = True,
 ) -> Page[dict[str, Any]]:
-    """`device_list` as dictionaries of values (no model objects, two small joins): the API's fast path."""
+    """`device_list` as dictionaries of values (no model objects, two small joins): the API's fast path.
+    Without `with_count` the first page is not counted (its count is None)."""
     if _by_branches(filters):
         base = device_queryset(user=user, filters=filters, with_search=False)
-        return _search_page(base, base.values(*LIST_VALUES), filters, cursor=cursor, limit=limit)
+        return _search_page(
+            base, base.values(*LIST_VALUES), filters, cursor=cursor, limit=limit, with_count=with_count
+        )
     rows = device_queryset(user=user, filters=filters)
     return keyset_page(
-        rows.values(*LIST_VALUES), order=filters.order, cursor=cursor, limit=limit, count_queryset=rows
+        rows.values(*LIST_VALUES),
+        order=filters.order,
+        cursor=cursor,
+        limit=limit,
+        count_queryset=rows,
+        with_count=with_count,
     )
 
 

@@ -16,12 +16,26 @@ from django.utils import timezone
 
 from medtek.core.dates import add_months_sql
 from medtek.inventory.choices import DeviceStatus, MaintenanceResponsibility
+from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.rules import LEFT_REGISTER
+from medtek.maintenance import rules
+from medtek.maintenance.choices import WatchStatus, WorkOrderKind, WorkOrderStatus
+from medtek.maintenance.models import DevicePMState, PMClass, WatchItem, WorkOrder
+from medtek.organizations.models import Location
 
 # Devices that still stand somewhere and get PM.
 NOT_PLANNED = sorted(set(LEFT_REGISTER) | {DeviceStatus.SURPLUS, DeviceStatus.IN_STOCK})
 
 EM = "(m.function_score + m.physical_risk_score + m.maintenance_need_score)"
+
+# The tables the statements read and write, as the models name them.
+DEVICE = Device._meta.db_table
+MODEL = DeviceModel._meta.db_table
+STATE = DevicePMState._meta.db_table
+PM_CLASS = PMClass._meta.db_table
+WORK_ORDER = WorkOrder._meta.db_table
+WATCH_ITEM = WatchItem._meta.db_table
+LOCATION = Location._meta.db_table
 
 
 def _add_months_sql(date_col: str, months_col: str) -> str:
@@ -89,22 +103,22 @@ def sync_pm_states(
     # empty or nearly so, PostgreSQL would otherwise probe the table being filled once per device, and
     # each probe would scan every row inserted so far (a quadratic insert of a new register).
     # (SQLite needs none, and reports the rows inserted only for a statement that starts with INSERT.)
-    existing = "maintenance_devicepmstate"
+    existing = STATE
     prefix = ""
     if connection.vendor == "postgresql":
-        prefix = "WITH existing AS MATERIALIZED (SELECT device_id FROM maintenance_devicepmstate)"
+        prefix = f"WITH existing AS MATERIALIZED (SELECT device_id FROM {STATE})"
         existing = "existing"
     with connection.cursor() as cur:
         cur.execute(
             f"""
             {prefix}
-            INSERT INTO maintenance_devicepmstate
+            INSERT INTO {STATE}
                 (device_id, pm_class_id, rank, interval_override_months, interval_months, last_done, next_due)
             SELECT d.id, c.id, COALESCE(c.rank, 99), NULL, {interval}, {given},
                    CASE WHEN {interval} IS NULL THEN NULL ELSE {first_due} END
-            FROM inventory_device d
-            JOIN inventory_devicemodel m ON m.id = d.model_id
-            LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score{join}
+            FROM {DEVICE} d
+            JOIN {MODEL} m ON m.id = d.model_id
+            LEFT JOIN {PM_CLASS} c ON {EM} BETWEEN c.min_score AND c.max_score{join}
             WHERE NOT EXISTS (SELECT 1 FROM {existing} s WHERE s.device_id = d.id){where}
             ON CONFLICT (device_id) DO NOTHING
             """,
@@ -115,7 +129,7 @@ def sync_pm_states(
             # One pass over the states: class, planning order and interval from the model in force, and
             # the next-due date from the new interval; on PostgreSQL only the rows that change are written.
             interval = "COALESCE(s.interval_override_months, m.pm_interval_months, c.interval_months)"
-            state = "maintenance_devicepmstate"
+            state = STATE
             changed = (
                 f" AND ({state}.pm_class_id, {state}.rank, {state}.interval_months, {state}.next_due)"
                 " IS DISTINCT FROM (x.class_id, x.rank, x.interval_months, x.next_due)"
@@ -133,10 +147,10 @@ def sync_pm_states(
                            CASE WHEN {interval} IS NULL THEN NULL
                                 WHEN s.last_done IS NULL THEN COALESCE(s.next_due, %s)
                                 ELSE {_add_months_sql("s.last_done", interval)} END AS next_due
-                    FROM maintenance_devicepmstate s
-                    JOIN inventory_device d ON d.id = s.device_id
-                    JOIN inventory_devicemodel m ON m.id = d.model_id
-                    LEFT JOIN maintenance_pmclass c ON {EM} BETWEEN c.min_score AND c.max_score
+                    FROM {STATE} s
+                    JOIN {DEVICE} d ON d.id = s.device_id
+                    JOIN {MODEL} m ON m.id = d.model_id
+                    LEFT JOIN {PM_CLASS} c ON {EM} BETWEEN c.min_score AND c.max_score
                     WHERE 1 = 1{where}
                 ) x
                 WHERE x.device_id = {state}.device_id{changed}
@@ -163,36 +177,38 @@ def plan(
     if org_ids is not None:
         clause, org_params = _in("d.owner_id", org_ids)
         org_sql = f" AND {clause}"
+    open_sql, open_params = _in("w.status", sorted(rules.OPEN_STATUSES))
     stamp = ops.adapt_datetimefield_value(now)
     due = ops.adapt_datefield_value(horizon_end)
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            INSERT INTO maintenance_workorder
+            INSERT INTO {WORK_ORDER}
                 (created_at, updated_at, number, kind, status, device_id, customer_id, location_id, title,
                  description, pm_rank, reported_at, accepted_at, due_date, waiting_reason, resolution,
                  plan_run_id)
-            SELECT %s, %s, 'FU-' || CAST(d.id AS TEXT) || '-' || CAST(s.next_due AS TEXT), 'pm', 'accepted',
+            SELECT %s, %s, 'FU-' || CAST(d.id AS TEXT) || '-' || CAST(s.next_due AS TEXT), %s, %s,
                    d.id, d.owner_id, d.location_id, 'FU ' || d.asset_number, '', s.rank, %s, %s, s.next_due,
                    '', '', %s
-            FROM maintenance_devicepmstate s
-            JOIN inventory_device d ON d.id = s.device_id
-            JOIN inventory_devicemodel m ON m.id = d.model_id
-            LEFT JOIN organizations_location l ON l.id = d.location_id
+            FROM {STATE} s
+            JOIN {DEVICE} d ON d.id = s.device_id
+            JOIN {MODEL} m ON m.id = d.model_id
+            LEFT JOIN {LOCATION} l ON l.id = d.location_id
             WHERE s.next_due <= %s AND s.interval_months IS NOT NULL
               AND d.maintenance_responsibility = %s AND m.mt_competence = %s
               AND {not_planned_sql}{org_sql}
               AND NOT EXISTS (
-                  SELECT 1 FROM maintenance_workorder w
-                  WHERE w.device_id = s.device_id AND w.kind = 'pm'
-                    AND (w.due_date = s.next_due
-                         OR w.status IN ('reported', 'accepted', 'in_progress', 'waiting'))
+                  SELECT 1 FROM {WORK_ORDER} w
+                  WHERE w.device_id = s.device_id AND w.kind = %s
+                    AND (w.due_date = s.next_due OR {open_sql})
               )
             ORDER BY d.owner_id, COALESCE(l.parent_id, d.location_id), s.rank, s.next_due, d.asset_number
             """,
             [
                 stamp,
                 stamp,
+                WorkOrderKind.PM.value,
+                WorkOrderStatus.ACCEPTED.value,
                 stamp,
                 stamp,
                 run_id,
@@ -201,27 +217,39 @@ def plan(
                 True,
                 *not_planned,
                 *org_params,
+                WorkOrderKind.PM.value,
+                *open_params,
             ],
         )
         work_orders = cur.rowcount
         cur.execute(
             f"""
-            INSERT INTO maintenance_watchitem
+            INSERT INTO {WATCH_ITEM}
                 (created_at, updated_at, device_id, external_maintainer_id, due_date, status, plan_run_id)
-            SELECT %s, %s, d.id, d.external_maintainer_id, s.next_due, 'open', %s
-            FROM maintenance_devicepmstate s
-            JOIN inventory_device d ON d.id = s.device_id
-            JOIN inventory_devicemodel m ON m.id = d.model_id
+            SELECT %s, %s, d.id, d.external_maintainer_id, s.next_due, %s, %s
+            FROM {STATE} s
+            JOIN {DEVICE} d ON d.id = s.device_id
+            JOIN {MODEL} m ON m.id = d.model_id
             WHERE s.next_due <= %s AND s.interval_months IS NOT NULL
               AND (d.maintenance_responsibility <> %s OR m.mt_competence = %s)
               AND {not_planned_sql}{org_sql}
               AND NOT EXISTS (
-                  SELECT 1 FROM maintenance_watchitem x
+                  SELECT 1 FROM {WATCH_ITEM} x
                   WHERE x.device_id = s.device_id AND x.due_date = s.next_due
               )
             ORDER BY d.owner_id, s.rank, s.next_due
             """,
-            [stamp, stamp, run_id, due, MaintenanceResponsibility.MT.value, False, *not_planned, *org_params],
+            [
+                stamp,
+                stamp,
+                WatchStatus.OPEN.value,
+                run_id,
+                due,
+                MaintenanceResponsibility.MT.value,
+                False,
+                *not_planned,
+                *org_params,
+            ],
         )
         watch_items = cur.rowcount
     return work_orders, watch_items

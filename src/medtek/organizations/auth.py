@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.signals import request_finished
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
@@ -28,6 +31,42 @@ class BearerToken(HttpBearer):
             _pending.token_id = token_id  # written once the response is out (_write_last_use)
         request.user = user
         return user
+
+
+# What a token resolved to is kept in the process for this long, so a script's requests after its first
+# send no query to authenticate. A cached token never outlives its expiry; a revoke, or a change of a
+# user or a membership, clears the cache of the process that made it at once, and other processes (other
+# gunicorn workers and servers) notice within this many seconds (README, API tokens).
+TOKEN_CACHE_SECONDS = float(settings.MEDTEK.get("TOKEN_CACHE_SECONDS", 10))
+_TOKEN_CACHE_MAX = 1000
+
+
+@dataclass
+class _Resolved:
+    """A token's row and its user's, memberships and the organisation graph's version, as read."""
+
+    token_id: int
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    user_fields: tuple[str, ...]
+    user_values: tuple[Any, ...]
+    memberships: list[tuple[int, str]]
+    graph_version: tuple[str, ...]
+    cached_until: float  # time.monotonic()
+
+
+_tokens: dict[str, _Resolved] = {}
+
+
+def forget_tokens(**kwargs: Any) -> None:
+    """Empty this process's token cache (after a revoke, or a change of a user or a membership)."""
+    _tokens.clear()
+
+
+def forget_tokens_on_commit(**kwargs: Any) -> None:
+    """Now, and again once the change is committed (a request between the two would cache the old rows)."""
+    forget_tokens()
+    transaction.on_commit(forget_tokens)
 
 
 logger = logging.getLogger(__name__)
@@ -62,28 +101,76 @@ def _write_last_use(**kwargs: Any) -> None:
 request_finished.connect(_write_last_use, dispatch_uid="medtek-token-last-use")
 
 
+def _connect_token_cache() -> None:
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from medtek.organizations.models import Membership, Organisation
+
+    for model in (ApiToken, Membership, Organisation, get_user_model()):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_tokens_on_commit, sender=model, dispatch_uid=f"medtek-token-cache-{model._meta.label}"
+            )
+    m2m_changed.connect(
+        forget_tokens_on_commit,
+        sender=Organisation.providers.through,
+        dispatch_uid="medtek-token-cache-providers",
+    )
+
+
+_connect_token_cache()
+
+
 LAST_USED_PRECISION = dt.timedelta(seconds=300)  # a token's last use is written at most this often
 
 
 def _token_user(key_hash: str) -> tuple[int, bool, Any] | None:
     """The token's id, whether its last use is due to be written, and its user with the user's scope
-    already set, in one query.
+    already set: from the process's cache (TOKEN_CACHE_SECONDS), else in one query."""
+    from django.contrib.auth import get_user_model
 
-    A script's every request starts here; reading the memberships and the organisation graph's
-    version along with the token saves the scope its own round trip to the database.
+    from medtek.organizations.scoping import prime_scope
+
+    now = timezone.now()
+    found = _tokens.get(key_hash)
+    if found is None or found.cached_until <= time.monotonic():
+        found = _read_token(key_hash)
+        if found is None:
+            _tokens.pop(key_hash, None)
+            return None
+        if len(_tokens) >= _TOKEN_CACHE_MAX:
+            _tokens.clear()
+        _tokens[key_hash] = found
+    if found.expires_at <= now:
+        _tokens.pop(key_hash, None)
+        return None
+    user = get_user_model().from_db(connection.alias, found.user_fields, found.user_values)
+    prime_scope(user, found.memberships, found.graph_version)
+    stale = found.last_used_at is None or found.last_used_at < now - LAST_USED_PRECISION
+    if stale:  # written after the response (_write_last_use); this process will not write it again soon
+        found.last_used_at = now
+    return found.token_id, stale, user
+
+
+def _read_token(key_hash: str) -> _Resolved | None:
+    """The token with its user, the user's memberships and the organisation graph's version, in one query.
+
+    A script's every request starts here (unless cached); reading the memberships and the organisation
+    graph's version along with the token saves the scope its own round trip to the database.
     """
     from django.contrib.auth import get_user_model
 
     from medtek.organizations.models import Membership
-    from medtek.organizations.scoping import GRAPH_COLUMNS, graph_version_sql, prime_scope
+    from medtek.organizations.scoping import GRAPH_COLUMNS, graph_version_sql
 
     User = get_user_model()
     graph = ", ".join(f"v.{c} AS graph_{c}" for c in GRAPH_COLUMNS)
-    stale_before = connection.ops.adapt_datetimefield_value(timezone.now() - LAST_USED_PRECISION)
     rows: list[Any] = list(  # users, each with the extra columns of its row as attributes
         User.objects.raw(
             f"""
-            SELECT u.*, t.id AS token_id, (t.last_used_at IS NULL OR t.last_used_at < %s) AS token_stale,
+            SELECT u.*, t.id AS token_id, t.expires_at AS token_expires_at,
+                   t.last_used_at AS token_last_used_at,
                    m.organisation_id AS member_of, m.role AS member_role, {graph}
             FROM {ApiToken._meta.db_table} t
             JOIN {User._meta.db_table} u ON u.id = t.user_id
@@ -91,15 +178,30 @@ def _token_user(key_hash: str) -> tuple[int, bool, Any] | None:
             CROSS JOIN {graph_version_sql()} v
             WHERE t.key_hash = %s AND NOT t.revoked AND t.expires_at > %s
             """,
-            [stale_before, key_hash, connection.ops.adapt_datetimefield_value(timezone.now())],
+            [key_hash, connection.ops.adapt_datetimefield_value(timezone.now())],
         )
     )
     if not rows:
         return None
     user = rows[0]
-    memberships = [(row.member_of, row.member_role) for row in rows if row.member_of is not None]
-    prime_scope(user, memberships, tuple(str(getattr(user, f"graph_{c}")) for c in GRAPH_COLUMNS))
-    return user.token_id, bool(user.token_stale), user
+    fields = tuple(f.attname for f in User._meta.concrete_fields)
+    return _Resolved(
+        token_id=user.token_id,
+        expires_at=_aware(user.token_expires_at),
+        last_used_at=None if user.token_last_used_at is None else _aware(user.token_last_used_at),
+        user_fields=fields,
+        user_values=tuple(getattr(user, f) for f in fields),
+        memberships=[(row.member_of, row.member_role) for row in rows if row.member_of is not None],
+        graph_version=tuple(str(getattr(user, f"graph_{c}")) for c in GRAPH_COLUMNS),
+        cached_until=time.monotonic() + TOKEN_CACHE_SECONDS,
+    )
+
+
+def _aware(value: Any) -> dt.datetime:
+    """A raw query's timestamp as an aware datetime (SQLite answers text, PostgreSQL aware datetimes)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
 
 
 class SessionAuth(APIKeyCookie):

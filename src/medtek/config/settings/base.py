@@ -179,6 +179,9 @@ MEDTEK = {
     "IMPORT_MAX_ERRORS": 1000,
     # An API token is valid this many days from its creation.
     "TOKEN_DAYS": int(os.environ.get("MEDTEK_TOKEN_DAYS", "90")),
+    # A worker keeps what an API token resolved to (user, memberships) this long; a revoke reaches the
+    # other workers within it (organizations/auth.py).
+    "TOKEN_CACHE_SECONDS": int(os.environ.get("MEDTEK_TOKEN_CACHE_SECONDS", "10")),
     # A request that finds the database read-only, full or locked asks the client to retry after this.
     "RETRY_AFTER_SECONDS": int(os.environ.get("MEDTEK_RETRY_AFTER_SECONDS", "30")),
     # An attached file (manual, service report, certificate, photo) is at most this many megabytes.

@@ -64,15 +64,38 @@ def test_a_wrong_token_is_401(db: Any) -> None:
     assert Client().get(f"{API}/devices", HTTP_AUTHORIZATION="Bearer mtk_nope").status_code == 401
 
 
-def test_device_list_answers_a_page_with_count_and_cursor(world: Any, admin_api: Client) -> None:
+def test_device_list_asked_to_count_answers_a_page_with_count_and_cursor(
+    world: Any, admin_api: Client
+) -> None:
     for i in range(3):
         DeviceFactory(owner=world.berg, asset_number=f"L{i}")
-    body = admin_api.get(f"{API}/devices?limit=2").json()
+    body = admin_api.get(f"{API}/devices?limit=2&count=true").json()
     assert [d["asset_number"] for d in body["items"]] == ["L0", "L1"]
     assert (body["count"], body["count_exact"]) == (3, True)
     rest = admin_api.get(f"{API}/devices?limit=2&cursor={body['next_cursor']}").json()
     assert [d["asset_number"] for d in rest["items"]] == ["L2"]
-    assert rest["next_cursor"] is None
+    assert (rest["count"], rest["next_cursor"]) == (3, None)
+
+
+def test_device_list_not_asked_to_count_answers_the_page_with_a_null_count(
+    world: Any, admin_api: Client
+) -> None:
+    for i in range(3):
+        DeviceFactory(owner=world.berg, asset_number=f"L{i}")
+    body = admin_api.get(f"{API}/devices?limit=2").json()
+    assert [d["asset_number"] for d in body["items"]] == ["L0", "L1"]
+    assert (body["count"], body["count_exact"]) == (None, False)
+    rest = admin_api.get(f"{API}/devices?limit=2&cursor={body['next_cursor']}").json()
+    assert ([d["asset_number"] for d in rest["items"]], rest["count"]) == (["L2"], None)
+
+
+def test_a_search_asked_to_count_counts_its_matches(world: Any, admin_api: Client) -> None:
+    for i in range(3):
+        DeviceFactory(owner=world.berg, asset_number=f"QZ{i}")
+    DeviceFactory(owner=world.berg, asset_number="X1")
+    body = admin_api.get(f"{API}/devices?q=QZ&count=true").json()
+    assert ([d["asset_number"] for d in body["items"]], body["count"]) == (["QZ0", "QZ1", "QZ2"], 3)
+    assert admin_api.get(f"{API}/devices?q=QZ").json()["count"] is None
 
 
 def test_device_list_item_carries_names_and_register_state(world: Any, admin_api: Client) -> None:
@@ -113,11 +136,31 @@ def test_device_list_query_count_does_not_grow_with_the_page(
 ) -> None:
     for i in range(60):
         DeviceFactory(owner=world.berg, asset_number=f"Q{i:02d}")
-    # The first request also reads the organisation graph once per process and records the token's
-    # use (at most every few minutes); a page after it is the token, the count and the page.
+    # The first request also reads the token and the organisation graph, and records the token's use (at
+    # most every few minutes); a page after it is the page alone, or the count and the page.
     admin_api.get(f"{API}/devices?limit=1")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(1):
         assert len(admin_api.get(f"{API}/devices?limit=50").json()["items"]) == 50
+    with django_assert_max_num_queries(2):
+        assert admin_api.get(f"{API}/devices?limit=50&count=true").json()["count"] == 60
+
+
+def test_a_revoked_token_is_refused_at_once_though_its_user_was_cached(world: Any) -> None:
+    key = token_for(world.admin.username)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get(f"{API}/devices").status_code == 200
+    call_command("token", "revoke", key[:8], stdout=io.StringIO())
+    assert client.get(f"{API}/devices").status_code == 401
+
+
+def test_a_user_who_loses_a_membership_loses_its_devices_on_the_next_request(world: Any) -> None:
+    from medtek.organizations.models import Membership
+
+    DeviceFactory(owner=world.berg, asset_number="B1")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token_for(world.berg_contact.username)}")
+    assert [d["asset_number"] for d in client.get(f"{API}/devices").json()["items"]] == ["B1"]
+    Membership.objects.filter(user=world.berg_contact).delete()
+    assert client.get(f"{API}/devices").json()["items"] == []
 
 
 def test_create_device_answers_201_and_logs_it(world: Any, admin_api: Client) -> None:
