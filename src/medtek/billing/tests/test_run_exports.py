@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import re
 import zipfile
-import zlib
 from decimal import Decimal
 
 import pytest
@@ -16,18 +14,7 @@ from openpyxl import load_workbook
 from medtek.billing import services
 from medtek.billing.exports import pdf
 from medtek.billing.models import BillingRun, Invoice
-
-
-def _text(body: bytes) -> str:
-    """The text a PDF draws: its page streams unpacked, each drawn string on a line."""
-    drawn = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
-        try:
-            content = zlib.decompress(stream).decode("latin-1")
-        except zlib.error:
-            continue
-        drawn += re.findall(r"\((.*?)(?<!\\)\) ?Tj", content)
-    return "\n".join(t.replace("\\(", "(").replace("\\)", ")") for t in drawn)
+from medtek.core.tests.pdftext import pdf_text as _text
 
 
 def _client(user: object) -> Client:
