@@ -872,6 +872,12 @@ def test_a_runs_invoices_are_exported_for_finance_and_mt_admins_only(w: Any, fmt
     assert _get(w.berg_contact, url) == 404
 
 
+@pytest.mark.parametrize("role", ["auditor", "finance", "berg_contact"])
+def test_the_import_template_is_for_roles_that_may_import(w: Any, role: str) -> None:
+    assert _get(getattr(w, role), "/devices/import/template.xlsx") == 403
+    assert _get(w.admin, "/devices/import/template.xlsx") == 200
+
+
 # Pages that break the rule, pinned as KNOWN_BREACHES are; none is known today.
 PAGE_KNOWN_BREACHES: dict[tuple[str, str], str] = {}
 
