@@ -243,7 +243,6 @@ def test_the_menu_has_one_button_that_folds_it_on_a_narrow_screen(register: Any)
     page = swedish(register.tech).get(reverse("inventory:device_list")).content.decode()
     assert (
         '<button type="button" class="nav-toggle" aria-expanded="false" aria-controls="main-nav">'
-        "Meny</button>"
-        in page
+        "Meny</button>" in page
     )
     assert '<nav class="main-nav" id="main-nav"' in page
