@@ -246,3 +246,23 @@ def test_the_menu_has_one_button_that_folds_it_on_a_narrow_screen(register: Any)
         "Meny</button>" in page
     )
     assert '<nav class="main-nav" id="main-nav"' in page
+
+
+def test_the_import_command_refuses_a_future_acquisition_date_and_imports_a_good_file(
+    register: Any, tmp_path: Any
+) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"Inventarienummer;Modell;Ägare;Anskaffad\nB-7;Infusomat Space;2326;{in_a_week()}\n")
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="1 errors on 1 rows; nothing was saved"):
+        call_command("import-devices", str(bad), user=register.admin.username, stderr=errors)
+    assert "row 1 (line 2), Anskaffad:" in errors.getvalue()
+    good = tmp_path / "good.csv"
+    good.write_text("Inventarienummer;Modell;Ägare;Anskaffad\nB-7;Infusomat Space;2326;2024-05-02\n")
+    out = io.StringIO()
+    call_command("import-devices", str(good), user=register.admin.username, stdout=out)
+    assert out.getvalue().strip() == "1 devices imported."
+    assert Device.objects.get(asset_number="B-7").owner_id == register.berg.pk
