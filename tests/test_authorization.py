@@ -849,6 +849,8 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
         "labels/devices/<int:device_id>/qr.svg",
         "assistive/prescriptions/<int:prescription_id>/",
         "assistive/loans/<int:loan_id>/",
+        "billing/runs/<int:run_id>/invoices.zip",
+        "billing/runs/<int:run_id>/invoices.xlsx",
     }
     unknown = sorted(
         r
@@ -856,6 +858,24 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
         if r not in PAGE_WRITES and r not in readers and not r.startswith("billing/invoices/")
     )
     assert not unknown, f"say whether these pages write (PAGE_WRITES) or only read: {unknown}"
+
+
+@pytest.mark.parametrize("fmt", ["zip", "xlsx"])
+def test_a_runs_invoices_are_exported_for_finance_and_mt_admins_only(w: Any, fmt: str) -> None:
+    """Finance and MT admins download a run's invoices for the ERP; the auditor, who may see them,
+    is refused with the reason; a customer contact does not see MT's runs at all."""
+    run = _maker("billing", "run_id")(w, w.berg)
+    url = f"/billing/runs/{run}/invoices.{fmt}"
+    assert _get(w.finance, url) == 200
+    assert _get(w.admin, url) == 200
+    assert _get(w.auditor, url) == 403
+    assert _get(w.berg_contact, url) == 404
+
+
+@pytest.mark.parametrize("role", ["auditor", "finance", "berg_contact"])
+def test_the_import_template_is_for_roles_that_may_import(w: Any, role: str) -> None:
+    assert _get(getattr(w, role), "/devices/import/template.xlsx") == 403
+    assert _get(w.admin, "/devices/import/template.xlsx") == 200
 
 
 # Pages that break the rule, pinned as KNOWN_BREACHES are; none is known today.

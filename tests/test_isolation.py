@@ -397,3 +397,52 @@ def test_search_and_bulk_actions_never_reach_another_tenants_devices(tenants: An
 # --- Attachments and labels (documents) -------------------------------------------------------------
 # Uploads to each kind of object, downloads and removals of files, and label PDFs join the matrix.
 APPS.append("documents")
+
+
+# --- Placement options of the device form, and a billing run's exports ---------------------------------
+
+
+@pytest.mark.django_db
+def test_the_placement_options_never_list_another_tenants_locations(tenants: Any) -> None:
+    from medtek.organizations.tests.factories import LocationFactory
+
+    LocationFactory(organisation=tenants.foreign, code="FR1", name="Främmande avdelning")
+    LocationFactory(organisation=tenants.ostersund, code="OS1", name="Östersunds avdelning")
+    for user, org in ((tenants.admin, tenants.foreign), (tenants.berg_contact, tenants.ostersund)):
+        client = Client()
+        client.force_login(user)
+        response = client.get("/devices/locations/", {"owner": org.pk})
+        assert response.status_code == 200
+        assert "avdelning" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_runs_export_holds_only_the_invoices_the_user_may_see(tenants: Any) -> None:
+    import io
+    import zipfile
+
+    from medtek.agreements.tests.factories import AgreementFactory
+    from medtek.billing.models import BillingRun, Invoice
+    from medtek.billing.tests.factories import InvoiceFactory
+    from medtek.organizations.choices import Role
+    from medtek.organizations.tests.factories import user_with_role
+
+    run = BillingRun.objects.create(provider=tenants.mt, part="fixed", period="2026H1", created=2)
+    for customer in (tenants.berg, tenants.ostersund):
+        InvoiceFactory(
+            agreement=AgreementFactory(provider=tenants.mt, customers=[customer]), customer=customer, run=run
+        )
+    # An invoice of another provider that points at this run (as no run would) stays out of its export.
+    InvoiceFactory(
+        agreement=AgreementFactory(provider=tenants.other_mt, customers=[tenants.foreign]),
+        customer=tenants.foreign,
+        run=run,
+    )
+    client = Client()
+    client.force_login(user_with_role(tenants.mt, Role.FINANCE, username="finance-iso"))
+    names = zipfile.ZipFile(io.BytesIO(client.get(f"/billing/runs/{run.pk}/invoices.zip").content)).namelist()
+    ours = Invoice.objects.filter(run=run, provider=tenants.mt)
+    assert len(names) == ours.count() == 2
+    assert sorted(names) == sorted(f"{inv.number or f'utkast-{inv.pk}'}.pdf" for inv in ours)
+    client.force_login(user_with_role(tenants.other_mt, Role.FINANCE, username="other-finance-iso"))
+    assert client.get(f"/billing/runs/{run.pk}/invoices.zip").status_code == 404

@@ -15,11 +15,19 @@ from django.utils.translation import gettext_lazy
 from medtek.agreements.choices import AgreementKind
 from medtek.core.money import allocate, money, shares_percent
 from medtek.inventory.rules import fold_counts as fold_counts  # one folding for billing and the start page
+from medtek.organizations.rules import org_number_digits
 
 # Invoices are written in Swedish whatever language the user who runs or downloads them reads.
 INVOICE_LANGUAGE = "sv"
 HALF = re.compile(r"^(\d{4})H([12])$")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def vat_number(org_number: str) -> str:
+    """The Swedish VAT registration number of an organisation number: SE, its ten digits, 01."""
+    return f"SE{org_number_digits(org_number)}01" if org_number else ""
+
+
 PERIOD_HELP = gettext_lazy("write a half-year such as 2026H1 or 2026H2, or a month such as 2026-03")
 
 

@@ -169,6 +169,27 @@ def run_list(*, user: Any) -> QuerySet[BillingRun]:
     return BillingRun.objects.visible_to(user, Cap.BILLING_MANAGE).select_related("run_by")
 
 
+def export_runs(*, user: Any) -> QuerySet[BillingRun]:
+    """The billing runs whose invoices the user may export for the ERP (finance, MT admins)."""
+    return BillingRun.objects.visible_to(user, Cap.BILLING_EXPORT)
+
+
+def run_get(*, user: Any, pk: int, capability: str = Cap.BILLING_EXPORT) -> BillingRun:
+    return BillingRun.objects.get_visible(user, capability, pk=pk)
+
+
+def run_invoices(*, user: Any, run: BillingRun) -> list[tuple[Invoice, list[InvoiceLine]]]:
+    """The invoices of a run the user may export, each with its lines (in position order)."""
+    invoices = list(
+        invoice_queryset(user=user, capability=Cap.BILLING_EXPORT)
+        .filter(run_id=run.pk)
+        .select_related("agreement", "seller", "customer", "credited_invoice")
+        .prefetch_related("lines__work_order")
+        .order_by("customer__name", "id")
+    )
+    return [(inv, sorted(inv.lines.all(), key=lambda line: line.position)) for inv in invoices]
+
+
 def counted_devices(*, invoice: Invoice) -> list[dict[str, Any]]:
     """The devices behind a fixed line: what each counted owner had in the register at the reference date."""
     from medtek.inventory.models import Device

@@ -55,6 +55,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": params.urlencode(),
             "can_manage": scope_for(request.user).can(Cap.BILLING_MANAGE),
+            "export_runs": list(selectors.export_runs(user=request.user)[:10]),
         },
     )
 
@@ -155,6 +156,25 @@ def invoice_csv(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @require_GET
 def invoice_xlsx(request: HttpRequest, invoice_id: int) -> HttpResponse:
     return export_invoice(selectors.invoice_get(user=request.user, pk=invoice_id), "xlsx")
+
+
+@login_required
+@require_GET
+def run_invoices_zip(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Every invoice of a billing run as one PDF each, in one ZIP (finance, MT admins)."""
+    run = selectors.run_get(user=request.user, pk=run_id)
+    invoices = selectors.run_invoices(user=request.user, run=run)
+    return download(pdf.invoices_zip(invoices), f"fakturor-{run.period}-{run.part}-{run.pk}.zip")
+
+
+@login_required
+@require_GET
+def run_invoices_xlsx(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Every invoice of a billing run as one row of a spreadsheet for the ERP (finance, MT admins)."""
+    run = selectors.run_get(user=request.user, pk=run_id)
+    invoices = [invoice for invoice, _lines in selectors.run_invoices(user=request.user, run=run)]
+    body = tables.to_xlsx([(run.period, tables.INVOICE_HEADER, tables.invoice_rows(invoices))])
+    return download(body, f"fakturor-{run.period}-{run.part}-{run.pk}.xlsx")
 
 
 @login_required

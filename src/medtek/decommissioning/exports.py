@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -59,15 +60,25 @@ class _Pdf(FPDF):
         self.multi_cell(0, 5.5, self.text_safe(text), new_x="LMARGIN", new_y="NEXT")
 
     def grid(self, headers: list[str], rows: list[list[Any]], widths: list[float]) -> None:
+        """A table whose cells wrap their text (nothing is cut); the header repeats on a new page."""
         self.set_font(self.font_name_, size=8)
-        self.set_fill_color(232, 237, 245)
-        for header, width in zip(headers, widths, strict=True):
-            self.cell(width, 6, self.text_safe(header), border=1, fill=True)
-        self.ln()
-        for row in rows:
-            for value, width in zip(row, widths, strict=True):
-                self.cell(width, 6, self.text_safe(value)[: int(width / 1.6)], border=1)
-            self.ln()
+        heading = FontFace(emphasis="", fill_color=(232, 237, 245))
+        with self.table(
+            col_widths=widths,
+            width=sum(widths),
+            align="LEFT",
+            line_height=4.2,
+            headings_style=heading,
+            text_align="LEFT",
+            padding=(0.8, 1),
+        ) as table:
+            head = table.row()
+            for header in headers:
+                head.cell(self.text_safe(header))
+            for values in rows:
+                row = table.row()
+                for value in values:
+                    row.cell(self.text_safe(value))
 
     def bytes(self) -> bytes:
         return bytes(self.output())
@@ -94,9 +105,11 @@ def manifest_pdf(shipment: DonationShipment, rows: list[dict[str, Any]]) -> byte
         }
     )
     pdf.ln(3)
-    headers = [str(_(label)) for _key, label in MANIFEST_COLUMNS]
-    widths = [24.0, 48.0, 30.0, 20.0, 16.0, 45.0, 45.0, 20.0, 25.0]
-    pdf.grid(headers, [[row[key] for key, _label in MANIFEST_COLUMNS] for row in rows], widths)
+    # A sterile lot's expiry date stands beside its lot number.
+    columns = [*MANIFEST_COLUMNS[:4], ("expiry_date", "Expiry date"), *MANIFEST_COLUMNS[4:]]
+    headers = [str(_(label)) for _key, label in columns]
+    widths = [29.0, 40.0, 27.0, 24.0, 23.0, 12.0, 36.0, 40.0, 18.0, 24.0]
+    pdf.grid(headers, [[row[key] for key, _label in columns] for row in rows], widths)
     pdf.ln(3)
     pdf.line_text(_("%(n)s items.") % {"n": len(rows)})
     if shipment.follow_up:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medtek.core import forms as core_forms
@@ -193,11 +194,26 @@ class DeviceForm(forms.Form):
         self.fields["barcode"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
         model_field: Any = self.fields["model"]
         model_field.queryset = _device_models()
+        # A device is registered once acquired: the date picker stops at today (the service decides).
+        self.fields["acquisition_date"].widget.attrs["max"] = timezone.localdate().isoformat()
         if device is None:
             owner_field: Any = self.fields["owner"]
             owner_field.queryset = _owner_choices(user, Cap.REGISTER_EDIT)
+            # The placements follow the owner chosen: the page fetches the owner's own when it changes;
+            # without script every reachable placement is listed and the service refuses another's.
+            owner_field.widget.attrs.update(
+                {
+                    "hx-get": reverse("inventory:location_options"),
+                    "hx-target": "#id_location",
+                    "hx-trigger": "change",
+                }
+            )
+            chosen = str(self.data.get("owner") or "") if self.is_bound else ""
             location_field: Any = self.fields["location"]
-            location_field.queryset = _location_choices(user, Cap.REGISTER_EDIT)
+            location_field.queryset = _location_choices(
+                user, Cap.REGISTER_EDIT, int(chosen) if chosen.isdigit() else None
+            )
+            location_field.empty_label = _("No placement")
         else:
             # Owner and placement have their own forms (and events) on the device page.
             for name in ("asset_number", "owner", "location"):
@@ -241,15 +257,13 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args: Any, device: Device, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        allowed = rules.TRANSITIONS.get(device.status, frozenset())
-        # The allowed next statuses first; the service explains why any other is refused.
-        choices = [c for c in DeviceStatus.choices if c[0] in allowed]
-        choices += [c for c in DeviceStatus.choices if c[0] not in allowed and c[0] != device.status]
+        # The select offers only the statuses the status change accepts from this one (the same rule
+        # decides both); any other sent reaches the service, which says why it is refused.
+        allowed = rules.allowed_next(device.status, is_assistive=device.model.is_assistive)
         status_field: Any = self.fields["status"]
-        status_field.choices = choices
-        if allowed:
-            names = ", ".join(str(DeviceStatus(s).label) for s in sorted(allowed))
-            status_field.help_text = _("Allowed next: %(names)s") % {"names": names}
+        status_field.widget.choices = [c for c in DeviceStatus.choices if c[0] in allowed]
+        if not allowed:
+            status_field.help_text = _("The device has left the register; its status no longer changes.")
 
 
 class MoveForm(forms.Form):

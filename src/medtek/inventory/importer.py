@@ -3,13 +3,16 @@
 The file has a header row naming its columns; each following row is one device. Errors name the data
 row as the user counts it (the first row under the header is row 1) and, beside it, the file line the
 row starts on (in XLSX, the sheet's row number). Column names are case-insensitive; the Swedish names
-in brackets are accepted too.
+in brackets are accepted too, and so are the labels the device pages show, in Swedish or English
+("Anskaffad", "Placering", "Acquired"). Errors name a column as the file does. `import_template()` is an
+XLSX to fill in: those labels as headers, an example row and each column's allowed values.
 
 Columns (* required):
 - asset_number* (inventarienummer): unique in the file and in the register, at most 40 characters.
 - model* (modell): a device model by its name ("Infusomat Space") or as "Manufacturer Model"
   ("B. Braun Infusomat Space"); a name several manufacturers use needs the manufacturer.
-- owner* (ägare): the owning organisation by short code ("BERG"), organisation number or exact name;
+- owner* (ägare): the owning organisation by short code ("BERG"), kommunkod ("2326"), organisation
+  number or exact name;
   the importing user needs the import right (register.import) for it.
 - location (placering): a location code of the owner.
 - serial_number (serienummer): at most 80 characters.
@@ -17,7 +20,8 @@ Columns (* required):
   fills UDI-DI/PI and lot, and the serial number and expiry date when those columns are empty.
 - status: a device status (in_use, out_of_service, ...) or its name in English or Swedish; default in_use.
 - acquisition_date (anskaffningsdatum), warranty_end (garanti_till), expiry_date (utgångsdatum):
-  YYYY-MM-DD; a sterile device needs its expiry date.
+  YYYY-MM-DD; a sterile device needs its expiry date; a device is acquired today at the latest (the
+  rule the device forms and the API apply too).
 - acquisition_value (anskaffningsvärde): kronor, comma or dot before öre ("28 000,50"), not negative.
 - stores_patient_data, has_radiation_source, is_sterile: ja/nej, yes/no, 1/0, true/false; empty is no.
 - last_pm (senaste_fu): YYYY-MM-DD of the device's last preventive maintenance, not in the future; its
@@ -64,6 +68,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from medtek.core.models import Event
 from medtek.core.spreadsheets import unquote_csv_text
@@ -108,6 +113,30 @@ ALIASES = {
     "utgångsdatum": "expiry_date",
     "senaste_fu": "last_pm",
 }
+# Columns that are no field of a device, with the label they carry in the template.
+OTHER_LABELS = {"udi": "UDI", "last_pm": gettext_lazy("Last PM")}
+
+
+def column_label(name: str) -> str:
+    """A column's label as the device pages show it, in the active language ("Anskaffad", "Placering")."""
+    if name in OTHER_LABELS:
+        return str(OTHER_LABELS[name])
+    return str(getattr(Device._meta.get_field(name), "verbose_name", name)).capitalize()
+
+
+def _label_aliases() -> dict[str, str]:
+    """The pages' labels, in Swedish and English, as column names: "Anskaffad" and "Acquired" both
+    name acquisition_date (with or without a unit in brackets: "Anskaffningsvärde (kr)")."""
+    aliases: dict[str, str] = {}
+    for language in ("en", "sv"):
+        with translation.override(language):
+            for name in COLUMNS:
+                label = _key(column_label(name))
+                for variant in (label, label.split(" (")[0]):
+                    aliases[variant.replace(" ", "_")] = name
+    return aliases
+
+
 TRUE_WORDS = frozenset({"ja", "yes", "1", "true", "j", "y", "sant"})
 FALSE_WORDS = frozenset({"nej", "no", "0", "false", "n", "falskt", ""})
 MAX_VALUE = Decimal("1000000000000")  # MoneyField: 14 digits, 2 of them öre
@@ -482,14 +511,20 @@ class _Validator:
         self.unchecked: list[str] = []
         self.line_shifts: list[tuple[int, int]] = [(0, 1)]  # (from row, line - row)
         self.last_pm: dict[str, dt.date] = {}  # asset number → last PM, where the file gives one
+        # Each column's name as the file writes it ("Anskaffad"): errors name the column so.
+        self.shown: dict[str, str] = {}
+        self.today = timezone.localdate()
         allowed = None if scope.is_superuser else scope.org_ids(Cap.REGISTER_IMPORT)
         self.allowed: frozenset[int] | None = allowed
         orgs = Organisation.objects.visible_to(user)
         self.org_by_key: dict[str, set[int]] = defaultdict(set)
         self.org_names: dict[int, str] = {}
-        for pk, short_code, org_number, name in orgs.values_list("pk", "short_code", "org_number", "name"):
+        rows = orgs.values_list("pk", "short_code", "org_number", "name", "municipality_code")
+        for pk, short_code, org_number, name, kommunkod in rows:
             self.org_names[pk] = name
             self.org_by_key[_key(short_code)].add(pk)
+            if kommunkod:
+                self.org_by_key["kommun:" + kommunkod].add(pk)
             if org_number:
                 self.org_by_key["#" + "".join(c for c in org_number if c.isdigit())].add(pk)
             self.org_by_key[_key(name)].add(pk)
@@ -519,9 +554,10 @@ class _Validator:
         columns: list[str | None] = []
         seen: set[str] = set()
         found: list[RowError] = []
+        labels = _label_aliases()
         for raw in header:
             name = _key(raw).replace(" ", "_")
-            name = ALIASES.get(name, name)
+            name = ALIASES.get(name) or labels.get(name) or name
             if not name:
                 columns.append(None)
                 continue
@@ -539,6 +575,7 @@ class _Validator:
                 found.append(RowError(0, raw, _("The column '%(name)s' appears twice.") % {"name": raw}, 1))
             seen.add(name)
             columns.append(name)
+            self.shown.setdefault(name, " ".join(raw.split()))
         for name in REQUIRED:
             if name not in seen:
                 found.append(
@@ -571,7 +608,8 @@ class _Validator:
                 if line - number != shifts[-1][1]:
                     shifts.append((number, line - number))
                 if check_nul and any("\x00" in c for c in cells):
-                    errors.add_row(_nul_errors(number, line, columns, cells))
+                    named = [self.shown.get(c, c) if c else None for c in columns]
+                    errors.add_row(_nul_errors(number, line, named, cells))
                     continue
                 if len(cells) < width:
                     cells = cells + [""] * (width - len(cells))
@@ -584,7 +622,7 @@ class _Validator:
                     errors.add(
                         RowError(
                             number,
-                            "asset_number",
+                            self.shown.get("asset_number", "asset_number"),
                             _("The asset number %(number)s is also on row %(row)s.")
                             % {"number": asset, "row": first},
                             line,
@@ -623,7 +661,7 @@ class _Validator:
                     errors.add(
                         RowError(
                             number,
-                            "asset_number",
+                            self.shown.get("asset_number", "asset_number"),
                             _("A device with the asset number %(number)s is already registered.")
                             % {"number": asset},
                             self.line_of(number),
@@ -640,7 +678,7 @@ class _Validator:
         bad: list[RowError] = []
 
         def fail(column: str, message: str) -> None:
-            bad.append(RowError(number, column, message, line))
+            bad.append(RowError(number, self.shown.get(column, column), message, line))
 
         asset = raw["asset_number"].strip()
         if not asset:
@@ -685,6 +723,9 @@ class _Validator:
                 status = found
 
         acquired = _date(raw["acquisition_date"], "acquisition_date", fail)
+        acquired_error = rules.acquisition_date_error(acquired, today=self.today)
+        if acquired_error:
+            fail("acquisition_date", acquired_error)
         value = _amount(raw["acquisition_value"], fail)
         warranty = _date(raw["warranty_end"], "warranty_end", fail)
         patient_data = _flag(raw["stores_patient_data"], "stores_patient_data", fail)
@@ -747,6 +788,8 @@ class _Validator:
             digits = "".join(c for c in text if c.isdigit())
             if len(digits) == 10:
                 ids = self.org_by_key.get("#" + digits)
+            elif len(text) == 4 and text.isdigit():  # a kommunkod: 2326 is Berg
+                ids = self.org_by_key.get("kommun:" + text)
         if not ids:
             fail("owner", _("Unknown organisation '%(value)s'.") % {"value": text})
             return None
@@ -1137,3 +1180,95 @@ class _CopyWriter(_Writer):
         if after is not None:
             after()
         return len(self.assets)
+
+
+# The template a department fills in ------------------------------------------------------------------
+
+
+def _allowed_values() -> dict[str, str]:
+    statuses = ", ".join(str(label) for _value, label in DeviceStatus.choices)
+    yes_no = _("ja or nej (empty is nej)")
+    date = _("a date, YYYY-MM-DD")
+    return {
+        "asset_number": _("Unique in the file and the register, at most 40 characters."),
+        "model": _("The model's name, or manufacturer and name: %(example)s.")
+        % {"example": "B. Braun Infusomat Space"},
+        "owner": _("The owner's code, kommunkod (2326 for Berg), organisation number or exact name."),
+        "location": _("The code of one of the owner's locations."),
+        "serial_number": _("At most 80 characters."),
+        "udi": _("A GS1 UDI barcode, as printed or as scanned."),
+        "status": _("Empty is in use; else one of: %(statuses)s.") % {"statuses": statuses},
+        "acquisition_date": _("%(date)s, today at the latest.") % {"date": date},
+        "acquisition_value": _("Kronor, with a comma or dot before öre: 28000,50."),
+        "warranty_end": date,
+        "stores_patient_data": yes_no,
+        "has_radiation_source": yes_no,
+        "is_sterile": yes_no,
+        "expiry_date": _("%(date)s; a sterile device needs it.") % {"date": date},
+        "last_pm": _("%(date)s of the last preventive maintenance, not in the future.") % {"date": date},
+    }
+
+
+def import_template(*, example_model: str = "B. Braun Infusomat Space") -> bytes:
+    """An XLSX to fill in: the pages' labels as headers (in the active language), an example row, and a
+    second sheet with each column's allowed values; the status and yes/no cells offer their values."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from medtek.core.spreadsheets import xlsx_row
+
+    example = {
+        "asset_number": "MT-012345",
+        "model": example_model,
+        "owner": "2326",
+        "location": "",
+        "serial_number": "SN-0001",
+        "udi": "",
+        "status": str(DeviceStatus.IN_USE.label),
+        "acquisition_date": "2024-05-02",
+        "acquisition_value": "28000,50",
+        "warranty_end": "2027-05-02",
+        "stores_patient_data": "nej",
+        "has_radiation_source": "nej",
+        "is_sterile": "nej",
+        "expiry_date": "",
+        "last_pm": "2025-11-03",
+    }
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _("Devices")[:31]
+    sheet.append(xlsx_row(sheet, [column_label(name) for name in COLUMNS]))
+    sheet.append(xlsx_row(sheet, [example[name] for name in COLUMNS]))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = max(
+            14, len(column_label(name)) + 4
+        )
+    choices = {
+        "status": [str(label) for _value, label in DeviceStatus.choices],
+        "stores_patient_data": ["ja", "nej"],
+        "has_radiation_source": ["ja", "nej"],
+        "is_sterile": ["ja", "nej"],
+    }
+    for name, values in choices.items():
+        letter = sheet.cell(row=1, column=COLUMNS.index(name) + 1).column_letter
+        rule = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        rule.add(f"{letter}2:{letter}10000")
+        sheet.add_data_validation(rule)
+    allowed = book.create_sheet(_("Allowed values")[:31])
+    allowed.append(xlsx_row(allowed, [_("Column"), _("Required"), _("Allowed values")]))
+    for cell in allowed[1]:
+        cell.font = Font(bold=True)
+    texts = _allowed_values()
+    for name in COLUMNS:
+        allowed.append(
+            xlsx_row(allowed, [column_label(name), _("yes") if name in REQUIRED else _("no"), texts[name]])
+        )
+    allowed.column_dimensions["A"].width = 26
+    allowed.column_dimensions["C"].width = 90
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medtek.core.models import TimeStampedModel
@@ -202,6 +203,9 @@ class Device(TenantModel, TimeStampedModel):
             errors["acquisition_value"] = _("The acquisition value cannot be negative.")
         if self.is_sterile and not self.expiry_date:
             errors["expiry_date"] = _("A sterile device needs its expiry date.")
+        acquired_error = rules.acquisition_date_error(self.acquisition_date, today=timezone.localdate())
+        if acquired_error:
+            errors["acquisition_date"] = acquired_error
         if errors:
             raise ValidationError(errors)
 

@@ -73,6 +73,30 @@ def check_status_fits_kind(target: str, *, is_assistive: bool) -> None:
         )
 
 
+def allowed_next(current: str, *, is_assistive: bool) -> list[str]:
+    """The statuses a device that is `current` may become: exactly those the status change accepts."""
+    allowed = []
+    for target in S.values:
+        try:
+            check_transition(current, target)
+            check_status_fits_kind(target, is_assistive=is_assistive)
+        except IllegalTransition:
+            continue
+        allowed.append(target)
+    return allowed
+
+
+def acquisition_date_error(day: dt.date | None, *, today: dt.date) -> str | None:
+    """Why a device cannot be registered as acquired on `day` (None when it can): a device is registered
+    once it has been acquired, so never with a date after today. The device forms, the API and the
+    import all ask this."""
+    if day is not None and day > today:
+        return _(
+            "The acquisition date %(day)s is in the future: a device is acquired today at the latest."
+        ) % {"day": day.isoformat()}
+    return None
+
+
 def in_register(status: str) -> bool:
     return status not in LEFT_REGISTER
 

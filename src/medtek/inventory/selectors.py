@@ -13,7 +13,7 @@ from django.utils import timezone
 from medtek.core.pagination import Page, keyset_page
 from medtek.inventory import rules, search
 from medtek.inventory.filters import DeviceFilter
-from medtek.inventory.models import Device
+from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.querysets import DeviceQuerySet
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
@@ -169,6 +169,16 @@ def device_get(*, user: Any, pk: int, capability: str = Cap.VIEW) -> Device:
     return Device.objects.select_related(
         "model__manufacturer", "owner", "location", "external_maintainer"
     ).get_visible(user, capability, pk=pk)
+
+
+def example_model_name() -> str:
+    """A device model of the register as the import writes it ("Manufacturer Model"), for its template;
+    models are reference data every user may read."""
+    first = DeviceModel.objects.order_by("manufacturer__name", "name").values_list(
+        "manufacturer__name", "name"
+    )
+    found = first.first()
+    return f"{found[0]} {found[1]}" if found else ""
 
 
 def device_find(*, user: Any, code: str) -> Device | None:

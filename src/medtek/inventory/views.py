@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from medtek.core.downloads import download
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
 from medtek.core.ui import device_links
@@ -417,13 +418,13 @@ def device_owner_locations(request: HttpRequest, device_id: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def device_import(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.REGISTER_IMPORT)
-    from medtek.inventory.importer import COLUMNS, REQUIRED, import_devices
+    from medtek.inventory.importer import COLUMNS, REQUIRED, column_label, import_devices
 
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {
         "form": form,
         "report": None,
-        "columns": [(name, name in REQUIRED) for name in COLUMNS],
+        "columns": [(name, column_label(name), name in REQUIRED) for name in COLUMNS],
     }
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -447,6 +448,26 @@ def device_import(request: HttpRequest) -> HttpResponse:
                 },
             )
     return render(request, "inventory/device_import.html", context)
+
+
+@login_required
+@require_GET
+def device_import_template(request: HttpRequest) -> HttpResponse:
+    """The XLSX a department fills in: the pages' labels as headers, an example row, the allowed values."""
+    scope_for(request.user).require(Cap.REGISTER_IMPORT)
+    from medtek.inventory.importer import import_template
+
+    example = selectors.example_model_name()
+    body = import_template(example_model=example) if example else import_template()
+    return download(body, "importmall-inventarier.xlsx")
+
+
+@login_required
+@require_GET
+def location_options(request: HttpRequest) -> HttpResponse:
+    """The placement options of the device form for the owner chosen (fetched when the owner changes)."""
+    form = DeviceForm({"owner": request.GET.get("owner", "")}, user=request.user)
+    return render(request, "inventory/_options.html", {"field": form["location"]})
 
 
 @login_required

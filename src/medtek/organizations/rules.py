@@ -29,6 +29,7 @@ class Cap:
     AGREEMENT_MANAGE = "agreement.manage"
     BILLING_VIEW = "billing.view"
     BILLING_MANAGE = "billing.manage"
+    BILLING_EXPORT = "billing.export"
     ASSISTIVE_MANAGE = "assistive.manage"
     PATIENT_VIEW = "patient.view"
     ASSISTIVE_PRESCRIBE = "assistive.prescribe"
@@ -50,6 +51,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.AGREEMENT_MANAGE,
             Cap.BILLING_VIEW,
             Cap.BILLING_MANAGE,
+            Cap.BILLING_EXPORT,
         }
     ),
     Role.MT_TECHNICIAN: frozenset(
@@ -59,7 +61,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {Cap.VIEW, Cap.WORK_REPORT, Cap.SURPLUS_REGISTER, Cap.AGREEMENT_VIEW, Cap.BILLING_VIEW}
     ),
     Role.AUDITOR: frozenset({Cap.VIEW, Cap.AGREEMENT_VIEW, Cap.BILLING_VIEW}),
-    Role.FINANCE: frozenset({Cap.VIEW, Cap.AGREEMENT_VIEW, Cap.BILLING_VIEW}),
+    Role.FINANCE: frozenset({Cap.VIEW, Cap.AGREEMENT_VIEW, Cap.BILLING_VIEW, Cap.BILLING_EXPORT}),
     Role.HMC_STAFF: frozenset(
         {
             Cap.VIEW,
@@ -97,6 +99,7 @@ REFUSALS: dict[str, StrOrPromise] = {
     Cap.AGREEMENT_MANAGE: _("Your role may not manage agreements."),
     Cap.BILLING_VIEW: _("Your role may not see invoices."),
     Cap.BILLING_MANAGE: _("Your role may not run billing or issue invoices."),
+    Cap.BILLING_EXPORT: _("Only finance and MT admins may export a billing run's invoices."),
     Cap.ASSISTIVE_MANAGE: _("Your role may not manage assistive devices."),
     Cap.PATIENT_VIEW: _("Your role may not see patient details."),
     Cap.ASSISTIVE_PRESCRIBE: _("Your role may not prescribe assistive devices."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -9,9 +11,10 @@ from django.utils import translation
 from fpdf import FPDF
 
 from medtek.billing.models import Invoice, InvoiceLine
-from medtek.billing.rules import INVOICE_LANGUAGE
+from medtek.billing.rules import INVOICE_LANGUAGE, vat_number
 from medtek.core.money import format_kr, format_number, format_percent
 from medtek.core.units import unit_words
+from medtek.organizations.models import Organisation
 
 # The built-in fonts are Latin-1: å, ä, ö are there; typographic dashes and quotes are replaced.
 REPLACE = {"–": "-", "—": "-", "’": "'", "‘": "'", "“": '"', "”": '"', "…": "...", "×": "x", "\u00a0": " "}
@@ -45,6 +48,37 @@ def _pdf() -> FPDF:
     return pdf
 
 
+def party_lines(org: Organisation) -> list[str]:
+    """Name, address, organisation number and VAT number of an invoice's party, as on the Peppol XML."""
+    lines = [org.name]
+    if org.street_address:
+        lines.append(org.street_address)
+    place = " ".join(part for part in (org.postal_code, org.city) if part)
+    if place:
+        lines.append(place)
+    if org.org_number:
+        lines.append(f"Org.nr {org.org_number}")
+        lines.append(f"Momsreg.nr {vat_number(org.org_number)}")
+    return lines
+
+
+def _parties(pdf: FPDF, invoice: Invoice) -> None:
+    """Seller and buyer side by side, each with a heading and its address block."""
+    width = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    top = pdf.get_y()
+    bottom = top
+    for column, (label, org) in enumerate((("Säljare", invoice.seller), ("Köpare", invoice.customer))):
+        x = pdf.l_margin + column * width
+        pdf.set_xy(x, top)
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.cell(width, 5, _t(label), new_x="LEFT", new_y="NEXT")
+        pdf.set_font("Helvetica", size=10)
+        for text in party_lines(org):
+            pdf.multi_cell(width - 4, 5, _t(text), new_x="LEFT", new_y="NEXT")
+        bottom = max(bottom, pdf.get_y())
+    pdf.set_xy(pdf.l_margin, bottom + 3)
+
+
 def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
     pdf = _pdf()
     credit = invoice.kind == "credit_note"
@@ -52,9 +86,8 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 10, _t(f"{title} {invoice.number or '(utkast)'}"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
+    _parties(pdf, invoice)
     facts = [
-        ("Säljare", f"{invoice.seller.name}, org.nr {invoice.seller.org_number}"),
-        ("Köpare", f"{invoice.customer.name}, org.nr {invoice.customer.org_number}"),
         ("Er referens", invoice.buyer_reference),
         ("Överenskommelse", invoice.agreement.reference),
         (
@@ -125,6 +158,25 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine]) -> bytes:
     if invoice.note:
         pdf.multi_cell(0, 5, _t(invoice.note))
     return bytes(pdf.output())
+
+
+def file_stem(invoice: Invoice) -> str:
+    """The name an invoice's files carry: its number, or "utkast-<id>" for a draft."""
+    return invoice.number or f"utkast-{invoice.pk}"
+
+
+def invoices_zip(invoices: list[tuple[Invoice, list[InvoiceLine]]]) -> bytes:
+    """One PDF per invoice in a ZIP; two invoices of different sellers with one number keep both."""
+    out = io.BytesIO()
+    names: set[str] = set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for invoice, lines in invoices:
+            name = f"{file_stem(invoice)}.pdf"
+            if name in names:
+                name = f"{file_stem(invoice)}-{invoice.pk}.pdf"
+            names.add(name)
+            archive.writestr(name, invoice_pdf(invoice, lines))
+    return out.getvalue()
 
 
 def table_pdf(title: str, header: list[str], rows: list[list[Any]], subtitle: str = "") -> bytes:

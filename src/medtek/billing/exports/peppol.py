@@ -14,7 +14,7 @@ from lxml import etree
 
 from medtek.billing.choices import InvoiceKind
 from medtek.billing.models import Invoice, InvoiceLine
-from medtek.billing.rules import INVOICE_LANGUAGE
+from medtek.billing.rules import INVOICE_LANGUAGE, vat_number
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import org_number_digits
 
@@ -92,7 +92,7 @@ def _party(b: _Builder, parent: etree._Element, org: Organisation, *, seller: bo
     b.cbc(country, "IdentificationCode", "SE")
     if seller:
         tax = b.cac(party, "PartyTaxScheme")
-        b.cbc(tax, "CompanyID", f"SE{digits}01")
+        b.cbc(tax, "CompanyID", vat_number(org.org_number))
         scheme = b.cac(tax, "TaxScheme")
         b.cbc(scheme, "ID", "VAT")
     legal = b.cac(party, "PartyLegalEntity")

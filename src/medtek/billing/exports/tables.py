@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from medtek.billing.models import Invoice, InvoiceLine
+from medtek.billing.rules import vat_number
 from medtek.core.spreadsheets import csv_row, xlsx_row
 from medtek.core.units import unit_words
 
@@ -55,6 +56,49 @@ def line_rows(invoice: Invoice, lines: Sequence[InvoiceLine]) -> list[list[Any]]
             line.work_date.isoformat() if line.work_date else "",
         ]
         for line in lines
+    ]
+
+
+# One row per invoice of a billing run, for the ERP: who, what, when and the three amounts.
+INVOICE_HEADER: list[Any] = [
+    _("Invoice"),
+    _("Kind"),
+    _("Status"),
+    _("Customer"),
+    _("Organisation number"),
+    _("VAT number"),
+    _("Buyer reference"),
+    _("Agreement"),
+    _("Part"),
+    _("Period"),
+    _("Issue date"),
+    _("Due date"),
+    _("Net"),
+    _("VAT"),
+    _("Total"),
+]
+
+
+def invoice_rows(invoices: Sequence[Invoice]) -> list[list[Any]]:
+    return [
+        [
+            invoice.number or f"UTKAST-{invoice.pk}",
+            invoice.get_kind_display(),
+            invoice.get_status_display(),
+            invoice.customer.name,
+            invoice.customer.org_number,
+            vat_number(invoice.customer.org_number),
+            invoice.buyer_reference,
+            invoice.agreement.reference,
+            invoice.get_part_display(),
+            invoice.period,
+            invoice.issue_date.isoformat() if invoice.issue_date else "",
+            invoice.due_date.isoformat() if invoice.due_date else "",
+            invoice.net_total,
+            invoice.vat_total,
+            invoice.gross_total,
+        ]
+        for invoice in invoices
     ]
 
 

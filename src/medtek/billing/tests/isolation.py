@@ -12,7 +12,18 @@ def _invoice(world: Any, org: Any) -> int:
     return InvoiceFactory(agreement=agreement, customer=org).pk
 
 
-FOREIGN = {"invoice_id": _invoice}
+def _run(world: Any, org: Any) -> int:
+    """A billing run of the provider that bills `org`, with one invoice to `org` in it."""
+    from medtek.billing.models import BillingRun
+
+    provider = world.other_mt if org.pk == world.foreign.pk else world.mt
+    run = BillingRun.objects.create(provider=provider, part="fixed", period="2026H1", created=1)
+    agreement = AgreementFactory(provider=provider, customers=[org])
+    InvoiceFactory(agreement=agreement, customer=org, run=run)
+    return run.pk
+
+
+FOREIGN = {"invoice_id": _invoice, "run_id": _run}
 
 BODIES = {
     "POST /api/v1/billing/invoices/{invoice_id}/issue": {},

@@ -8,6 +8,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from django.utils import translation
 from openpyxl import load_workbook
 
 from medtek.decommissioning import exports
@@ -77,3 +78,28 @@ def test_donation_report_xlsx_keeps_values_as_numbers_and_text_as_text() -> None
     book = load_workbook(io.BytesIO(body))
     assert (book.worksheets[0]["B4"].value, book.worksheets[0]["B4"].data_type) == (-10, "n")
     assert book.worksheets[1]["E2"].value == "=1+1"
+
+
+def test_the_manifest_pdf_shows_a_sterile_lots_expiry_date_and_cuts_no_text(monkeypatch: Any) -> None:
+    from medtek.core.tests.pdftext import pdf_text
+
+    monkeypatch.setattr(exports, "DEJAVU", exports.Path("/nonexistent.ttf"))  # a core font: readable text
+    row = {
+        "asset_number": "",
+        "model": "Kompresser, sterila",
+        "serial_number": "",
+        "lot_number": "LOT-2291-A",
+        "expiry_date": "2027-01-31",
+        "quantity": 40,
+        "condition": "Oöppnade förpackningar i originalkartong",
+        "accessories": "Inga tillbehör; förpackningarna är hela och märkta med lot och utgångsdatum",
+        "manuals": "nej",
+        "functional_test": "nej",
+    }
+    with translation.override("sv"):
+        text = pdf_text(exports.manifest_pdf(_shipment(), [row]))
+    assert "Utgångsdatum" in text and "2027-01-31" in text
+    assert "LOT-2291-A" in text
+    # A long cell wraps onto more lines instead of being cut: every word is on the page.
+    for word in row["accessories"].split() + row["condition"].split():
+        assert word.strip(";") in text

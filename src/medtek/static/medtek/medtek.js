@@ -13,3 +13,25 @@ document.addEventListener("change", function (event) {
     field.form.submit();
   }
 });
+
+// On a narrow screen the main menu folds away behind one button; without script it simply stays open.
+(function () {
+  var toggle = document.querySelector(".nav-toggle");
+  var header = toggle && toggle.closest("header");
+  if (!header) {
+    return;
+  }
+  header.classList.add("nav-folds");
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    header.classList.toggle("nav-open", open);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && header.classList.contains("nav-open")) {
+      toggle.setAttribute("aria-expanded", "false");
+      header.classList.remove("nav-open");
+      toggle.focus();
+    }
+  });
+})();
