@@ -58,13 +58,13 @@ def test_a_mistyped_protocol_value_keeps_every_measurement_and_is_shown_at_its_f
     bad = protocol.locator(f"#{bad_id}")
     assert bad.get_attribute("aria-invalid") == "true"
     error_id = bad.get_attribute("aria-describedby")
-    assert protocol.locator(f"#{error_id}").inner_text() == "Ange ett tal."
+    assert protocol.locator(f"#{error_id}").inner_text() == "Fyll i ett tal."
     assert protocol.locator(f"#{error_id}").locator("xpath=..").locator(f"#{bad_id}").count() == 1
 
     summary = page.locator("[data-error-summary]")
     assert summary.get_attribute("role") == "alert"
     link = summary.locator(f"a[href='#{bad_id}']")
-    assert "Ange ett tal." in link.inner_text()
+    assert "Fyll i ett tal." in link.inner_text()
     main_top = page.locator("main").bounding_box()
     assert summary.bounding_box()["y"] < main_top["y"] + 200
 
