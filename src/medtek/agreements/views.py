@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from medtek.agreements import selectors, services
 from medtek.agreements.choices import AgreementKind
 from medtek.agreements.forms import (
     AcknowledgeForm,
     AdviceLimitForm,
+    AgreementForm,
     ChangeNoticeForm,
     ContactForm,
     DayForm,
@@ -68,7 +69,69 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agreements/agreement_list.html",
-        {"rows": rows, "day": day, "day_form": DayForm(initial={"day": day})},
+        {
+            "rows": rows,
+            "day": day,
+            "day_form": DayForm(initial={"day": day}),
+            "can_manage": scope_for(request.user).can(Cap.AGREEMENT_MANAGE),
+        },
+    )
+
+
+NOT_CUSTOMERS = (OrganisationKind.MT_DEPARTMENT, OrganisationKind.SUPPLIER, OrganisationKind.MANUFACTURER)
+
+
+def _agreement_form(request: HttpRequest, data: Any = None) -> AgreementForm:
+    """The new-agreement form with the parties the user may make agreements for."""
+    manageable = Organisation.objects.visible_to(request.user, Cap.AGREEMENT_MANAGE).order_by("name")
+    providers = list(
+        manageable.filter(kind=OrganisationKind.MT_DEPARTMENT).values_list("pk", "name", "parent_id")
+    )
+    seller_ids = {pk for pk, _name, _parent in providers} | {p for _pk, _n, p in providers if p}
+    sellers = list(Organisation.objects.filter(pk__in=seller_ids).order_by("name").values_list("pk", "name"))
+    customers = list(manageable.exclude(kind__in=NOT_CUSTOMERS).values_list("pk", "name"))
+    schedules = [(s.pk, s.name) for s in selectors.rate_schedule_list(user=request.user)]
+    return AgreementForm(
+        data,
+        providers=[(pk, name) for pk, name, _parent in providers],
+        sellers=sellers,
+        customers=customers,
+        schedules=schedules,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_new(request: HttpRequest) -> HttpResponse:
+    """MT admin records a new agreement with its customers, through the service the API calls."""
+    scope_for(request.user).require(Cap.AGREEMENT_MANAGE)
+
+    def page(form: AgreementForm) -> HttpResponse:
+        return render(request, "agreements/agreement_form.html", {"form": form})
+
+    if request.method != "POST":
+        return page(_agreement_form(request))
+    form = _agreement_form(request, request.POST)
+
+    def create(_data: dict[str, Any]) -> Any:
+        data = form.service_kwargs()
+        return services.agreement_create(
+            user=request.user,
+            provider=data.pop("provider"),
+            seller=data.pop("seller"),
+            rate_schedule=data.pop("rate_schedule"),
+            **data,
+        )
+
+    return handle_form(
+        request,
+        form,
+        create,
+        done=lambda agreement: _agreement_saved(
+            request, _("Agreement %(reference)s recorded.") % {"reference": agreement.reference}, agreement
+        ),
+        again=page,
+        label=lambda field: str(_("Customers")) if field == "customers" else field,
     )
 
 
