@@ -259,7 +259,7 @@ class _ModelRowsForm(forms.Form):
     def headers(self) -> list[Any]:
         return [column for _name, column, _make in self.columns]
 
-    def rows(self) -> list[list[forms.BoundField]]:
+    def table_rows(self) -> list[list[forms.BoundField]]:
         return [[self[f"{i}-{name}"] for name, _c, _m in self.columns] for i in range(self.row_count)]
 
     def clean(self) -> dict[str, Any]:
