@@ -806,6 +806,7 @@ PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
     "documents/files/<int:attachment_id>/remove/": lambda w, o: (
         f"/documents/files/{_maker('documents', 'attachment_id')(w, o)}/remove/"
     ),
+    "organisations/<int:org_id>/edit/": lambda w, o: f"/organisations/{o.pk}/edit/",
 }
 # Pages where a customer contact legitimately writes for its own organisation (as CONTACT_MAY).
 PAGE_CONTACT_MAY = {
@@ -1008,6 +1009,11 @@ PAGE_CREATES = [
     "/maintenance/plan/",
     "/billing/runs/",
     "/decommissioning/shipments/new/",
+    "/organisations/new/",
+    "/agreements/new/",
+    "/decommissioning/aid-agreements/new/",
+    "/maintenance/models/pm/",
+    "/maintenance/models/cm/",
 ]
 
 

@@ -446,3 +446,55 @@ def test_a_runs_export_holds_only_the_invoices_the_user_may_see(tenants: Any) ->
     assert sorted(names) == sorted(f"{inv.number or f'utkast-{inv.pk}'}.pdf" for inv in ours)
     client.force_login(user_with_role(tenants.other_mt, Role.FINANCE, username="other-finance-iso"))
     assert client.get(f"/billing/runs/{run.pk}/invoices.zip").status_code == 404
+
+
+# --- MT admin's form pages: organisations, agreements, aid agreements ------------------------------
+# The edit page with an id joins the generated page check above (pinned here); the pages without one
+# offer and list only what the user's own scope holds.
+
+FORM_PAGES_WITH_ID = ["organisations/<int:org_id>/edit/"]
+
+
+def test_the_organisation_edit_page_is_in_the_isolation_check() -> None:
+    assert set(FORM_PAGES_WITH_ID) <= set(page_routes())
+
+
+def test_the_new_agreement_form_offers_only_the_users_own_customers(tenants: Any) -> None:
+    client = Client()
+    client.force_login(tenants.admin)
+    html = client.get("/agreements/new/").content.decode()
+    assert "Bergs kommun" in html
+    assert "Halmstads kommun" not in html
+    assert "MT Elsewhere" not in html
+
+
+def test_the_aid_agreement_list_holds_none_of_another_tenants(tenants: Any) -> None:
+    from medtek.decommissioning.tests.factories import aid_agreement
+
+    aid_agreement(tenants.mt, reference="OURS-1")
+    aid_agreement(tenants.other_mt, reference="THEIRS-1")
+    client = Client()
+    client.force_login(tenants.admin)
+    html = client.get("/decommissioning/aid-agreements/").content.decode()
+    assert "OURS-1" in html
+    assert "THEIRS-1" not in html
+
+
+def test_a_new_aid_agreement_for_another_tenants_region_is_refused(tenants: Any) -> None:
+    from medtek.decommissioning.tests.factories import AidOrganisationFactory
+
+    aid = AidOrganisationFactory()
+    client = Client()
+    client.force_login(tenants.admin)
+    before = Event.objects.count()
+    response = client.post(
+        "/decommissioning/aid-agreements/new/",
+        {
+            "region": tenants.other_mt.pk,
+            "aid_organisation": aid.pk,
+            "reference": "X-1",
+            "valid_from": "2026-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert Event.objects.count() == before

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from medtek.agreements.choices import Arena, ContactRole, NoticeKind, RateRounding
+from medtek.agreements.choices import AgreementKind, Arena, ContactRole, NoticeKind, RateRounding
+from medtek.core.forms import LongSelect
 
 
 class TerminateForm(forms.Form):
@@ -139,3 +140,101 @@ class AdviceLimitForm(forms.Form):
     advice_hours_limit = forms.DecimalField(
         label=_("Advice hours per customer and year"), required=False, max_digits=8, decimal_places=2
     )
+
+
+CUSTOMER_ROWS = 10
+DATE = {"type": "date"}
+
+
+class AgreementForm(forms.Form):
+    """A new agreement between an MT provider and its customers, each with the buyer reference its
+    invoices carry; the service checks the parties, the period and overlaps."""
+
+    reference = forms.CharField(label=_("Reference"), max_length=60)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgreementKind.choices, initial=AgreementKind.MT_SUPPORT)
+    provider = forms.TypedChoiceField(label=_("MT provider"), coerce=int)
+    seller = forms.TypedChoiceField(
+        label=_("Invoicing party"), coerce=int, help_text=_("The MT provider or the region it is part of")
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs=DATE))
+    valid_until = forms.DateField(label=_("Valid until"), widget=forms.DateInput(attrs=DATE))
+    notice_months = forms.IntegerField(
+        label=_("Notice period (months)"), min_value=0, max_value=120, initial=12
+    )
+    auto_extend = forms.BooleanField(label=_("Extended automatically"), required=False, initial=True)
+    extension_months = forms.IntegerField(
+        label=_("Extension (months)"), min_value=0, max_value=240, initial=24
+    )
+    rate_schedule = forms.TypedChoiceField(
+        label=_("Hourly rate schedule"), coerce=int, required=False, empty_value=None
+    )
+    fixed_base_hours = forms.DecimalField(
+        label=_("Fixed part: base hours per year"), min_value=0, max_digits=8, decimal_places=2, initial=40
+    )
+    fixed_minutes_per_device = forms.DecimalField(
+        label=_("Fixed part: minutes per registered device"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        initial=12,
+    )
+    payment_terms_days = forms.IntegerField(
+        label=_("Payment terms (days)"), min_value=0, max_value=365, initial=30
+    )
+    bankgiro = forms.CharField(label=_("Bankgiro"), max_length=20, required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(
+        self,
+        *args: Any,
+        providers: list[tuple[int, str]],
+        sellers: list[tuple[int, str]],
+        customers: list[tuple[int, str]],
+        schedules: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._choices("provider", providers)
+        self._choices("seller", sellers)
+        self._choices("rate_schedule", [("", "—"), *schedules])
+        for i in range(1, CUSTOMER_ROWS + 1):
+            self.fields[f"customer_{i}"] = forms.TypedChoiceField(
+                label=_("Customer %(n)s") % {"n": i},
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=[("", "—"), *customers],
+                widget=LongSelect,
+            )
+            self.fields[f"buyer_reference_{i}"] = forms.CharField(
+                label=_("Buyer reference %(n)s") % {"n": i}, max_length=100, required=False
+            )
+
+    def _choices(self, name: str, choices: list[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def customer_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"customer_{i}"], self[f"buyer_reference_{i}"]) for i in range(1, CUSTOMER_ROWS + 1)]
+
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.base_fields]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for i in range(1, CUSTOMER_ROWS + 1):
+            if cleaned.get(f"buyer_reference_{i}") and cleaned.get(f"customer_{i}") is None:
+                self.add_error(f"customer_{i}", _("Choose the customer this buyer reference belongs to."))
+        return cleaned
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        customers = []
+        for i in range(1, CUSTOMER_ROWS + 1):
+            customer = data.pop(f"customer_{i}", None)
+            reference = data.pop(f"buyer_reference_{i}", "")
+            if customer is not None:
+                customers.append((customer, reference))
+        return {**data, "customers": customers}

@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from medtek.agreements import selectors, services
 from medtek.agreements.choices import AgreementKind
 from medtek.agreements.forms import (
     AcknowledgeForm,
     AdviceLimitForm,
+    AgreementForm,
     ChangeNoticeForm,
     ContactForm,
     DayForm,
@@ -31,7 +32,7 @@ from medtek.agreements.forms import (
     RoundingForm,
     TerminateForm,
 )
-from medtek.core.forms import add_service_errors
+from medtek.core.forms import handle_form
 from medtek.organizations.choices import OrganisationKind
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
@@ -68,7 +69,69 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agreements/agreement_list.html",
-        {"rows": rows, "day": day, "day_form": DayForm(initial={"day": day})},
+        {
+            "rows": rows,
+            "day": day,
+            "day_form": DayForm(initial={"day": day}),
+            "can_manage": scope_for(request.user).can(Cap.AGREEMENT_MANAGE),
+        },
+    )
+
+
+NOT_CUSTOMERS = (OrganisationKind.MT_DEPARTMENT, OrganisationKind.SUPPLIER, OrganisationKind.MANUFACTURER)
+
+
+def _agreement_form(request: HttpRequest, data: Any = None) -> AgreementForm:
+    """The new-agreement form with the parties the user may make agreements for."""
+    manageable = Organisation.objects.visible_to(request.user, Cap.AGREEMENT_MANAGE).order_by("name")
+    providers = list(
+        manageable.filter(kind=OrganisationKind.MT_DEPARTMENT).values_list("pk", "name", "parent_id")
+    )
+    seller_ids = {pk for pk, _name, _parent in providers} | {p for _pk, _n, p in providers if p}
+    sellers = list(Organisation.objects.filter(pk__in=seller_ids).order_by("name").values_list("pk", "name"))
+    customers = list(manageable.exclude(kind__in=NOT_CUSTOMERS).values_list("pk", "name"))
+    schedules = [(s.pk, s.name) for s in selectors.rate_schedule_list(user=request.user)]
+    return AgreementForm(
+        data,
+        providers=[(pk, name) for pk, name, _parent in providers],
+        sellers=sellers,
+        customers=customers,
+        schedules=schedules,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_new(request: HttpRequest) -> HttpResponse:
+    """MT admin records a new agreement with its customers, through the service the API calls."""
+    scope_for(request.user).require(Cap.AGREEMENT_MANAGE)
+
+    def page(form: AgreementForm) -> HttpResponse:
+        return render(request, "agreements/agreement_form.html", {"form": form})
+
+    if request.method != "POST":
+        return page(_agreement_form(request))
+    form = _agreement_form(request, request.POST)
+
+    def create(_data: dict[str, Any]) -> Any:
+        data = form.service_kwargs()
+        return services.agreement_create(
+            user=request.user,
+            provider=data.pop("provider"),
+            seller=data.pop("seller"),
+            rate_schedule=data.pop("rate_schedule"),
+            **data,
+        )
+
+    return handle_form(
+        request,
+        form,
+        create,
+        done=lambda agreement: _agreement_saved(
+            request, _("Agreement %(reference)s recorded.") % {"reference": agreement.reference}, agreement
+        ),
+        again=page,
+        label=lambda field: str(_("Customers")) if field == "customers" else field,
     )
 
 
@@ -161,7 +224,7 @@ def _relationship_context(
 def _detail_again(request: HttpRequest, agreement: Any, **forms: Any) -> HttpResponse:
     context = _detail_context(request, agreement, timezone.localdate())
     context.update(_relationship_context(request, agreement, **forms))
-    return render(request, "agreements/agreement_detail.html", context, status=422)
+    return render(request, "agreements/agreement_detail.html", context)
 
 
 @login_required
@@ -179,26 +242,29 @@ def agreement_terminate(request: HttpRequest, agreement_id: int) -> HttpResponse
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = TerminateForm(request.POST)
-    if form.is_valid():
-        try:
-            agreement = services.agreement_terminate(
-                user=request.user, agreement=agreement, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Notice recorded; the agreement ends %(end)s.")
-                % {"end": agreement.end_on(form.cleaned_data["given_on"]).isoformat()},
-            )
-            return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
-    agreement = selectors.agreement_get(user=request.user, pk=agreement_id)
-    return render(
+
+    def terminated(ended: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("Notice recorded; the agreement ends %(end)s.")
+            % {"end": ended.end_on(form.cleaned_data["given_on"]).isoformat()},
+        )
+        return redirect("agreements:agreement_detail", agreement_id=ended.pk)
+
+    def again(sent: TerminateForm) -> HttpResponse:
+        fresh = selectors.agreement_get(user=request.user, pk=agreement_id)
+        return render(
+            request,
+            "agreements/agreement_detail.html",
+            _detail_context(request, fresh, timezone.localdate(), sent),
+        )
+
+    return handle_form(
         request,
-        "agreements/agreement_detail.html",
-        _detail_context(request, agreement, timezone.localdate(), form),
-        status=422,
+        form,
+        lambda data: services.agreement_terminate(user=request.user, agreement=agreement, **data),
+        done=terminated,
+        again=again,
     )
 
 
@@ -245,21 +311,24 @@ def index_figure_enter(request: HttpRequest, rate_schedule_id: int) -> HttpRespo
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = IndexFigureForm(request.POST)
-    if form.is_valid():
-        try:
-            services.index_figure_enter(user=request.user, schedule=schedule, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Index figure saved."))
-            return redirect("agreements:rate_schedule_detail", rate_schedule_id=schedule.pk)
+    return handle_form(
+        request,
+        IndexFigureForm(request.POST),
+        lambda data: services.index_figure_enter(user=request.user, schedule=schedule, **data),
+        done=lambda _figure: _saved(request, _("Index figure saved."), schedule),
+        again=lambda sent: _schedule_again(request, rate_schedule_id, form=sent),
+    )
+
+
+def _saved(request: HttpRequest, message: str, schedule: Any) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("agreements:rate_schedule_detail", rate_schedule_id=schedule.pk)
+
+
+def _schedule_again(request: HttpRequest, rate_schedule_id: int, **forms: Any) -> HttpResponse:
     schedule = selectors.rate_schedule_get(user=request.user, pk=rate_schedule_id)
     return render(
-        request,
-        "agreements/rate_schedule_detail.html",
-        _schedule_context(request, schedule, form),
-        status=422,
+        request, "agreements/rate_schedule_detail.html", _schedule_context(request, schedule, **forms)
     )
 
 
@@ -270,23 +339,14 @@ def rate_schedule_rounding(request: HttpRequest, rate_schedule_id: int) -> HttpR
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = RoundingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rate_schedule_set_rounding(
-                user=request.user, schedule=schedule, rounding=form.cleaned_data["rounding"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Rounding saved."))
-            return redirect("agreements:rate_schedule_detail", rate_schedule_id=schedule.pk)
-    schedule = selectors.rate_schedule_get(user=request.user, pk=rate_schedule_id)
-    return render(
+    return handle_form(
         request,
-        "agreements/rate_schedule_detail.html",
-        _schedule_context(request, schedule, rounding_form=form),
-        status=422,
+        RoundingForm(request.POST),
+        lambda data: services.rate_schedule_set_rounding(
+            user=request.user, schedule=schedule, rounding=data["rounding"]
+        ),
+        done=lambda _schedule: _saved(request, _("Rounding saved."), schedule),
+        again=lambda sent: _schedule_again(request, rate_schedule_id, rounding_form=sent),
     )
 
 
@@ -296,16 +356,18 @@ def agreement_contact_add(request: HttpRequest, agreement_id: int) -> HttpRespon
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     services.party_required(user=request.user, agreement=agreement, refusal=services.CONTACTS_REFUSED)
-    form = ContactForm(request.POST, parties=_parties(agreement))
-    if form.is_valid():
-        try:
-            services.agreement_contact_add(user=request.user, agreement=agreement, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Contact added."))
-            return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
-    return _detail_again(request, agreement, contact_form=form)
+    return handle_form(
+        request,
+        ContactForm(request.POST, parties=_parties(agreement)),
+        lambda data: services.agreement_contact_add(user=request.user, agreement=agreement, **data),
+        done=lambda _contact: _agreement_saved(request, _("Contact added."), agreement),
+        again=lambda sent: _detail_again(request, agreement, contact_form=sent),
+    )
+
+
+def _agreement_saved(request: HttpRequest, message: str, agreement: Any) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
 
 
 @login_required
@@ -314,16 +376,15 @@ def change_notice_record(request: HttpRequest, agreement_id: int) -> HttpRespons
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     me = services.party_required(user=request.user, agreement=agreement, refusal=services.NOTICE_REFUSED)
-    form = _notice_form(agreement, me, request.POST)
-    if form.is_valid():
-        try:
-            services.change_notice_record(user=request.user, agreement=agreement, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Notice recorded; the other party is asked to acknowledge it."))
-            return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
-    return _detail_again(request, agreement, notice_form=form)
+    return handle_form(
+        request,
+        _notice_form(agreement, me, request.POST),
+        lambda data: services.change_notice_record(user=request.user, agreement=agreement, **data),
+        done=lambda _notice: _agreement_saved(
+            request, _("Notice recorded; the other party is asked to acknowledge it."), agreement
+        ),
+        again=lambda sent: _detail_again(request, agreement, notice_form=sent),
+    )
 
 
 @login_required
@@ -354,21 +415,15 @@ def monitoring_set(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = _monitoring_form(request.POST)
-    if form.is_valid():
-        try:
-            services.monitoring_coverage_set(
-                user=request.user,
-                agreement=agreement,
-                supplier=form.cleaned_data["supplier"],
-                device_ids=form.cleaned_data["device_ids"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The covered devices are saved."))
-            return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
-    return _detail_again(request, agreement, monitoring_form=form)
+    return handle_form(
+        request,
+        _monitoring_form(request.POST),
+        lambda data: services.monitoring_coverage_set(
+            user=request.user, agreement=agreement, supplier=data["supplier"], device_ids=data["device_ids"]
+        ),
+        done=lambda _agreement: _agreement_saved(request, _("The covered devices are saved."), agreement),
+        again=lambda sent: _detail_again(request, agreement, monitoring_form=sent),
+    )
 
 
 @login_required
@@ -415,27 +470,26 @@ def _evaluation_context(request: HttpRequest, evaluation: Any, **forms: Any) -> 
 
 def _evaluation_again(request: HttpRequest, evaluation: Any, **forms: Any) -> HttpResponse:
     return render(
-        request,
-        "agreements/evaluation_detail.html",
-        _evaluation_context(request, evaluation, **forms),
-        status=422,
+        request, "agreements/evaluation_detail.html", _evaluation_context(request, evaluation, **forms)
     )
+
+
+def _evaluation_saved(request: HttpRequest, message: str, evaluation: Any) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
 
 
 @login_required
 def evaluation_detail(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     evaluation = selectors.evaluation_get(user=request.user, pk=evaluation_id)
     if request.method == "POST":
-        form = EvaluationForm(request.POST)
-        if form.is_valid():
-            try:
-                services.evaluation_update(user=request.user, evaluation=evaluation, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Evaluation saved."))
-                return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
-        return _evaluation_again(request, evaluation, form=form)
+        return handle_form(
+            request,
+            EvaluationForm(request.POST),
+            lambda data: services.evaluation_update(user=request.user, evaluation=evaluation, **data),
+            done=lambda _evaluation: _evaluation_saved(request, _("Evaluation saved."), evaluation),
+            again=lambda sent: _evaluation_again(request, evaluation, form=sent),
+        )
     return render(request, "agreements/evaluation_detail.html", _evaluation_context(request, evaluation))
 
 
@@ -447,16 +501,13 @@ def evaluation_action_add(request: HttpRequest, evaluation_id: int) -> HttpRespo
     services.party_required(
         user=request.user, agreement=evaluation.agreement, refusal=services.EVALUATION_REFUSED
     )
-    form = EvaluationActionForm(request.POST, parties=_parties(evaluation.agreement))
-    if form.is_valid():
-        try:
-            services.evaluation_action_add(user=request.user, evaluation=evaluation, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Action added."))
-            return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
-    return _evaluation_again(request, evaluation, action_form=form)
+    return handle_form(
+        request,
+        EvaluationActionForm(request.POST, parties=_parties(evaluation.agreement)),
+        lambda data: services.evaluation_action_add(user=request.user, evaluation=evaluation, **data),
+        done=lambda _action: _evaluation_saved(request, _("Action added."), evaluation),
+        again=lambda sent: _evaluation_again(request, evaluation, action_form=sent),
+    )
 
 
 @login_required
@@ -481,16 +532,15 @@ def evaluation_report(request: HttpRequest, evaluation_id: int) -> HttpResponse:
     )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = EvaluationReportForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_report(user=request.user, evaluation=evaluation, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The report is recorded as sent to the arenas."))
-            return redirect("agreements:evaluation_detail", evaluation_id=evaluation.pk)
-    return _evaluation_again(request, evaluation, report_form=form)
+    return handle_form(
+        request,
+        EvaluationReportForm(request.POST),
+        lambda data: services.evaluation_report(user=request.user, evaluation=evaluation, **data),
+        done=lambda _evaluation: _evaluation_saved(
+            request, _("The report is recorded as sent to the arenas."), evaluation
+        ),
+        again=lambda sent: _evaluation_again(request, evaluation, report_form=sent),
+    )
 
 
 @login_required

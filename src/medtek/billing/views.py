@@ -21,6 +21,7 @@ from medtek.billing.choices import InvoiceStatus
 from medtek.billing.exports import pdf, tables
 from medtek.billing.forms import BasisForm, CreditForm, FollowupForm, InvoiceFilterForm, RunForm
 from medtek.core.downloads import download
+from medtek.core.forms import handle_form
 from medtek.core.pagination import keyset_page
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
@@ -101,21 +102,27 @@ def invoice_credit(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = selectors.invoice_get(user=request.user, pk=invoice_id, capability=Cap.BILLING_MANAGE)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = CreditForm(request.POST)
-    if form.is_valid():
-        try:
-            note = services.invoice_credit(
-                user=request.user, invoice=invoice, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, _("Credit note drafted; issue it to send it."))
-            return redirect("billing:invoice_detail", invoice_id=note.pk)
-    return render(
-        request, "billing/invoice_detail.html", _invoice_context(request, invoice, form), status=422
+
+    def drafted(note: Any) -> HttpResponse:
+        messages.success(request, _("Credit note drafted; issue it to send it."))
+        return redirect("billing:invoice_detail", invoice_id=note.pk)
+
+    return handle_form(
+        request,
+        CreditForm(request.POST),
+        lambda data: services.invoice_credit(user=request.user, invoice=invoice, reason=data["reason"]),
+        done=drafted,
+        again=lambda sent: render(
+            request, "billing/invoice_detail.html", _invoice_context(request, invoice, sent)
+        ),
+        label=_field_label,
     )
+
+
+def _field_label(field: str) -> str:
+    """A refusal about something the form has no field for, named as the page names it."""
+    labels = {"agreement": _("Agreement"), "invoice": _("Invoice"), "date": _("Date")}
+    return str(labels.get(field, field))
 
 
 @login_required
@@ -181,45 +188,43 @@ def run_invoices_xlsx(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def run_list(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.BILLING_MANAGE)
-    form = RunForm(request.POST or None, initial={"part": "fixed"})
-    result = None
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if data["part"] == "fixed":
-                result = services.fixed_run(
-                    user=request.user, period=data["period"], reference_date=data["reference_date"]
-                )
-            else:
-                result = services.variable_run(user=request.user, period=data["period"])
-        except ValidationError as exc:
-            for message in _messages_of(exc):
-                form.add_error("period" if "period" in form.fields else None, message)
-            status = 422
-        else:
-            messages.success(
-                request,
-                _("%(period)s: %(created)s invoices drafted, %(updated)s updated, %(unchanged)s unchanged.")
-                % {
-                    "period": result.period,
-                    "created": len(result.created),
-                    "updated": len(result.updated),
-                    "unchanged": len(result.unchanged),
-                },
+
+    def page(form: RunForm) -> HttpResponse:
+        period = (request.GET.get("period") or "").strip().upper()
+        drafts = selectors.invoice_filtered(user=request.user, status=InvoiceStatus.DRAFT, period=period)[
+            :200
+        ]
+        runs = list(selectors.run_list(user=request.user)[:20])
+        return render(
+            request,
+            "billing/run_list.html",
+            {"form": form, "drafts": list(drafts), "runs": runs, "period": period},
+        )
+
+    if request.method != "POST":
+        return page(RunForm(initial={"part": "fixed"}))
+
+    def run(data: dict[str, Any]) -> Any:
+        if data["part"] == "fixed":
+            return services.fixed_run(
+                user=request.user, period=data["period"], reference_date=data["reference_date"]
             )
-            return redirect(f"{request.path}?period={result.period}")
-    elif request.method == "POST":
-        status = 422
-    period = (request.GET.get("period") or "").strip().upper()
-    drafts = selectors.invoice_filtered(user=request.user, status=InvoiceStatus.DRAFT, period=period)[:200]
-    runs = list(selectors.run_list(user=request.user)[:20])
-    return render(
-        request,
-        "billing/run_list.html",
-        {"form": form, "drafts": list(drafts), "runs": runs, "period": period},
-        status=status,
-    )
+        return services.variable_run(user=request.user, period=data["period"])
+
+    def ran(result: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("%(period)s: %(created)s invoices drafted, %(updated)s updated, %(unchanged)s unchanged.")
+            % {
+                "period": result.period,
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+            },
+        )
+        return redirect(f"{request.path}?period={result.period}")
+
+    return handle_form(request, RunForm(request.POST), run, done=ran, again=page, label=_field_label)
 
 
 def _agreements_for(user: Any) -> list[Agreement]:

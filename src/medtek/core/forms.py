@@ -1,4 +1,5 @@
-"""The form renderer: Django's templates, with <select> elements written directly in Python.
+"""Forms on every page: the one way a POST is handled (`handle_form`), the error summary's entries, and
+the form renderer (Django's templates, with <select> elements written directly in Python).
 
 Django renders every <option> through its own template include, about 0.1 ms an option; the register's
 pages carry selects of hundreds of organisations and device models, which made rendering most of a
@@ -8,12 +9,13 @@ page's time. The HTML is the same as Django's template writes (see the tests).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -130,3 +132,67 @@ def add_service_errors(
             if target is None and field != NON_FIELD_ERRORS and label is not None:
                 message = f"{label(field)}: {message}"
             form.add_error(target, message)
+
+
+T = TypeVar("T")
+REFUSED_STATUS = 422
+
+
+def handle_form(
+    request: HttpRequest,
+    form: forms.Form,
+    service: Callable[[dict[str, Any]], T],
+    *,
+    done: Callable[[T], HttpResponse],
+    again: Callable[[Any], HttpResponse],
+    label: Callable[[str], str] | None = None,
+) -> HttpResponse:
+    """The one way a page answers a sent form.
+
+    A valid form's data goes to `service` (a call of the app's service); what it returns goes to `done`
+    (a redirect, usually with a message). A form the fields refuse, or a service's refusal put on its
+    fields (`add_service_errors`), goes to `again`, which shows the page with the form as it was sent:
+    the typed values stay, each error at its field, and the page's error summary lists them (the form
+    is remembered on the request for it); the answer is 422.
+    """
+    if form.is_valid():
+        try:
+            result = service(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, label=label)
+        else:
+            return done(result)
+    refused_forms(request).append(form)
+    response = again(form)
+    response.status_code = REFUSED_STATUS
+    return response
+
+
+def refused_forms(request: HttpRequest) -> list[forms.BaseForm]:
+    """The forms this request sent and had refused, for the error summary at the top of the page."""
+    found: list[forms.BaseForm] | None = getattr(request, "_refused_forms", None)
+    if found is None:
+        found = []
+        request._refused_forms = found  # type: ignore[attr-defined]
+    return found
+
+
+def error_entries(form: forms.BaseForm) -> list[dict[str, str]]:
+    """The form's errors as the summary lists them: `{"message", "target"}`, the target the id of the
+    field's input (empty for an error of the whole form or of a hidden field), fields in page order."""
+    entries: list[dict[str, str]] = []
+    errors = form.errors
+    for message in errors.get(NON_FIELD_ERRORS, []):
+        entries.append({"message": str(message), "target": ""})
+    for name in form.fields:
+        if name not in errors:
+            continue
+        bound = form[name]
+        hidden = bound.is_hidden
+        target = "" if hidden else (bound.id_for_label or "")
+        for message in errors[name]:
+            text = str(message)
+            if bound.label and not hidden:
+                text = f"{bound.label}: {text}"
+            entries.append({"message": text, "target": target})
+    return entries

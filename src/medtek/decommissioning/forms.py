@@ -231,3 +231,34 @@ class PeriodForm(forms.Form):
         required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AidAgreementForm(forms.Form):
+    """The region's agreement with an aid organisation (e.g. Human Bridge, RS130364)."""
+
+    region = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Region"))
+    aid_organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Aid organisation")
+    )
+    reference = forms.CharField(
+        label=_("Reference"), max_length=40, help_text=_("The agreement's number, e.g. RS130364")
+    )
+    valid_from = forms.DateField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(
+        label=_("Valid to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: until further notice"),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region: Any = self.fields["region"]
+        region.queryset = (
+            Organisation.objects.visible_to(user, Cap.AGREEMENT_MANAGE)
+            .filter(kind__in=[OrganisationKind.REGION, OrganisationKind.MT_DEPARTMENT])
+            .order_by("name")
+        )
+        aid: Any = self.fields["aid_organisation"]
+        aid.queryset = Organisation.objects.filter(kind=OrganisationKind.AID_ORGANISATION).order_by("name")

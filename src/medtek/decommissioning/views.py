@@ -12,14 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from medtek.core.downloads import download
-from medtek.core.forms import add_service_errors
+from medtek.core.forms import add_service_errors, handle_form
 from medtek.decommissioning import exports, selectors, services
 from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemState, ShipmentStatus
 from medtek.decommissioning.forms import (
     DEVICE_ROWS,
     LOT_ROWS,
+    AidAgreementForm,
     AssessForm,
     CaseForm,
     DecisionForm,
@@ -426,3 +428,44 @@ def fixed_asset_disposals(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.BILLING_VIEW)
     rows = selectors.fixed_asset_disposals(user=request.user)
     return render(request, "decommissioning/fixed_asset_disposals.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def aid_agreement_list(request: HttpRequest) -> HttpResponse:
+    """The region's agreements with aid organisations; MT admin records a new one from here."""
+    return render(
+        request,
+        "decommissioning/aid_agreement_list.html",
+        {
+            "agreements": selectors.aid_agreement_list(user=request.user),
+            "can_manage": scope_for(request.user).can(Cap.AGREEMENT_MANAGE),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aid_agreement_new(request: HttpRequest) -> HttpResponse:
+    """MT admin records an agreement with an aid organisation, through the service the API calls."""
+    scope_for(request.user).require(Cap.AGREEMENT_MANAGE)
+
+    def page(form: AidAgreementForm) -> HttpResponse:
+        return render(request, "decommissioning/aid_agreement_form.html", {"form": form})
+
+    if request.method != "POST":
+        return page(AidAgreementForm(user=request.user))
+
+    def recorded(agreement: AidAgreement) -> HttpResponse:
+        messages.success(
+            request, _("Aid agreement %(reference)s recorded.") % {"reference": agreement.reference}
+        )
+        return redirect("decommissioning:aid_agreement_list")
+
+    return handle_form(
+        request,
+        AidAgreementForm(request.POST, user=request.user),
+        lambda data: services.aid_agreement_create(user=request.user, contact=request.user, **data),
+        done=recorded,
+        again=page,
+    )

@@ -47,6 +47,9 @@ class MaintenanceConfig(AppConfig):
         register_nav(NavItem("maintenance:pm_due", _("PM"), capability="work.do", order=22))
         register_nav(NavItem("maintenance:work_order_list", _("Work orders"), order=23))
         register_nav(NavItem("maintenance:key_figures", _("Key figures"), order=24))
+        register_nav(
+            NavItem("maintenance:priority_models", _("Priority models"), capability="config.manage", order=92)
+        )
         register_panel(Panel("maintenance/_panel_work.html", work_panel, order=20))
         register_device_link(
             DeviceLink(_("Maintenance and work orders"), _device_work_url, capability="view", order=10)

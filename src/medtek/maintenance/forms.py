@@ -4,6 +4,7 @@ decide. A refused value comes back at its field, with what was typed kept."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from medtek.inventory.forms import DateInput
 from medtek.maintenance import key_figures
-from medtek.maintenance.choices import ItemKind, MaterialKind, WaitingReason, WorkOrderKind
+from medtek.maintenance.choices import ItemKind, MaterialKind, TimeBasis, WaitingReason, WorkOrderKind
 from medtek.maintenance.models import CMPriority, ProtocolRecord
 
 NOT_FINITE = _("Give a finite number, not NaN or infinity.")
@@ -206,6 +207,8 @@ class ProtocolForm(forms.Form):
             else:
                 self.fields[name] = NumberField(label=item.label, required=False)
                 self.fields[f"unit-{item.pk}"] = forms.CharField(required=False, widget=forms.HiddenInput)
+            # The page's inputs carry the item's name as their id; the error summary links to it.
+            self.fields[name].widget.attrs["id"] = name
 
     def answers(self) -> dict[int, dict[str, Any]]:
         """The answered items, as the service takes them."""
@@ -219,3 +222,155 @@ class ProtocolForm(forms.Form):
                 unit = self.cleaned_data.get(f"unit-{item.pk}") or item.unit
                 out[item.pk] = {"value": value, "unit": unit}
         return out
+
+
+# --- priority models -------------------------------------------------------------------------
+
+BLANK_ROWS = 1
+MAX_ROWS = 30
+FILL_ROW = _("Fill this in, or empty the whole row to remove it.")
+
+
+class _ModelRowsForm(forms.Form):
+    """A priority model edited as a table: one row per class (level), and a blank row to add one; a row
+    left empty is removed. The service judges the model as a whole (bands, order, targets)."""
+
+    row_label: Any = ""
+    # (name, column label, the field of that column)
+    columns: tuple[tuple[str, Any, Callable[[], forms.Field]], ...] = ()
+    required_in_row: tuple[str, ...] = ()
+
+    def __init__(self, data: Any = None, *, rows: list[dict[str, Any]], **kwargs: Any) -> None:
+        count = len(rows) + BLANK_ROWS if data is None else _row_count(data, len(rows) + BLANK_ROWS)
+        initial = {f"{i}-{name}": value for i, row in enumerate(rows) for name, value in row.items()}
+        initial["rows"] = count
+        super().__init__(data, initial=initial, **kwargs)
+        self.fields["rows"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ROWS)
+        self.row_count = count
+        for i in range(count):
+            for name, column, make in self.columns:
+                field = make()
+                field.required = False
+                field.label = f"{self.row_label} {i + 1}: {str(column).lower()}"
+                field.widget.attrs["aria-label"] = field.label
+                self.fields[f"{i}-{name}"] = field
+
+    @property
+    def headers(self) -> list[Any]:
+        return [column for _name, column, _make in self.columns]
+
+    def table_rows(self) -> list[list[forms.BoundField]]:
+        return [[self[f"{i}-{name}"] for name, _c, _m in self.columns] for i in range(self.row_count)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        entries: list[dict[str, Any]] = []
+        for i in range(self.row_count):
+            raw = {name: self.data.get(f"{i}-{name}", "") for name, _c, _m in self.columns}
+            if all(str(v).strip() == "" for v in raw.values()):
+                continue
+            values = {name: cleaned.get(f"{i}-{name}") for name, _c, _m in self.columns}
+            for name in self.required_in_row:
+                if values[name] in (None, "") and f"{i}-{name}" not in self.errors:
+                    self.add_error(f"{i}-{name}", FILL_ROW)
+            entries.append(values)
+        cleaned["entries"] = entries
+        return cleaned
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal as typed: 24, 0.5 (not 24.00 nor 2.4E+1)."""
+    return f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+
+
+def _row_count(data: Any, default: int) -> int:
+    try:
+        return max(1, min(MAX_ROWS, int(data.get("rows", default))))
+    except (TypeError, ValueError):
+        return default
+
+
+def _code() -> forms.Field:
+    return forms.CharField(max_length=10)
+
+
+def _name() -> forms.Field:
+    return forms.CharField(max_length=100)
+
+
+def _order() -> forms.Field:
+    return forms.IntegerField(min_value=1, max_value=MAX_ROWS)
+
+
+def _em() -> forms.Field:
+    return forms.IntegerField(min_value=0, max_value=99)
+
+
+def _months() -> forms.Field:
+    return forms.IntegerField(min_value=1, max_value=240)
+
+
+def _hours() -> forms.Field:
+    return NumberField(min_value=Decimal("0.01"), max_digits=7, decimal_places=2)
+
+
+def _basis() -> forms.Field:
+    return forms.ChoiceField(choices=[("", "—"), *TimeBasis.choices])
+
+
+class PMModelForm(_ModelRowsForm):
+    """The PM prioritisation model: classes by EM-number band, each with its PM interval."""
+
+    row_label = _("Class")
+    columns = (
+        ("code", _("Class"), _code),
+        ("name", _("Name"), _name),
+        ("rank", _("Planning order"), _order),
+        ("min_score", _("Lowest EM number"), _em),
+        ("max_score", _("Highest EM number"), _em),
+        ("interval_months", _("PM interval (months)"), _months),
+    )
+    required_in_row = ("code", "rank", "min_score", "max_score")
+
+    @staticmethod
+    def rows_of(classes: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": c.code,
+                "name": c.name,
+                "rank": c.rank,
+                "min_score": c.min_score,
+                "max_score": c.max_score,
+                "interval_months": c.interval_months,
+            }
+            for c in classes
+        ]
+
+
+class CMModelForm(_ModelRowsForm):
+    """The CM priority model: levels P1…Pn with response and resolution targets."""
+
+    row_label = _("Priority")
+    columns = (
+        ("code", _("Priority"), _code),
+        ("name", _("Name"), _name),
+        ("rank", _("Order"), _order),
+        ("response_hours", _("Response (h)"), _hours),
+        ("resolution_hours", _("Resolution (h)"), _hours),
+        ("time_basis", _("Counted in"), _basis),
+    )
+    required_in_row = ("code", "rank", "response_hours", "resolution_hours", "time_basis")
+
+    @staticmethod
+    def rows_of(levels: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "code": p.code,
+                "name": p.name,
+                "rank": p.rank,
+                "response_hours": _plain(p.response_hours),
+                "resolution_hours": _plain(p.resolution_hours),
+                "time_basis": p.time_basis,
+            }
+            for p in levels
+        ]

@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from medtek.core import charts
 from medtek.core.errors import messages_by_field
+from medtek.core.forms import add_service_errors, handle_form
 from medtek.inventory.choices import DeviceStatus
-from medtek.inventory.forms import add_service_errors
+from medtek.inventory.forms import field_label
 from medtek.inventory.models import Device
 from medtek.inventory.selectors import device_find
 from medtek.maintenance import forms, selectors, services
@@ -68,34 +69,39 @@ def device_work(request: HttpRequest, device_id: int) -> HttpResponse:
     )
     scope = scope_for(request.user)
     can_override = scope.can(Cap.WORK_MANAGE, device.owner_id)
-    override_form = forms.OverrideForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        scope.require(Cap.WORK_MANAGE, device.owner_id)
-        if override_form.is_valid():
-            try:
-                services.device_block_override(
-                    user=request.user, device=device, reason=override_form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                add_service_errors(override_form, exc)
-            else:
-                messages.success(request, _("The device is back in use; the override is in its history."))
-                return redirect("maintenance:device_work", device_id=device.pk)
-    failed = services.failed_checks(device.pk)
-    return render(
+
+    def page(override_form: forms.OverrideForm) -> HttpResponse:
+        failed = services.failed_checks(device.pk)
+        return render(
+            request,
+            "maintenance/device_work.html",
+            {
+                "device": device,
+                "rows": selectors.device_work(user=request.user, device=device),
+                "pm_state": selectors.pm_state_of(user=request.user, device=device),
+                "protocols": selectors.device_protocols(user=request.user, device=device, limit=5),
+                "can_work": scope.can(Cap.WORK_DO, device.owner_id),
+                "can_report": scope.can(Cap.WORK_REPORT, device.owner_id),
+                "failed_checks": failed,
+                "override_form": override_form if can_override and failed else None,
+            },
+        )
+
+    if request.method != "POST":
+        return page(forms.OverrideForm())
+    scope.require(Cap.WORK_MANAGE, device.owner_id)
+
+    def released(_device: Any) -> HttpResponse:
+        messages.success(request, _("The device is back in use; the override is in its history."))
+        return redirect("maintenance:device_work", device_id=device.pk)
+
+    return handle_form(
         request,
-        "maintenance/device_work.html",
-        {
-            "device": device,
-            "rows": selectors.device_work(user=request.user, device=device),
-            "pm_state": selectors.pm_state_of(user=request.user, device=device),
-            "protocols": selectors.device_protocols(user=request.user, device=device, limit=5),
-            "can_work": scope.can(Cap.WORK_DO, device.owner_id),
-            "can_report": scope.can(Cap.WORK_REPORT, device.owner_id),
-            "failed_checks": failed,
-            "override_form": override_form if can_override and failed else None,
-        },
-        status=422 if override_form.is_bound else 200,
+        forms.OverrideForm(request.POST),
+        lambda data: services.device_block_override(user=request.user, device=device, reason=data["reason"]),
+        done=released,
+        again=page,
+        label=field_label,
     )
 
 
@@ -150,7 +156,6 @@ def _pm_due_page(request: HttpRequest, plan_form: forms.PlanForm | None = None) 
             "today": timezone.localdate(),
             "plan_form": plan_form or forms.PlanForm(),
         },
-        status=422 if plan_form is not None else 200,
     )
 
 
@@ -166,24 +171,27 @@ def pm_due(request: HttpRequest) -> HttpResponse:
 @require_POST
 def plan(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.WORK_MANAGE)
-    form = forms.PlanForm(request.POST)
-    if not form.is_valid():
-        return _pm_due_page(request, form)
-    try:
-        run = services.plan_maintenance(user=request.user, horizon_days=form.cleaned_data["horizon_days"])
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _pm_due_page(request, form)
-    messages.success(
+
+    def planned(run: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("Planned up to %(end)s: %(n)d PM work orders, %(w)d watch items.")
+            % {
+                "end": run.horizon_end.isoformat(),
+                "n": run.work_orders_created,
+                "w": run.watch_items_created,
+            },
+        )
+        return redirect("maintenance:pm_due")
+
+    return handle_form(
         request,
-        _("Planned up to %(end)s: %(n)d PM work orders, %(w)d watch items.")
-        % {
-            "end": run.horizon_end.isoformat(),
-            "n": run.work_orders_created,
-            "w": run.watch_items_created,
-        },
+        forms.PlanForm(request.POST),
+        lambda data: services.plan_maintenance(user=request.user, horizon_days=data["horizon_days"]),
+        done=planned,
+        again=lambda form: _pm_due_page(request, form),
+        label=field_label,
     )
-    return redirect("maintenance:pm_due")
 
 
 @login_required
@@ -208,33 +216,35 @@ def report(request: HttpRequest) -> HttpResponse:
         )
         if device is None and request.method == "GET":
             messages.error(request, _("Unknown device, or one you may not report on."))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            wo = services.work_order_report(
-                user=request.user,
-                kind=data["kind"],
-                title=data["title"],
-                description=data["description"],
-                device=data["device"],
-                customer=None if data["device"] is not None else data["customer"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Reported as %(number)s.") % {"number": wo.number})
-            return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
-    return render(
+
+    def page(form: forms.ReportForm) -> HttpResponse:
+        return render(request, "maintenance/report.html", {"device": device, "form": form})
+
+    if request.method != "POST":
+        return page(form)
+
+    def reported(wo: Any) -> HttpResponse:
+        messages.success(request, _("Reported as %(number)s.") % {"number": wo.number})
+        return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+
+    return handle_form(
         request,
-        "maintenance/report.html",
-        {"device": device, "form": form},
-        status=422 if request.method == "POST" else 200,
+        form,
+        lambda data: services.work_order_report(
+            user=request.user,
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            device=data["device"],
+            customer=None if data["device"] is not None else data["customer"],
+        ),
+        done=reported,
+        again=page,
+        label=field_label,
     )
 
 
-def _detail_page(
-    request: HttpRequest, work_order_id: int, *, status: int = 200, **bound: Any
-) -> HttpResponse:
+def _detail_page(request: HttpRequest, work_order_id: int, **bound: Any) -> HttpResponse:
     """The work-order page; `bound` carries a form that was sent and refused, shown with its errors."""
     data = selectors.work_order_detail(user=request.user, pk=work_order_id)
     wo = data["work_order"]
@@ -285,7 +295,6 @@ def _detail_page(
             "status_form": bound.get("status_form") or forms.StatusForm(),
             "triage_form": bound.get("triage_form"),
         },
-        status=status,
     )
 
 
@@ -316,41 +325,42 @@ def work_order_action(request: HttpRequest, work_order_id: int) -> HttpResponse:
     scope_for(request.user).require(Cap.WORK_DO, wo.customer_id)
     if request.POST.get("action") == "triage":
         scope_for(request.user).require(Cap.WORK_MANAGE, wo.customer_id)
-        triage = forms.TriageForm(request.POST)
-        if triage.is_valid():
-            try:
-                services.work_order_triage(
-                    user=request.user,
-                    work_order=wo,
-                    priority=triage.cleaned_data["priority"],
-                    assigned_to=triage.cleaned_data["assigned_to"],
-                )
-            except ValidationError as exc:
-                add_service_errors(triage, exc)
-            else:
-                return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
-        return _detail_page(request, wo.pk, status=422, triage_form=triage)
-    form = forms.StatusForm(request.POST)
-    if form.is_valid():
-        action, data = form.cleaned_data["action"], form.cleaned_data
-        try:
-            if action == "start":
-                services.work_order_start(user=request.user, work_order=wo)
-            elif action == "close":
-                services.work_order_close(user=request.user, work_order=wo)
-            else:
-                services.work_order_set_status(
-                    user=request.user,
-                    work_order=wo,
-                    status=ACTIONS[action],
-                    waiting_reason=data["waiting_reason"],
-                    resolution=data["resolution"],
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
-    return _detail_page(request, wo.pk, status=422, status_form=form)
+        return handle_form(
+            request,
+            forms.TriageForm(request.POST),
+            lambda data: services.work_order_triage(
+                user=request.user,
+                work_order=wo,
+                priority=data["priority"],
+                assigned_to=data["assigned_to"],
+            ),
+            done=lambda _wo: redirect("maintenance:work_order_detail", work_order_id=wo.pk),
+            again=lambda form: _detail_page(request, wo.pk, triage_form=form),
+            label=field_label,
+        )
+
+    def move(data: dict[str, Any]) -> Any:
+        action = data["action"]
+        if action == "start":
+            return services.work_order_start(user=request.user, work_order=wo)
+        if action == "close":
+            return services.work_order_close(user=request.user, work_order=wo)
+        return services.work_order_set_status(
+            user=request.user,
+            work_order=wo,
+            status=ACTIONS[action],
+            waiting_reason=data["waiting_reason"],
+            resolution=data["resolution"],
+        )
+
+    return handle_form(
+        request,
+        forms.StatusForm(request.POST),
+        move,
+        done=lambda _wo: redirect("maintenance:work_order_detail", work_order_id=wo.pk),
+        again=lambda form: _detail_page(request, wo.pk, status_form=form),
+        label=field_label,
+    )
 
 
 @login_required
@@ -361,23 +371,25 @@ def work_order_entry(request: HttpRequest, work_order_id: int, entry: str) -> Ht
     if request.method == "GET":
         return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
     scope_for(request.user).require(Cap.WORK_DO, wo.customer_id)
-    form = forms.ENTRY_FORMS[entry](request.POST)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        services_by_entry: dict[str, Callable[..., Any]] = {
-            "time": services.time_entry_add,  # type: ignore[dict-item]
-            "travel": services.travel_entry_add,  # type: ignore[dict-item]
-            "material": services.material_line_add,  # type: ignore[dict-item]
-        }
-        add = services_by_entry[entry]
-        try:
-            add(user=request.user, work_order=wo, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
-    return _detail_page(request, wo.pk, status=422, **{f"{entry}_form": form})
+    services_by_entry: dict[str, Callable[..., Any]] = {
+        "time": services.time_entry_add,  # type: ignore[dict-item]
+        "travel": services.travel_entry_add,  # type: ignore[dict-item]
+        "material": services.material_line_add,  # type: ignore[dict-item]
+    }
+    add = services_by_entry[entry]
+
+    def saved(_entry: Any) -> HttpResponse:
+        messages.success(request, _("Saved."))
+        return redirect("maintenance:work_order_detail", work_order_id=wo.pk)
+
+    return handle_form(
+        request,
+        forms.ENTRY_FORMS[entry](request.POST),
+        lambda data: add(user=request.user, work_order=wo, **data),
+        done=saved,
+        again=lambda form: _detail_page(request, wo.pk, **{f"{entry}_form": form}),
+        label=field_label,
+    )
 
 
 @login_required
@@ -392,22 +404,26 @@ def protocol_results(request: HttpRequest, protocol_record_id: int) -> HttpRespo
     form = forms.ProtocolForm(request.POST, record=record)
     form.record_id = record.pk  # type: ignore[attr-defined]
     complete = request.POST.get("complete") == "1"
-    if form.is_valid():
-        try:
-            rec = services.protocol_record(
-                user=request.user, record=record, results=form.answers(), complete=complete
+
+    def recorded(rec: ProtocolRecord) -> HttpResponse:
+        if complete:
+            messages.success(
+                request, _("Protocol recorded: %(result)s.") % {"result": rec.get_result_display()}
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
         else:
-            if complete:
-                messages.success(
-                    request, _("Protocol recorded: %(result)s.") % {"result": rec.get_result_display()}
-                )
-            else:
-                messages.success(request, _("Draft saved."))
-            return redirect("maintenance:work_order_detail", work_order_id=record.work_order_id)
-    return _detail_page(request, record.work_order_id, status=422, protocol_form=form)
+            messages.success(request, _("Draft saved."))
+        return redirect("maintenance:work_order_detail", work_order_id=record.work_order_id)
+
+    return handle_form(
+        request,
+        form,
+        lambda _data: services.protocol_record(
+            user=request.user, record=record, results=form.answers(), complete=complete
+        ),
+        done=recorded,
+        again=lambda sent: _detail_page(request, record.work_order_id, protocol_form=sent),
+        label=field_label,
+    )
 
 
 @login_required
@@ -482,5 +498,51 @@ def priority_models(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "maintenance/priority_models.html",
-        {**selectors.priority_models(), "protocols": selectors.protocol_templates()},
+        {
+            **selectors.priority_models(),
+            "protocols": selectors.protocol_templates(),
+            "can_edit": scope_for(request.user).can(Cap.CONFIG_MANAGE),
+        },
+    )
+
+
+PRIORITY_MODEL_PAGES: dict[str, dict[str, Any]] = {
+    "pm": {
+        "form": forms.PMModelForm,
+        "current": "pm_classes",
+        "save": lambda user, entries: services.pm_model_save(user=user, classes=entries),
+    },
+    "cm": {
+        "form": forms.CMModelForm,
+        "current": "cm_levels",
+        "save": lambda user, entries: services.cm_model_save(user=user, levels=entries),
+    },
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def priority_model_edit(request: HttpRequest, model: str) -> HttpResponse:
+    """An MT admin edits the PM prioritisation model or the CM priority model, through the services the
+    API's PUT calls; a refused model comes back as typed, each error at its field or above the table."""
+    scope_for(request.user).require(Cap.CONFIG_MANAGE)
+    spec = PRIORITY_MODEL_PAGES[model]
+    rows = spec["form"].rows_of(selectors.priority_models()[spec["current"]])
+
+    def page(form: Any) -> HttpResponse:
+        return render(request, "maintenance/priority_model_form.html", {"form": form, "model": model})
+
+    if request.method != "POST":
+        return page(spec["form"](rows=rows))
+
+    def saved(_saved: Any) -> HttpResponse:
+        messages.success(request, _("The priority model is saved."))
+        return redirect("maintenance:priority_models")
+
+    return handle_form(
+        request,
+        spec["form"](request.POST, rows=rows),
+        lambda data: spec["save"](request.user, data["entries"]),
+        done=saved,
+        again=page,
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from medtek.core.downloads import download
-from medtek.core.forms import add_service_errors
+from medtek.core.forms import handle_form
 from medtek.inventory.models import Device
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
@@ -86,29 +86,32 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def notice_new(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.WORK_MANAGE)
-    form = NoticeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            notice = services.notice_register(
-                user=request.user,
-                manufacturer=data["manufacturer"],
-                reference=data["reference"],
-                title=data["title"],
-                issued_on=data["issued_on"],
-                action=data["action"],
-                urgency=data["urgency"],
-                instructions=data["instructions"],
-                **form.criteria(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Field safety notice %(ref)s registered.") % {"ref": notice.reference}
-            )
-            return _back(notice.pk)
-    return render(request, "safety/notice_new.html", {"form": form})
+
+    def page(form: NoticeForm) -> HttpResponse:
+        return render(request, "safety/notice_new.html", {"form": form})
+
+    if request.method != "POST":
+        return page(NoticeForm())
+    form = NoticeForm(request.POST)
+
+    def register(data: dict[str, Any]) -> Any:
+        return services.notice_register(
+            user=request.user,
+            manufacturer=data["manufacturer"],
+            reference=data["reference"],
+            title=data["title"],
+            issued_on=data["issued_on"],
+            action=data["action"],
+            urgency=data["urgency"],
+            instructions=data["instructions"],
+            **form.criteria(),
+        )
+
+    def registered(notice: Any) -> HttpResponse:
+        messages.success(request, _("Field safety notice %(ref)s registered.") % {"ref": notice.reference})
+        return _back(notice.pk)
+
+    return handle_form(request, form, register, done=registered, again=page)
 
 
 @login_required
@@ -243,26 +246,28 @@ def affected_detail(request: HttpRequest, affected_id: int) -> HttpResponse:
     row: AffectedDevice = selectors.affected_get(user=request.user, pk=affected_id)
     if request.method == "POST":
         scope_for(request.user).require(Cap.WORK_DO, row.customer_id)
-    form = DecisionForm(request.POST or None, initial={"decision": row.decision, "reason": row.reason})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.affected_decide(
-                user=request.user,
-                affected=row,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Finding recorded for %(asset)s.") % {"asset": row.device.asset_number}
-            )
-            return _back(row.notice_id)
-    return render(
+
+    def page(form: DecisionForm) -> HttpResponse:
+        can_decide = scope_for(request.user).can(Cap.WORK_DO, row.customer_id)
+        return render(
+            request, "safety/affected_detail.html", {"row": row, "form": form, "can_decide": can_decide}
+        )
+
+    if request.method != "POST":
+        return page(DecisionForm(initial={"decision": row.decision, "reason": row.reason}))
+
+    def recorded(_row: Any) -> HttpResponse:
+        messages.success(request, _("Finding recorded for %(asset)s.") % {"asset": row.device.asset_number})
+        return _back(row.notice_id)
+
+    return handle_form(
         request,
-        "safety/affected_detail.html",
-        {"row": row, "form": form, "can_decide": scope_for(request.user).can(Cap.WORK_DO, row.customer_id)},
+        DecisionForm(request.POST),
+        lambda data: services.affected_decide(
+            user=request.user, affected=row, decision=data["decision"], reason=data["reason"]
+        ),
+        done=recorded,
+        again=page,
     )
 
 
@@ -337,34 +342,37 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         )
         if asset:
             initial["asset_number"] = asset
-    form = IncidentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def page(form: IncidentForm) -> HttpResponse:
+        return render(request, "safety/incident_new.html", {"form": form})
+
+    if request.method != "POST":
+        return page(IncidentForm(initial=initial))
+
+    def report(data: dict[str, Any]) -> Any:
         device = (
             Device.objects.visible_to(request.user, Cap.WORK_REPORT)
             .filter(asset_number__iexact=data["asset_number"].strip())
             .first()
         )
         if device is None:
-            form.add_error("asset_number", _("Unknown device, or one you may not report on."))
-        else:
-            try:
-                incident = services.incident_report(
-                    user=request.user,
-                    device=device,
-                    kind=data["kind"],
-                    occurred_at=data["occurred_at"],
-                    place=data["place"],
-                    description=data["description"],
-                    patient_harm=data["patient_harm"],
-                    block=data["block_device"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Incident reported; MT assesses it."))
-                return redirect("safety:incident_detail", incident_id=incident.pk)
-    return render(request, "safety/incident_new.html", {"form": form})
+            raise ValidationError({"asset_number": _("Unknown device, or one you may not report on.")})
+        return services.incident_report(
+            user=request.user,
+            device=device,
+            kind=data["kind"],
+            occurred_at=data["occurred_at"],
+            place=data["place"],
+            description=data["description"],
+            patient_harm=data["patient_harm"],
+            block=data["block_device"],
+        )
+
+    def reported(incident: Any) -> HttpResponse:
+        messages.success(request, _("Incident reported; MT assesses it."))
+        return redirect("safety:incident_detail", incident_id=incident.pk)
+
+    return handle_form(request, IncidentForm(request.POST), report, done=reported, again=page)
 
 
 @login_required
@@ -383,16 +391,24 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "authority_reported_on": incident.authority_reported_on,
         "assessment": incident.assessment,
     }
-    form = AssessmentForm(request.POST or None, initial=initial) if can_assess else None
-    if request.method == "POST" and form is not None and form.is_valid():
-        try:
-            services.incident_assess(user=request.user, incident=incident, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Assessment recorded."))
-            return redirect("safety:incident_detail", incident_id=incident.pk)
-    return render(request, "safety/incident_detail.html", {"incident": incident, "form": form})
+
+    def page(form: AssessmentForm | None) -> HttpResponse:
+        return render(request, "safety/incident_detail.html", {"incident": incident, "form": form})
+
+    if request.method != "POST":
+        return page(AssessmentForm(initial=initial) if can_assess else None)
+
+    def assessed(_incident: Any) -> HttpResponse:
+        messages.success(request, _("Assessment recorded."))
+        return redirect("safety:incident_detail", incident_id=incident.pk)
+
+    return handle_form(
+        request,
+        AssessmentForm(request.POST, initial=initial),
+        lambda data: services.incident_assess(user=request.user, incident=incident, **data),
+        done=assessed,
+        again=page,
+    )
 
 
 @login_required

@@ -35,3 +35,33 @@ document.addEventListener("change", function (event) {
     }
   });
 })();
+
+// A page that shows a sent form's errors lists them at the top (the error summary): the focus goes to
+// the first field named there (else to the summary), and a link in the summary focuses its field.
+function focusField(id) {
+  var field = id && document.getElementById(id);
+  if (!field) {
+    return false;
+  }
+  field.focus();
+  field.scrollIntoView({ block: "center" });
+  return true;
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) {
+    return;
+  }
+  var first = summary.querySelector("a[href^='#']");
+  if (!(first && focusField(first.getAttribute("href").slice(1)))) {
+    summary.focus();
+  }
+});
+
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+  if (link && focusField(link.getAttribute("href").slice(1))) {
+    event.preventDefault();
+  }
+});
