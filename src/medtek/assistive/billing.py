@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -54,9 +55,31 @@ def _line(
     )
 
 
-@transaction.atomic
-def assistive_run(*, user: Any, period: str, agreement: Agreement | int | None = None) -> RunResult:
-    """Draft the month's rent invoices of assistive-device loans, one per agreement and customer."""
+@dataclass
+class Billable:
+    """What a month's run bills: the agreements, their parties by (centre, customer), and the loans."""
+
+    month: billing_rules.Period
+    agreements: list[Agreement]
+    party_of: dict[tuple[int, int], tuple[Agreement, Any]]
+
+    def loans(self) -> QuerySet[Loan]:
+        """The loans that touch the month, of a customer of the centre that lent the item: one
+        condition per centre, so no loan is fetched only to be skipped."""
+        customers: dict[int, list[int]] = defaultdict(list)
+        for centre_id, customer_id in sorted(self.party_of):
+            customers[centre_id].append(customer_id)
+        whose = Q()
+        for centre_id, ids in customers.items():
+            whose |= Q(item__article__centre_id=centre_id, organisation_id__in=ids)
+        return (
+            Loan.objects.filter(whose, dispensed_on__lte=self.month.end)
+            .filter(Q(returned_on__isnull=True) | Q(returned_on__gte=self.month.start))
+            .order_by()
+        )
+
+
+def _billable(user: Any, period: str, agreement: Agreement | int | None = None) -> Billable:
     month = _month(period)
     agreements = [
         a
@@ -73,71 +96,116 @@ def assistive_run(*, user: Any, period: str, agreement: Agreement | int | None =
         scope_for(user).require(Cap.BILLING_MANAGE, a.provider_id)
         for p in a.parties.all():
             party_of.setdefault((a.provider_id, p.customer_id), (a, p))
+    return Billable(month=month, agreements=agreements, party_of=party_of)
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a run of the month would bill, for the confirmation: the month, the loans, the customers."""
+
+    period: str
+    loans: int
+    customers: int
+
+
+def billing_preview(*, user: Any, period: str) -> Preview:
+    """The month's loans to bill (and to how many customers), counted before the run is confirmed."""
+    billable = _billable(user, period)
+    if not billable.party_of:
+        return Preview(period=billable.month.label, loans=0, customers=0)
+    counts = billable.loans().aggregate(loans=Count("pk"), customers=Count("organisation_id", distinct=True))
+    return Preview(period=billable.month.label, loans=counts["loans"], customers=counts["customers"])
+
+
+LOAN_COLUMNS = (
+    "pk",
+    "organisation_id",
+    "dispensed_on",
+    "returned_on",
+    "fitted_on",
+    "prescription__number",
+    "item__device_id",
+    "item__device__asset_number",
+    "item__article__centre_id",
+    "item__article__name",
+    "item__article__monthly_rent",
+    "item__article__delivery_fee",
+    "item__article__needs_fitting",
+    "item__article__fitting_fee",
+)
+
+
+@transaction.atomic
+def assistive_run(*, user: Any, period: str, agreement: Agreement | int | None = None) -> RunResult:
+    """Draft the month's rent invoices of assistive-device loans, one per agreement and customer."""
+    billable = _billable(user, period, agreement)
+    month, agreements, party_of = billable.month, billable.agreements, billable.party_of
     if not party_of:
         return RunResult(part=BillingPart.ASSISTIVE, period=month.label)
-    customers = sorted({c for _p, c in party_of})
-    loans = (
-        Loan.objects.filter(organisation_id__in=customers, dispensed_on__lte=month.end)
-        .filter(Q(returned_on__isnull=True) | Q(returned_on__gte=month.start))
-        .select_related("item__device", "item__article", "prescription")
+    # One query of plain rows (no model instances), the texts' templates translated once.
+    rows = (
+        billable.loans()
         .order_by("item__device__asset_number", "dispensed_on", "id")
+        .values_list(*LOAN_COLUMNS)
     )
     by_party: dict[tuple[int, int], list[InvoiceLine]] = defaultdict(list)
     with translation.override(billing_rules.INVOICE_LANGUAGE):
-        for loan in loans:
-            article = loan.item.article
-            key = (article.centre_id, loan.organisation_id)
-            if key not in party_of:
-                continue
-            a, _party = party_of[key]
-            until = loan.returned_on.isoformat() if loan.returned_on else _("ongoing")
-            what = {
-                "article": article.name,
-                "asset": loan.item.device.asset_number,
-                "number": loan.prescription.number,
-                "start": loan.dispensed_on.isoformat(),
-                "until": until,
-                "month": month.label,
-            }
-            basis = {"loan": loan.pk, "prescription": loan.prescription.number, "item": loan.item.device_id}
-            by_party[(a.pk, loan.organisation_id)].append(
+        ongoing = _("ongoing")
+        rent_text = _("Rent %(month)s: %(article)s %(asset)s, loan %(number)s %(start)s–%(until)s")
+        delivery_text = _("Delivery %(start)s: %(article)s %(asset)s, loan %(number)s")
+        fitting_text = _("Fitting %(day)s: %(article)s %(asset)s, loan %(number)s")
+    for (
+        loan_id,
+        customer_id,
+        dispensed_on,
+        returned_on,
+        fitted_on,
+        number,
+        device_id,
+        asset,
+        centre_id,
+        article,
+        rent,
+        delivery_fee,
+        needs_fitting,
+        fitting_fee,
+    ) in rows.iterator(chunk_size=5000):
+        a, _party = party_of[(centre_id, customer_id)]
+        what = {
+            "article": article,
+            "asset": asset,
+            "number": number,
+            "start": dispensed_on.isoformat(),
+            "until": returned_on.isoformat() if returned_on else ongoing,
+            "month": month.label,
+        }
+        basis = {"loan": loan_id, "prescription": number, "item": device_id}
+        lines = by_party[(a.pk, customer_id)]
+        lines.append(
+            _line(LineKind.RENT, rent_text % what, "MON", rent, {**basis, "rent": str(rent)}, month.start)
+        )
+        if delivery_fee and month.start <= dispensed_on <= month.end:
+            lines.append(
                 _line(
-                    LineKind.RENT,
-                    _("Rent %(month)s: %(article)s %(asset)s, loan %(number)s %(start)s–%(until)s") % what,
-                    "MON",
-                    article.monthly_rent,
-                    {**basis, "rent": str(article.monthly_rent)},
-                    month.start,
+                    LineKind.FEE,
+                    delivery_text % what,
+                    "C62",
+                    delivery_fee,
+                    {**basis, "fee": "delivery"},
+                    dispensed_on,
                 )
             )
-            if article.delivery_fee and month.start <= loan.dispensed_on <= month.end:
-                by_party[(a.pk, loan.organisation_id)].append(
-                    _line(
-                        LineKind.FEE,
-                        _("Delivery %(start)s: %(article)s %(asset)s, loan %(number)s") % what,
-                        "C62",
-                        article.delivery_fee,
-                        {**basis, "fee": "delivery"},
-                        loan.dispensed_on,
-                    )
+        if needs_fitting and fitting_fee and fitted_on and month.start <= fitted_on <= month.end:
+            lines.append(
+                _line(
+                    LineKind.FEE,
+                    fitting_text % {**what, "day": fitted_on.isoformat()},
+                    "C62",
+                    fitting_fee,
+                    {**basis, "fee": "fitting"},
+                    fitted_on,
                 )
-            if (
-                article.needs_fitting
-                and article.fitting_fee
-                and loan.fitted_on
-                and month.start <= loan.fitted_on <= month.end
-            ):
-                by_party[(a.pk, loan.organisation_id)].append(
-                    _line(
-                        LineKind.FEE,
-                        _("Fitting %(day)s: %(article)s %(asset)s, loan %(number)s")
-                        % {**what, "day": loan.fitted_on.isoformat()},
-                        "C62",
-                        article.fitting_fee,
-                        {**basis, "fee": "fitting"},
-                        loan.fitted_on,
-                    )
-                )
+            )
     by_pk = {a.pk: a for a in agreements}
     drafts = []
     for (agreement_pk, customer_id), lines in sorted(by_party.items()):

@@ -12,8 +12,11 @@ from django.utils import timezone
 
 from medtek.assistive import identity
 from medtek.assistive.models import Article, Item, Loan, Patient, PatientAccess, Prescriber, Prescription
+from medtek.billing.models import Invoice
 from medtek.inventory.choices import DeviceStatus
+from medtek.inventory.models import DeviceModel
 from medtek.maintenance.choices import WorkOrderStatus
+from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
@@ -43,6 +46,43 @@ def articles(*, user: Any) -> QuerySet[Article]:
 
 def article_get(*, user: Any, pk: Any) -> Article:
     return Article.objects.select_related("centre", "device_model").get_visible(user, Cap.VIEW, pk=pk)
+
+
+def managed_centres(*, user: Any) -> list[Organisation]:
+    """The centres whose catalogue the user manages (their own organisations where they are HMC staff)."""
+    scope = scope_for(user)
+    ids = [o for o in scope.home_org_ids if scope.can(Cap.ASSISTIVE_MANAGE, o)]
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def assistive_models() -> QuerySet[DeviceModel]:
+    """Models of assistive device (reference data every user reads), for a new article."""
+    return DeviceModel.objects.filter(is_assistive=True).select_related("manufacturer").order_by("name")
+
+
+def run_invoices(*, user: Any, result: Any) -> list[Invoice]:
+    """The invoices a billing run drafted, refreshed or left unchanged, as the user sees them."""
+    ids = [*result.created, *result.updated, *result.unchanged]
+    return list(
+        Invoice.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .select_related("customer")
+        .order_by("number", "pk")
+    )
+
+
+def item_get(*, user: Any, pk: Any) -> Item:
+    return Item.objects.select_related("device", "article").get_visible(user, Cap.VIEW, pk=pk)
+
+
+def article_items(*, user: Any, article: Article) -> QuerySet[Item]:
+    """The article's items the user reaches, by asset number."""
+    return (
+        Item.objects.visible_to(user)
+        .filter(article=article)
+        .select_related("device")
+        .order_by("device__asset_number")
+    )
 
 
 def prescription_get(*, user: Any, pk: Any, capability: str = Cap.VIEW) -> Prescription:
