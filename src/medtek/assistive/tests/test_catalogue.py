@@ -209,7 +209,7 @@ def test_hmc_adds_an_article_on_the_page(hmc_world, rollator_model):
     assert response.status_code == 302
     assert response["Location"] == f"/assistive/articles/{article.pk}/"
     page = client_for(hmc_world.hmc).get(response["Location"]).content.decode()
-    assert "Rollator, inomhus" in page and "Registrera en artikel" not in page
+    assert "Rollator, inomhus" in page and "Registrera en individ" in page
 
 
 def test_a_bad_article_on_the_page_keeps_what_was_typed_and_says_why_at_the_field(hmc_world, rollator_model):
