@@ -153,8 +153,15 @@ def prescription_dispense(request: HttpRequest, prescription_id: PathId, payload
 
 @router.get("/loans", response={200: LoanPage, 422: ErrorOut})
 def loan_list(request: HttpRequest, query: Query[LoanQuery]) -> Any:
-    rows = selectors.loan_list(user=request.user, open_only=query.open, overdue=query.overdue)
-    return _page(rows, query)
+    return page_body(
+        selectors.loan_page(
+            user=request.user,
+            open_only=query.open,
+            overdue=query.overdue,
+            cursor=query.cursor,
+            limit=query.limit,
+        )
+    )
 
 
 @router.get("/loans/{loan_id}", response={200: LoanOut, 404: ErrorOut})
