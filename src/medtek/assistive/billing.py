@@ -257,7 +257,8 @@ class RentLines:
                 {"fee": Value("fitting")},
             ),
         ]
-        sqls, params = [], []
+        sqls: list[str] = []
+        params: list[Any] = []
         for part in parts:
             sql, part_params = part.query.sql_with_params()
             sqls.append(f"SELECT * FROM ({sql}) p{len(sqls)}")

@@ -3,6 +3,8 @@ template. A patient's identity is shown only through `selectors.patient_identity
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -355,7 +357,7 @@ def billing(request: HttpRequest) -> HttpResponse:
     form = BillingForm(request.POST or None)
     preview = None
     result = None
-    invoices: list[object] = []
+    invoices: list[Any] = []
     status = 200
     if request.method == "POST":
         status = 422
