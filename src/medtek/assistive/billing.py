@@ -180,7 +180,16 @@ class RentLines:
     def of(self, centre_id: int, customer_id: int) -> CustomerRentLines:
         return CustomerRentLines(self, (centre_id, customer_id))
 
-    def _part(self, sub: int, kind: str, unit: str, price: str, day: Any, basis: dict[str, Any]) -> Any:
+    def _part(
+        self,
+        sub: int,
+        kind: str,
+        unit: str,
+        price: str,
+        day: Any,
+        basis: dict[str, Any],
+        amounts_only: bool = False,
+    ) -> Any:
         fields = {
             "month": Value(self.month.label),
             "article": F("item__article__name"),
@@ -226,11 +235,21 @@ class RentLines:
                 loan=F("id"), prescription=F("prescription__number"), item=F("item__device_id"), **basis
             ),
         }
+        if amounts_only:
+            return (
+                rows.order_by()
+                .annotate(
+                    l_centre=annotations["l_centre"],
+                    l_customer=annotations["l_customer"],
+                    l_price=annotations["l_price"],
+                )
+                .values("l_centre", "l_customer", "l_price")
+            )
         return rows.order_by().annotate(**annotations).values(*SELECT_COLUMNS)
 
-    def _select(self) -> tuple[str, list[Any]]:
-        """The lines as rows (centre, customer, pos, kind, text, quantity, unit, price, source, date,
-        basis), numbered per centre and customer."""
+    def _union(self, *, amounts_only: bool = False) -> tuple[str, list[Any]]:
+        """The rent and the two fees' rows, one after the other (only centre, customer and amount when
+        `amounts_only`: what the totals need)."""
         parts = [
             self._part(
                 0,
@@ -239,6 +258,7 @@ class RentLines:
                 "item__article__monthly_rent",
                 Value(self.month.start, output_field=DateField()),
                 {"rent": Cast("item__article__monthly_rent", output_field=CharField())},
+                amounts_only,
             ),
             self._part(
                 1,
@@ -247,6 +267,7 @@ class RentLines:
                 "item__article__delivery_fee",
                 F("dispensed_on"),
                 {"fee": Value("delivery")},
+                amounts_only,
             ),
             self._part(
                 2,
@@ -255,6 +276,7 @@ class RentLines:
                 "item__article__fitting_fee",
                 F("fitted_on"),
                 {"fee": Value("fitting")},
+                amounts_only,
             ),
         ]
         sqls: list[str] = []
@@ -263,7 +285,12 @@ class RentLines:
             sql, part_params = part.query.sql_with_params()
             sqls.append(f"SELECT * FROM ({sql}) p{len(sqls)}")
             params.extend(part_params)
-        union = " UNION ALL ".join(sqls)
+        return " UNION ALL ".join(sqls), params
+
+    def _select(self) -> tuple[str, list[Any]]:
+        """The lines as rows (centre, customer, pos, kind, text, quantity, unit, price, source, date,
+        basis), numbered per centre and customer."""
+        union, params = self._union()
         return (
             "SELECT u.l_centre, u.l_customer, ROW_NUMBER() OVER (PARTITION BY u.l_centre, u.l_customer "
             "ORDER BY u.l_asset, u.l_day, u.l_loan, u.l_sub) AS pos, u.l_kind, u.l_text, u.l_quantity, "
@@ -274,7 +301,7 @@ class RentLines:
     def nets(self) -> dict[tuple[int, int], Decimal]:
         """Each invoice's net total, summed in one grouped query."""
         if self._nets is None:
-            sql, params = self._select()
+            sql, params = self._union(amounts_only=True)
             with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT s.l_centre, s.l_customer, SUM(s.l_price) FROM ({sql}) s "
