@@ -146,7 +146,7 @@ def test_hmc_edits_an_article_and_registers_an_item_on_the_pages(page: Any, logi
     with page.expect_navigation():
         page.click("#article-form button[type=submit]")
     assert page.url == article_url
-    assert "475.00 kr" in page.locator("#article").inner_text()
+    assert "475,00 kr" in page.locator("#article").inner_text()
     with page.expect_navigation():
         page.click("text=Registrera en individ")
     page.fill("input[name=asset_number]", "HMC-NY-1")
