@@ -174,7 +174,6 @@ def _p95_ms(fn: Any, n: int) -> float:
 def run(ctx: BenchContext) -> dict[str, Any]:
     from medtek.assistive import selectors
     from medtek.assistive.billing import assistive_run
-    from medtek.core.pagination import keyset_page
     from medtek.organizations.scoping import forget_scope
     from medtek.organizations.system import system_actor
 
@@ -186,7 +185,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
     n = min(100, getattr(ctx.args, "requests", 100) or 100)
 
     def loans() -> None:
-        page = keyset_page(selectors.loan_list(user=user).order_by(), order=["-id"], limit=50)
+        page = selectors.loan_page(user=user, limit=50)
         [(loan.item.device.asset_number, loan.item.article.name) for loan in page.items]
 
     def stock() -> None:

@@ -66,6 +66,12 @@ def _model(w: Any, org: Any) -> int:
     return DeviceModelFactory().pk
 
 
+def _assistive_model(w: Any, org: Any) -> int:
+    from medtek.inventory.tests.factories import DeviceModelFactory
+
+    return DeviceModelFactory(is_assistive=True, category="Rullator").pk
+
+
 def _aid_agreement(w: Any, org: Any) -> int:
     from medtek.decommissioning.tests.factories import aid_agreement
 
@@ -414,6 +420,24 @@ WRITES: dict[str, Callable[[Any, Any], Request]] = {
         f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/return",
         {"condition": "good"},
     ),
+    "POST /assistive/articles": lambda w, o: (
+        "/assistive/articles",
+        {
+            "device_model_id": _assistive_model(w, o),
+            "name": "Rullator",
+            "iso_code": "12 06 06",
+            "monthly_rent": "60.00",
+            "price": "2500.00",
+        },
+    ),
+    "PATCH /assistive/articles/{article_id}": lambda w, o: (
+        f"/assistive/articles/{_maker('assistive', 'article_id')(w, o)}",
+        {"monthly_rent": "65.00"},
+    ),
+    "POST /assistive/articles/{article_id}/items": lambda w, o: (
+        f"/assistive/articles/{_maker('assistive', 'article_id')(w, o)}/items",
+        {"asset_number": f"AUTHZ-HMC-{o.pk}"},
+    ),
 }
 
 # Writes a customer contact may do for its own organisation (report a fault or an incident, register
@@ -691,6 +715,12 @@ PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
     "assistive/loans/<int:loan_id>/return/": lambda w, o: (
         f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/return/"
     ),
+    "assistive/articles/<int:article_id>/edit/": lambda w, o: (
+        f"/assistive/articles/{_maker('assistive', 'article_id')(w, o)}/edit/"
+    ),
+    "assistive/articles/<int:article_id>/items/new/": lambda w, o: (
+        f"/assistive/articles/{_maker('assistive', 'article_id')(w, o)}/items/new/"
+    ),
     "devices/<int:device_id>/edit/": lambda w, o: f"/devices/{_device(w, o)}/edit/",
     "devices/<int:device_id>/status/": lambda w, o: f"/devices/{_device(w, o)}/status/",
     "devices/<int:device_id>/move/": lambda w, o: f"/devices/{_device(w, o)}/move/",
@@ -852,6 +882,7 @@ def test_every_page_that_writes_is_in_the_page_matrix() -> None:
         "assistive/loans/<int:loan_id>/",
         "billing/runs/<int:run_id>/invoices.zip",
         "billing/runs/<int:run_id>/invoices.xlsx",
+        "assistive/articles/<int:article_id>/",
     }
     unknown = sorted(
         r
@@ -1014,6 +1045,8 @@ PAGE_CREATES = [
     "/decommissioning/aid-agreements/new/",
     "/maintenance/models/pm/",
     "/maintenance/models/cm/",
+    "/assistive/articles/new/",
+    "/assistive/billing/",
 ]
 
 
@@ -1033,3 +1066,55 @@ def test_reporting_pages_answer_a_role_that_may_not_report_403(w: Any, role: str
     client = Client()
     client.force_login(getattr(w, role))
     assert client.post(url, {}).status_code == 403, url
+
+
+# ---- the assistive-device centre: HMC changes assistive devices only -----------------------------
+
+
+@pytest.fixture
+def centre(w: Any) -> Any:
+    """An assistive-device centre serving Berg, with HMC staff, one article and one item."""
+    from medtek.assistive import services
+    from medtek.assistive.models import Article
+
+    w.hmc_centre = Article.objects.get(pk=_maker("assistive", "article_id")(w, w.berg)).centre
+    w.hmc = user_with_role(w.hmc_centre, Role.HMC_STAFF, username="hmc-authz")
+    w.article = Article.objects.get(centre=w.hmc_centre)
+    w.item = services.item_add(user=w.hmc, article=w.article, asset_number="HMC-AUTHZ-1")
+    return w
+
+
+def test_hmc_staff_may_not_change_a_device_that_is_not_assistive(centre: Any) -> None:
+    device = _device(centre, centre.berg)
+    before = Event.objects.count()
+    response = _send(centre.hmc, "PATCH", f"/devices/{device}", {"serial_number": "HMC-X"})
+    assert response.status_code in {403, 404}, response.content[:300]
+    assert Event.objects.count() == before
+
+
+def test_hmc_staff_may_not_register_an_item_of_another_centres_article(centre: Any) -> None:
+    from medtek.inventory.models import Device
+
+    theirs = _maker("assistive", "article_id")(centre, centre.foreign)
+    response = _send(centre.hmc, "POST", f"/assistive/articles/{theirs}/items", {"asset_number": "HMC-F1"})
+    assert response.status_code == 404
+    assert not Device.objects.filter(asset_number="HMC-F1").exists()
+
+
+@pytest.mark.parametrize("role", ["auditor", "finance", "berg_contact"])
+def test_no_role_but_hmc_staff_adds_articles_on_the_page(centre: Any, role: str) -> None:
+    client = Client()
+    client.force_login(getattr(centre, role))
+    assert client.get("/assistive/articles/new/").status_code == 403
+    assert client.get(f"/assistive/articles/{centre.article.pk}/edit/").status_code in {403, 404}
+
+
+@pytest.mark.parametrize("role", ["auditor", "finance", "berg_contact"])
+def test_the_assistive_billing_page_answers_a_role_that_may_not_bill_403(centre: Any, role: str) -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(getattr(centre, role))
+    before = Event.objects.count()
+    response = client.post("/assistive/billing/", {"period": "2026-03", "confirmed": "1"})
+    assert response.status_code == 403
+    assert "Din roll får inte köra fakturering eller utfärda fakturor." in response.content.decode()
+    assert Event.objects.count() == before

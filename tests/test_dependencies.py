@@ -26,7 +26,8 @@ MAY_IMPORT: dict[str, set[str] | None] = {
     "billing": EARLY | {"inventory", "maintenance", "agreements"},
     "decommissioning": EARLY | {"inventory"},
     # Its rent is billed through billing (and so under an agreement): the one part billing does not import.
-    "assistive": EARLY | {"inventory", "maintenance", "agreements", "billing"},
+    # A failed reconditioning's surplus goes through decommissioning's cases (which never import it).
+    "assistive": EARLY | {"inventory", "maintenance", "agreements", "billing", "decommissioning"},
     "safety": EARLY | {"inventory", "maintenance"},
     "documents": EARLY | {"inventory", "maintenance", "decommissioning", "agreements", "billing"},
     "notifications": ANY,

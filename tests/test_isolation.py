@@ -498,3 +498,52 @@ def test_a_new_aid_agreement_for_another_tenants_region_is_refused(tenants: Any)
     )
     assert response.status_code == 422
     assert Event.objects.count() == before
+
+
+# --- The assistive-device centre's catalogue (articles and items) ------------------------------------
+# Covered by the generated tests above; pinned so that a renamed route cannot drop out of the check.
+
+ASSISTIVE_CATALOGUE_API = [
+    ("GET", "/api/v1/assistive/articles/{article_id}"),
+    ("PATCH", "/api/v1/assistive/articles/{article_id}"),
+    ("POST", "/api/v1/assistive/articles/{article_id}/items"),
+]
+ASSISTIVE_CATALOGUE_PAGES = [
+    "assistive/articles/<int:article_id>/",
+    "assistive/articles/<int:article_id>/edit/",
+    "assistive/articles/<int:article_id>/items/new/",
+]
+
+
+def test_the_assistive_catalogue_endpoints_and_pages_are_in_the_isolation_check() -> None:
+    ops = set(api_operations())
+    assert set(ASSISTIVE_CATALOGUE_API) <= ops
+    assert set(ASSISTIVE_CATALOGUE_PAGES) <= set(page_routes())
+
+
+@pytest.mark.django_db
+def test_an_article_of_another_centre_is_neither_listed_nor_given_items(tenants: Any) -> None:
+    from medtek.assistive.models import Article
+    from medtek.assistive.tests.isolation import FOREIGN
+    from medtek.inventory.models import Device
+    from medtek.organizations.choices import Role
+    from medtek.organizations.tests.factories import user_with_role
+
+    ours = Article.objects.get(pk=FOREIGN["article_id"](tenants, tenants.berg))
+    theirs = FOREIGN["article_id"](tenants, tenants.foreign)
+    hmc = user_with_role(ours.centre, Role.HMC_STAFF, username="hmc-iso")
+    client = Client()
+    client.force_login(hmc)
+    listed = {a["id"] for a in client.get("/api/v1/assistive/articles", {"limit": 200}).json()["items"]}
+    assert listed == {ours.pk}
+    response = client.post(
+        f"/api/v1/assistive/articles/{theirs}/items",
+        data=json.dumps({"asset_number": "ISO-HMC-2"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert (
+        client.post(f"/assistive/articles/{theirs}/items/new/", {"asset_number": "ISO-HMC-2"}).status_code
+        == 404
+    )
+    assert not Device.objects.filter(asset_number="ISO-HMC-2").exists()

@@ -125,3 +125,33 @@ def test_prescribe_dispense_fit_return_recondition_and_dispense_again(
         assert FIRST not in auditor.content() and SECOND not in auditor.content()
     finally:
         context.close()
+
+
+def test_hmc_edits_an_article_and_registers_an_item_on_the_pages(page: Any, login: Any) -> None:
+    """The catalogue: HMC changes an article's rent, a bad value is named at its field and what was
+    typed stays; a new item is registered and listed under its article, in stock."""
+    login(page, "hmc")
+    page.goto("/assistive/")
+    with page.expect_navigation():
+        page.click(f"#stock a:text-is('{LIFT}')")
+    article_url = page.url
+    with page.expect_navigation():
+        page.click("text=Ändra artikel")
+    page.fill("input[name=monthly_rent]", "-5")
+    with page.expect_navigation():
+        page.click("#article-form button[type=submit]")
+    assert "Ett belopp kan inte vara negativt." in page.locator("#article-form").inner_text()
+    assert page.input_value("input[name=monthly_rent]") == "-5"
+    page.fill("input[name=monthly_rent]", "475.00")
+    with page.expect_navigation():
+        page.click("#article-form button[type=submit]")
+    assert page.url == article_url
+    assert "475,00 kr" in page.locator("#article").inner_text()
+    with page.expect_navigation():
+        page.click("text=Registrera en individ")
+    page.fill("input[name=asset_number]", "HMC-NY-1")
+    page.fill("input[name=serial_number]", "SN-NY-1")
+    with page.expect_navigation():
+        page.click("#item-form button[type=submit]:not([name])")
+    items = page.locator("#items").inner_text()
+    assert "HMC-NY-1" in items and "I lager" in items

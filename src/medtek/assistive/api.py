@@ -6,18 +6,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from medtek.assistive import selectors, services
 from medtek.assistive.schemas import (
     MAX_ID,
     AccessPage,
+    ArticleIn,
     ArticleOut,
     ArticlePage,
+    ArticlePatch,
     DispenseIn,
     FittingIn,
     IdentityOut,
     IdentityQuery,
+    ItemIn,
+    ItemOut,
     LoanOut,
     LoanPage,
     LoanQuery,
@@ -48,6 +52,45 @@ def article_list(request: HttpRequest, query: Query[PageQuery]) -> Any:
 @router.get("/articles/{article_id}", response={200: ArticleOut, 404: ErrorOut})
 def article_detail(request: HttpRequest, article_id: PathId) -> Any:
     return selectors.article_get(user=request.user, pk=article_id)
+
+
+@router.post("/articles", response={201: ArticleOut, **ERR})
+def article_create(request: HttpRequest, payload: ArticleIn) -> Any:
+    """A new article in the centre's catalogue (HMC staff)."""
+    article = services.article_create(
+        user=request.user,
+        centre=payload.centre_id,
+        device_model=payload.device_model_id,
+        name=payload.name,
+        iso_code=payload.iso_code,
+        monthly_rent=payload.monthly_rent,
+        price=payload.price,
+        needs_fitting=payload.needs_fitting,
+        fitting_fee=payload.fitting_fee,
+        delivery_fee=payload.delivery_fee,
+    )
+    return Status(201, article)
+
+
+@router.patch("/articles/{article_id}", response={200: ArticleOut, **ERR})
+def article_update(request: HttpRequest, article_id: PathId, payload: ArticlePatch) -> Any:
+    """Change an article's name, code, rent, price, fitting or fees (only the fields given)."""
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    return services.article_update(user=request.user, article=article_id, **changes)
+
+
+@router.post("/articles/{article_id}/items", response={201: ItemOut, **ERR})
+def item_create(request: HttpRequest, article_id: PathId, payload: ItemIn) -> Any:
+    """Register an item of the article: a device in the register, owned by the centre, in stock."""
+    item = services.item_add(
+        user=request.user,
+        article=article_id,
+        asset_number=payload.asset_number,
+        serial_number=payload.serial_number,
+        location=payload.location_id,
+        acquisition_date=payload.acquisition_date,
+    )
+    return Status(201, selectors.item_get(user=request.user, pk=item.pk))
 
 
 @router.get("/stock", response=list[StockOut])
@@ -110,8 +153,15 @@ def prescription_dispense(request: HttpRequest, prescription_id: PathId, payload
 
 @router.get("/loans", response={200: LoanPage, 422: ErrorOut})
 def loan_list(request: HttpRequest, query: Query[LoanQuery]) -> Any:
-    rows = selectors.loan_list(user=request.user, open_only=query.open, overdue=query.overdue)
-    return _page(rows, query)
+    return page_body(
+        selectors.loan_page(
+            user=request.user,
+            open_only=query.open,
+            overdue=query.overdue,
+            cursor=query.cursor,
+            limit=query.limit,
+        )
+    )
 
 
 @router.get("/loans/{loan_id}", response={200: LoanOut, 404: ErrorOut})

@@ -29,3 +29,6 @@ class AssistiveConfig(AppConfig):
         register_nav(
             NavItem("assistive:my_loans", _("Prescriptions"), capability="assistive.prescribe", order=56)
         )
+        register_nav(
+            NavItem("assistive:billing", _("Assistive-device rent"), capability="billing.manage", order=57)
+        )

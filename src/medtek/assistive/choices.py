@@ -34,7 +34,8 @@ class AccessPurpose(models.TextChoices):
 
 class FailedDecision(models.TextChoices):
     REPAIR = "repair", _("Repair")
-    SURPLUS = "surplus", _("Surplus (scrapping or aid)")
+    SURPLUS = "surplus", _("Surplus case (reuse, aid, sale or scrapping decided there)")
+    SCRAP = "scrap", _("Scrapping (a surplus case decided: destroy)")
 
 
 class EventKind:

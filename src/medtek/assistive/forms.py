@@ -57,6 +57,60 @@ class ReturnForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=2000, required=False)
 
 
+class ArticleForm(forms.Form):
+    """An article of the catalogue; the model is chosen when the article is added, never changed."""
+
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
+    device_model = forms.TypedChoiceField(label=_("Model"), coerce=int)
+    name = forms.CharField(label=_("Article"), max_length=200)
+    iso_code = forms.CharField(
+        label=_("ISO 9999 code"), max_length=12, widget=forms.TextInput(attrs={"placeholder": "12 36 03"})
+    )
+    monthly_rent = forms.DecimalField(label=_("Rent per month (SEK)"), max_digits=14, decimal_places=2)
+    price = forms.DecimalField(label=_("Price (SEK)"), max_digits=14, decimal_places=2)
+    needs_fitting = forms.BooleanField(label=_("Needs fitting (utprovning)"), required=False)
+    fitting_fee = forms.DecimalField(
+        label=_("Fitting fee (SEK)"), max_digits=14, decimal_places=2, required=False
+    )
+    delivery_fee = forms.DecimalField(
+        label=_("Delivery fee (SEK)"), max_digits=14, decimal_places=2, required=False
+    )
+
+    def __init__(self, *args: Any, centres: Any = (), models: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if models is None:
+            del self.fields["device_model"]
+        else:
+            _choices(self, "device_model", [("", "—"), *((m.pk, str(m)) for m in models)])
+        if len(centres) > 1:
+            _choices(self, "centre", [(c.pk, c.name) for c in centres])
+        else:
+            del self.fields["centre"]
+
+
+class ItemForm(forms.Form):
+    """An item of an article to register: its asset number, serial number and acquisition date."""
+
+    asset_number = forms.CharField(label=_("Asset number"), max_length=50)
+    serial_number = forms.CharField(label=_("Serial number"), max_length=100, required=False)
+    acquisition_date = forms.DateField(
+        label=_("Acquisition date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class BillingForm(forms.Form):
+    """The month whose assistive-device rent to bill; `confirmed` once the user has seen the count."""
+
+    period = forms.RegexField(
+        label=_("Month"),
+        regex=r"^\d{4}-\d{2}$",
+        max_length=7,
+        error_messages={"invalid": _("Give the month as YYYY-MM, e.g. 2026-03.")},
+        widget=forms.TextInput(attrs={"placeholder": "2026-03"}),
+    )
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 def put_errors(form: forms.Form, exc: ValidationError) -> None:
     """A service's refusal onto the form: on its field where the form has one."""
     if hasattr(exc, "error_dict"):

@@ -220,6 +220,11 @@ class Loan(TenantModel, TimeStampedModel):
             models.Index(fields=["organisation", "returned_on", "id"], name="loan_org_open"),
             models.Index(fields=["returned_on", "dispensed_on"], name="loan_open_dispensed"),
             models.Index(fields=["item", "dispensed_on"], name="loan_item_dispensed"),
+            # The open loans newest first (the loan list's page and its capped count), read from the
+            # index alone however many returned loans the years have left.
+            models.Index(
+                fields=["-id", "organisation"], condition=Q(returned_on__isnull=True), name="loan_open_newest"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from medtek.core.api import InputSchema, PageQuery, page_schema
+from medtek.core.api import InputSchema, Money, PageQuery, page_schema
 
 MAX_ID = 2**62
 
@@ -130,3 +130,48 @@ class ReturnIn(InputSchema):
     condition: str = Field(..., pattern=r"^(good|worn|damaged)$")
     returned_on: dt.date | None = None
     note: str = Field("", max_length=2000)
+
+
+class ArticleIn(InputSchema):
+    """A new article: the assistive-device model, its ISO 9999 code and prices (the centre when the user
+    manages more than one)."""
+
+    centre_id: int | None = Field(None, ge=1, le=MAX_ID)
+    device_model_id: int = Field(..., ge=1, le=MAX_ID)
+    name: str = Field(..., min_length=1, max_length=200)
+    iso_code: str = Field(..., min_length=1, max_length=12, description="ISO 9999, e.g. 12 36 03")
+    monthly_rent: Money
+    price: Money
+    needs_fitting: bool = False
+    fitting_fee: Money = Decimal("0")
+    delivery_fee: Money = Decimal("0")
+
+
+class ArticlePatch(InputSchema):
+    """Changes to an article: only the fields given."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    iso_code: str | None = Field(None, min_length=1, max_length=12)
+    monthly_rent: Money | None = None
+    price: Money | None = None
+    needs_fitting: bool | None = None
+    fitting_fee: Money | None = None
+    delivery_fee: Money | None = None
+
+
+class ItemIn(InputSchema):
+    """An item of the article to register: a device of the centre, in stock."""
+
+    asset_number: str = Field(..., min_length=1, max_length=50)
+    serial_number: str = Field("", max_length=100)
+    location_id: int | None = Field(None, ge=1, le=MAX_ID)
+    acquisition_date: dt.date | None = None
+
+
+class ItemOut(Schema):
+    id: int
+    article_id: int
+    device_id: int
+    asset_number: str = Field(..., alias="device.asset_number")
+    serial_number: str = Field(..., alias="device.serial_number")
+    status: str = Field(..., alias="device.status")

@@ -8,13 +8,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from medtek.assistive import identity
 from medtek.assistive.models import Article, Item, Loan, Patient, PatientAccess, Prescriber, Prescription
+from medtek.billing.models import Invoice
+from medtek.core.pagination import Page, keyset_page
 from medtek.inventory.choices import DeviceStatus
+from medtek.inventory.models import DeviceModel
 from medtek.maintenance.choices import WorkOrderStatus
+from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
@@ -46,6 +50,43 @@ def article_get(*, user: Any, pk: Any) -> Article:
     return Article.objects.select_related("centre", "device_model").get_visible(user, Cap.VIEW, pk=pk)
 
 
+def managed_centres(*, user: Any) -> list[Organisation]:
+    """The centres whose catalogue the user manages (their own organisations where they are HMC staff)."""
+    scope = scope_for(user)
+    ids = [o for o in scope.home_org_ids if scope.can(Cap.ASSISTIVE_MANAGE, o)]
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def assistive_models() -> QuerySet[DeviceModel]:
+    """Models of assistive device (reference data every user reads), for a new article."""
+    return DeviceModel.objects.filter(is_assistive=True).select_related("manufacturer").order_by("name")
+
+
+def run_invoices(*, user: Any, result: Any) -> list[Invoice]:
+    """The invoices a billing run drafted, refreshed or left unchanged, as the user sees them."""
+    ids = [*result.created, *result.updated, *result.unchanged]
+    return list(
+        Invoice.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .select_related("customer")
+        .order_by("number", "pk")
+    )
+
+
+def item_get(*, user: Any, pk: Any) -> Item:
+    return Item.objects.select_related("device", "article").get_visible(user, Cap.VIEW, pk=pk)
+
+
+def article_items(*, user: Any, article: Article) -> QuerySet[Item]:
+    """The article's items the user reaches, by asset number."""
+    return (
+        Item.objects.visible_to(user)
+        .filter(article=article)
+        .select_related("device")
+        .order_by("device__asset_number")
+    )
+
+
 def prescription_get(*, user: Any, pk: Any, capability: str = Cap.VIEW) -> Prescription:
     return Prescription.objects.select_related(
         "prescriber", "organisation", "article", "delivery_unit"
@@ -63,17 +104,62 @@ def loan_get(*, user: Any, pk: Any) -> Loan:
     ).get_visible(user, Cap.VIEW, pk=pk)
 
 
+# A loan list's columns: the loan's own, its prescription's number and its item's asset number; the
+# article and organisation (a few rows each) come by id in one query apiece rather than as joins.
+LOAN_LIST_COLUMNS = (
+    "id",
+    "prescription_id",
+    "prescription__number",
+    "patient_id",
+    "organisation_id",
+    "item_id",
+    "item__device_id",
+    "item__article_id",
+    "item__device__asset_number",
+    "dispensed_on",
+    "delivered_to",
+    "fitted_on",
+    "fitted",
+    "due_back_on",
+    "returned_on",
+    "return_condition",
+    "reconditioning_id",
+)
+# A list of loans counts at most this many (then "1,000+"): counting every open loan of a centre that
+# serves a whole region was most of the first page's time.
+LOAN_COUNT_CAP = 1000
+
+
 def loan_list(
     *, user: Any, open_only: bool = True, overdue: bool = False, today: dt.date | None = None
 ) -> QuerySet[Loan]:
-    rows = Loan.objects.visible_to(user).select_related(
-        "item__device", "item__article", "prescription__prescriber", "organisation"
+    rows = (
+        Loan.objects.visible_to(user)
+        .select_related("prescription", "item__device")
+        .only(*LOAN_LIST_COLUMNS)
+        .prefetch_related(
+            Prefetch("item__article", queryset=Article.objects.only("id", "name", "centre_id")),
+            Prefetch("organisation", queryset=Organisation.objects.only("id", "name")),
+        )
     )
     if open_only or overdue:
         rows = rows.filter(returned_on__isnull=True)
     if overdue:
         rows = rows.filter(due_back_on__lt=today or timezone.localdate())
     return rows.order_by("-dispensed_on", "-id")
+
+
+def loan_page(
+    *,
+    user: Any,
+    open_only: bool = True,
+    overdue: bool = False,
+    cursor: str | None = None,
+    limit: int | None = None,
+) -> Page[Loan]:
+    """A page of loans, newest first, with a count capped at LOAN_COUNT_CAP (the API's and the bench's)."""
+    rows = loan_list(user=user, open_only=open_only, overdue=overdue).order_by()
+    return keyset_page(rows, order=["-id"], cursor=cursor, limit=limit, count_cap=LOAN_COUNT_CAP)
 
 
 @dataclass(frozen=True)

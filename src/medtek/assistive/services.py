@@ -22,6 +22,8 @@ from medtek.assistive.choices import EventKind, FailedDecision, PrescriptionStat
 from medtek.assistive.models import Article, Item, Loan, Patient, Prescriber, Prescription
 from medtek.core.events import record_event
 from medtek.core.money import money
+from medtek.decommissioning import services as decommissioning
+from medtek.decommissioning.choices import Disposition, SurplusReason
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.services import device_change_status, device_create, device_record_event
@@ -69,6 +71,60 @@ def _day(value: dt.date | None, field: str, *, not_before: dt.date | None = None
 # --- catalogue and items ---------------------------------------------------------------------
 
 
+ARTICLE_FIELDS = ("name", "iso_code", "monthly_rent", "price", "needs_fitting", "fitting_fee", "delivery_fee")
+
+
+def _managed_centre(user: Any, centre: Organisation | int | None) -> int:
+    """The centre an article belongs to: the one named (which the user manages), or the user's only one."""
+    scope = scope_for(user)
+    scope.require(Cap.ASSISTIVE_MANAGE)
+    if centre is None:
+        managed = [o for o in scope.home_org_ids if scope.can(Cap.ASSISTIVE_MANAGE, o)]
+        if len(managed) != 1:
+            raise ValidationError({"centre": _("Name the assistive-device centre.")})
+        return int(managed[0])
+    centre_id = int(_pk(centre))
+    if not scope.can(Cap.VIEW, centre_id):
+        raise ValidationError({"centre": _("Unknown organisation.")})
+    scope.require(Cap.ASSISTIVE_MANAGE, centre_id)
+    return centre_id
+
+
+def _article_apply(article: Article, changes: dict[str, Any]) -> None:
+    """Set an article's name, code and prices from `changes`, each checked, the field named on refusal."""
+    if "name" in changes:
+        article.name = (changes["name"] or "").strip()
+        if not article.name:
+            raise ValidationError({"name": _("Name the article.")})
+    if "iso_code" in changes:
+        try:
+            article.iso_code = rules.check_iso_9999(changes["iso_code"] or "")
+        except rules.RuleError as exc:
+            raise _invalid(exc) from exc
+    for field in ("monthly_rent", "price", "fitting_fee", "delivery_fee"):
+        if field in changes:
+            setattr(article, field, _amount(changes[field], field))
+    if "needs_fitting" in changes:
+        article.needs_fitting = bool(changes["needs_fitting"])
+    if article.fitting_fee and not article.needs_fitting:
+        raise ValidationError(
+            {"fitting_fee": _("A fitting fee applies only to an article that needs fitting (utprovning).")}
+        )
+
+
+def _article_saved(user: Any, article: Article) -> Article:
+    article.full_clean()
+    article.save()
+    record_event(
+        kind=EventKind.ARTICLE_SAVED,
+        subject=article,
+        actor=user,
+        data={"iso_code": article.iso_code, "monthly_rent": article.monthly_rent, "price": article.price},
+        message=article.name,
+    )
+    return article
+
+
 @transaction.atomic
 def article_save(
     *,
@@ -83,38 +139,77 @@ def article_save(
     fitting_fee: Any = 0,
     delivery_fee: Any = 0,
 ) -> Article:
-    """Add an article to the centre's catalogue, or change its name, code and prices."""
-    centre_id = _pk(centre)
-    if not scope_for(user).can(Cap.VIEW, centre_id):
-        raise ValidationError({"centre": _("Unknown organisation.")})
-    scope_for(user).require(Cap.ASSISTIVE_MANAGE, centre_id)
-    try:
-        code = rules.check_iso_9999(iso_code)
-    except rules.RuleError as exc:
-        raise _invalid(exc) from exc
+    """Add an article to the centre's catalogue, or change its name, code and prices (by its model)."""
+    centre_id = _managed_centre(user, centre)
     model = DeviceModel.objects.filter(pk=_pk(device_model)).first()
     if model is None:
         raise ValidationError({"device_model": _("Unknown device model.")})
     article = Article.objects.filter(centre_id=centre_id, device_model=model).first() or Article(
         centre_id=centre_id, device_model=model
     )
-    article.name = (name or "").strip()
-    article.iso_code = code
-    article.monthly_rent = _amount(monthly_rent, "monthly_rent")
-    article.price = _amount(price, "price")
-    article.needs_fitting = bool(needs_fitting)
-    article.fitting_fee = _amount(fitting_fee, "fitting_fee")
-    article.delivery_fee = _amount(delivery_fee, "delivery_fee")
-    article.full_clean()
-    article.save()
-    record_event(
-        kind=EventKind.ARTICLE_SAVED,
-        subject=article,
-        actor=user,
-        data={"iso_code": code, "monthly_rent": article.monthly_rent, "price": article.price},
-        message=article.name,
+    _article_apply(
+        article,
+        {
+            "name": name,
+            "iso_code": iso_code,
+            "monthly_rent": monthly_rent,
+            "price": price,
+            "needs_fitting": needs_fitting,
+            "fitting_fee": fitting_fee,
+            "delivery_fee": delivery_fee,
+        },
     )
-    return article
+    return _article_saved(user, article)
+
+
+@transaction.atomic
+def article_create(
+    *,
+    user: Any,
+    device_model: DeviceModel | int | None,
+    name: str,
+    iso_code: str,
+    monthly_rent: Any,
+    price: Any,
+    needs_fitting: bool = False,
+    fitting_fee: Any = 0,
+    delivery_fee: Any = 0,
+    centre: Organisation | int | None = None,
+) -> Article:
+    """A new article in the centre's catalogue: a model of assistive device with its code and prices."""
+    centre_id = _managed_centre(user, centre)
+    model = DeviceModel.objects.filter(pk=_pk(device_model)).first() if device_model else None
+    if model is None:
+        raise ValidationError({"device_model": _("Unknown device model.")})
+    if not model.is_assistive:
+        raise ValidationError({"device_model": _("An article is a model of assistive device.")})
+    if Article.objects.filter(centre_id=centre_id, device_model=model).exists():
+        raise ValidationError({"device_model": _("The centre already has an article for this model.")})
+    article = Article(centre_id=centre_id, device_model=model)
+    _article_apply(
+        article,
+        {
+            "name": name,
+            "iso_code": iso_code,
+            "monthly_rent": monthly_rent,
+            "price": price,
+            "needs_fitting": needs_fitting,
+            "fitting_fee": fitting_fee,
+            "delivery_fee": delivery_fee,
+        },
+    )
+    return _article_saved(user, article)
+
+
+@transaction.atomic
+def article_update(*, user: Any, article: Article | int, **changes: Any) -> Article:
+    """Change an article's name, ISO 9999 code, rent, price, fitting and fees (only those given)."""
+    unknown = sorted(set(changes) - set(ARTICLE_FIELDS))
+    if unknown:
+        raise ValidationError({unknown[0]: _("This cannot be changed on an article.")})
+    art = Article.objects.select_for_update().get_visible(user, Cap.ASSISTIVE_MANAGE, pk=_pk(article))
+    _article_apply(art, changes)
+    return _article_saved(user, art)
 
 
 @transaction.atomic
@@ -475,14 +570,23 @@ def loan_return(
 
 
 @transaction.atomic
-def reconditioning_failed_decide(*, user: Any, item: Device | int, decision: str) -> Device:
-    """After a failed reconditioning: repair (the repair work order stands) or, by decision, surplus —
-    scrapping or aid through the surplus process, where HMC decides for assistive devices."""
+def reconditioning_failed_decide(
+    *,
+    user: Any,
+    item: Device | int,
+    decision: str,
+    waste_category: str = "",
+    not_donated_reason: str = "",
+    note: str = "",
+) -> Device:
+    """After a failed reconditioning: repair (the repair work order stands), surplus (a surplus case in
+    the decommissioning flow, where HMC decides reuse, aid, sale or scrapping), or scrapping (the same
+    case, decided at once to be destroyed as waste of the category given)."""
     dev = Device.objects.select_for_update().get_visible(user, Cap.ASSISTIVE_MANAGE, pk=_pk(item))
     if not Item.objects.filter(device=dev).exists():
         raise ValidationError({"item": _("This device is not one of the centre's assistive items.")})
     if decision not in FailedDecision.values:
-        raise ValidationError({"decision": _("Decide: repair, or surplus.")})
+        raise ValidationError({"decision": _("Decide: repair, surplus or scrapping.")})
     if dev.status not in (DeviceStatus.BLOCKED, DeviceStatus.UNDER_REPAIR):
         raise ValidationError(
             {"decision": _("Only an item that failed its reconditioning awaits this decision.")}
@@ -490,14 +594,31 @@ def reconditioning_failed_decide(*, user: Any, item: Device | int, decision: str
     if decision == FailedDecision.REPAIR:
         return dev
     # The repair work order stays for MT to cancel: only those who plan work cancel it.
-    dev = device_change_status(
+    case = decommissioning.surplus_case_register(
         user=user,
-        device=dev,
-        status=DeviceStatus.SURPLUS,
-        reason=_("Failed reconditioning: no further use in the region"),
-        capability=Cap.ASSISTIVE_MANAGE,
+        reason=SurplusReason.BROKEN_BEYOND_REPAIR,
+        devices=[dev.pk],
+        organisation=dev.owner_id,
+        note=(note or "").strip() or _("Failed reconditioning: no further use as an assistive device"),
     )
-    device_record_event(device=dev, kind=EventKind.SURPLUS_DECIDED, actor=user, data={"decision": decision})
+    surplus_item = case.items.get(device=dev)
+    if decision == FailedDecision.SCRAP:
+        decommissioning.surplus_item_decide(
+            user=user,
+            item=surplus_item,
+            disposition=Disposition.DESTROY,
+            waste_category=waste_category,
+            not_donated_reason=not_donated_reason,
+            note=(note or "").strip(),
+        )
+    dev = Device.objects.get(pk=dev.pk)
+    device_record_event(
+        device=dev,
+        kind=EventKind.SURPLUS_DECIDED,
+        actor=user,
+        data={"decision": decision, "case": case.pk, "surplus_item": surplus_item.pk},
+        subject=surplus_item,
+    )
     return dev
 
 

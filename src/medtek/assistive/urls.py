@@ -17,4 +17,9 @@ urlpatterns = [
     path("loans/<int:loan_id>/fitting/", views.loan_fitting, name="loan_fitting"),
     path("loans/<int:loan_id>/return/", views.loan_return, name="loan_return"),
     path("access-log/", views.access_log, name="access_log"),
+    path("articles/new/", views.article_new, name="article_new"),
+    path("articles/<int:article_id>/", views.article_detail, name="article_detail"),
+    path("articles/<int:article_id>/edit/", views.article_edit, name="article_edit"),
+    path("articles/<int:article_id>/items/new/", views.item_new, name="item_new"),
+    path("billing/", views.billing, name="billing"),
 ]

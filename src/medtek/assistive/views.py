@@ -3,6 +3,8 @@ template. A patient's identity is shown only through `selectors.patient_identity
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,11 +12,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from medtek.assistive import selectors, services
+from medtek.assistive.billing import assistive_run, billing_preview
 from medtek.assistive.choices import AccessPurpose, PrescriptionStatus
-from medtek.assistive.forms import DispenseForm, FittingForm, PrescriptionForm, ReturnForm, put_errors
+from medtek.assistive.forms import (
+    ArticleForm,
+    BillingForm,
+    DispenseForm,
+    FittingForm,
+    ItemForm,
+    PrescriptionForm,
+    ReturnForm,
+    put_errors,
+)
 from medtek.assistive.models import Prescriber
+from medtek.core.forms import add_service_errors
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
@@ -40,6 +54,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "overdue": selectors.loan_list(user=request.user, overdue=True, today=today)[:50],
             "returns": selectors.returns_waiting(user=request.user)[:50],
             "waiting": selectors.prescription_list(user=request.user, status=PrescriptionStatus.OPEN)[:50],
+            "can_bill": scope_for(request.user).can(Cap.BILLING_MANAGE),
         },
     )
 
@@ -205,4 +220,161 @@ def access_log(request: HttpRequest) -> HttpResponse:
     """Who looked at which patient (by number only), when and why: for an auditor, without identities."""
     return render(
         request, "assistive/access_log.html", {"rows": selectors.access_log(user=request.user)[:200]}
+    )
+
+
+# --- the catalogue: articles and their items (HMC staff) ----------------------------------------
+
+
+def _article_form(
+    request: HttpRequest, *, new: bool, initial: dict[str, object] | None = None
+) -> ArticleForm:
+    return ArticleForm(
+        request.POST or None,
+        initial=initial,
+        centres=selectors.managed_centres(user=request.user),
+        models=selectors.assistive_models() if new else None,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_new(request: HttpRequest) -> HttpResponse:
+    """HMC: add an article to the catalogue (a model of assistive device, its ISO 9999 code and prices)."""
+    _require(request, Cap.ASSISTIVE_MANAGE)
+    form = _article_form(request, new=True, initial={"fitting_fee": 0, "delivery_fee": 0})
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                article = services.article_create(
+                    user=request.user,
+                    centre=data.get("centre"),
+                    device_model=data["device_model"],
+                    name=data["name"],
+                    iso_code=data["iso_code"],
+                    monthly_rent=data["monthly_rent"],
+                    price=data["price"],
+                    needs_fitting=data["needs_fitting"],
+                    fitting_fee=data["fitting_fee"] or 0,
+                    delivery_fee=data["delivery_fee"] or 0,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The article %(name)s is added.") % {"name": article.name})
+                return redirect("assistive:article_detail", article_id=article.pk)
+    return render(request, "assistive/article_form.html", {"form": form, "article": None}, status=status)
+
+
+@login_required
+def article_detail(request: HttpRequest, article_id: int) -> HttpResponse:
+    """An article with its prices and its items."""
+    article = selectors.article_get(user=request.user, pk=article_id)
+    manage = scope_for(request.user).can(Cap.ASSISTIVE_MANAGE, article.centre_id)
+    return render(
+        request,
+        "assistive/article_detail.html",
+        {
+            "article": article,
+            "items": selectors.article_items(user=request.user, article=article)[:500],
+            "manage": manage,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def article_edit(request: HttpRequest, article_id: int) -> HttpResponse:
+    """HMC: change an article's name, code, rent, price, fitting and fees."""
+    article = selectors.article_get(user=request.user, pk=article_id)
+    scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, article.centre_id)
+    initial = {field: getattr(article, field) for field in services.ARTICLE_FIELDS}
+    form = _article_form(request, new=False, initial=initial)
+    form.fields.pop("centre", None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = {field: data[field] for field in services.ARTICLE_FIELDS}
+            changes["fitting_fee"] = changes["fitting_fee"] or 0
+            changes["delivery_fee"] = changes["delivery_fee"] or 0
+            try:
+                services.article_update(user=request.user, article=article.pk, **changes)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The article is saved."))
+                return redirect("assistive:article_detail", article_id=article.pk)
+    return render(request, "assistive/article_form.html", {"form": form, "article": article}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_new(request: HttpRequest, article_id: int) -> HttpResponse:
+    """HMC: register an item of the article, a device of the centre in stock."""
+    article = selectors.article_get(user=request.user, pk=article_id)
+    scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, article.centre_id)
+    form = ItemForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = services.item_add(
+                    user=request.user,
+                    article=article.pk,
+                    asset_number=data["asset_number"],
+                    serial_number=data["serial_number"],
+                    acquisition_date=data["acquisition_date"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(asset)s is registered, in stock.") % {"asset": item.device.asset_number},
+                )
+                if request.POST.get("another"):
+                    return redirect("assistive:item_new", article_id=article.pk)
+                return redirect("assistive:article_detail", article_id=article.pk)
+    return render(request, "assistive/item_form.html", {"form": form, "article": article}, status=status)
+
+
+# --- billing the month's rent -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def billing(request: HttpRequest) -> HttpResponse:
+    """Bill the month's rent of assistive-device loans: first the count to confirm, then the run (the
+    same as `medtek bill assistive`), idempotent, with links to the invoices."""
+    _require(request, Cap.BILLING_MANAGE)
+    form = BillingForm(request.POST or None)
+    preview = None
+    result = None
+    invoices: list[Any] = []
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            period = form.cleaned_data["period"]
+            try:
+                if form.cleaned_data["confirmed"]:
+                    result = assistive_run(user=request.user, period=period)
+                    invoices = selectors.run_invoices(user=request.user, result=result)
+                else:
+                    preview = billing_preview(user=request.user, period=period)
+                status = 200
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    return render(
+        request,
+        "assistive/billing.html",
+        {"form": form, "preview": preview, "result": result, "invoices": invoices},
+        status=status,
     )

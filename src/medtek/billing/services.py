@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -40,15 +40,63 @@ def _agreements(user: Any, agreement: Agreement | int | None) -> list[Agreement]
     return [a for a in qs.order_by("reference") if scope_for(user).can(Cap.BILLING_MANAGE, a.provider_id)]
 
 
+class LineSource(Protocol):
+    """An invoice's lines written set-based (tens of thousands, e.g. assistive-device rent): their
+    signatures in order (as `InvoiceLine.signature`), their net total, and their writing to an invoice
+    (`write` may queue it; `flush` writes what is queued, so a run's lines go in one statement)."""
+
+    def signatures(self) -> list[tuple[Any, ...]]: ...
+
+    def net(self) -> Decimal: ...
+
+    def write(self, invoice_id: int) -> None: ...
+
+    def flush(self) -> None: ...
+
+
 @dataclass
 class Draft:
-    """An invoice as a run would make it: header fields and its lines."""
+    """An invoice as a run would make it: header fields and its lines (or the source that writes them)."""
 
     agreement: Agreement
     customer_id: int
     buyer_reference: str
     lines: list[InvoiceLine] = field(default_factory=list)
     basis: dict[str, Any] = field(default_factory=dict)
+    line_source: LineSource | None = None
+
+    def totals(self, *, applies: bool, rate: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+        if self.line_source is None:
+            return _totals(self.lines, applies=applies, rate=rate)
+        net = self.line_source.net()
+        vat = rules.vat_amount(net, applies=applies, rate=rate)
+        return net, vat, net + vat
+
+    def signatures(self) -> list[tuple[Any, ...]]:
+        if self.line_source is None:
+            return [line.signature() for line in self.lines]
+        return self.line_source.signatures()
+
+
+def _stored_signatures(invoice: Invoice, *, prefetched: bool) -> list[tuple[Any, ...]]:
+    """The invoice's lines' signatures: from the prefetched lines, or read as plain rows."""
+    if prefetched:
+        return [line.signature() for line in invoice.lines.all()]
+    rows = InvoiceLine.objects.filter(invoice=invoice).order_by("position")
+    return [
+        (kind, text, Decimal(qty).normalize(), unit, Decimal(price), Decimal(amount), wo, source, day)
+        for kind, text, qty, unit, price, amount, wo, source, day in rows.values_list(
+            "kind",
+            "description",
+            "quantity",
+            "unit_code",
+            "unit_price",
+            "amount",
+            "work_order_id",
+            "source_id",
+            "work_date",
+        )
+    ]
 
 
 @dataclass
@@ -107,17 +155,18 @@ def _save_drafts(
     if not drafts:
         return result
     agreement_ids = {d.agreement.pk for d in drafts}
+    # Lines written set-based are compared as plain rows, never loaded as objects.
+    prefetched = not any(d.line_source is not None for d in drafts)
+    found = Invoice.objects.select_for_update().filter(
+        agreement_id__in=agreement_ids,
+        part=part,
+        period=period.label,
+        kind=InvoiceKind.INVOICE,
+        status__in=[InvoiceStatus.DRAFT, InvoiceStatus.ISSUED],
+    )
     existing = {
         (inv.agreement_id, inv.customer_id): inv
-        for inv in Invoice.objects.select_for_update()
-        .filter(
-            agreement_id__in=agreement_ids,
-            part=part,
-            period=period.label,
-            kind=InvoiceKind.INVOICE,
-            status__in=[InvoiceStatus.DRAFT, InvoiceStatus.ISSUED],
-        )
-        .prefetch_related("lines")
+        for inv in (found.prefetch_related("lines") if prefetched else found)
     }
     to_create: list[tuple[Invoice, Draft]] = []
     to_update: list[tuple[Invoice, Draft]] = []
@@ -127,7 +176,7 @@ def _save_drafts(
         inv = existing.get((draft.agreement.pk, draft.customer_id))
         if inv is None:
             header = _header(draft, period, part)
-            net, vat, gross = _totals(draft.lines, applies=header["vat_applies"], rate=header["vat_rate"])
+            net, vat, gross = draft.totals(applies=header["vat_applies"], rate=header["vat_rate"])
             new = Invoice(
                 **header, net_total=net, vat_total=vat, gross_total=gross, basis=_jsonable(draft.basis)
             )
@@ -141,9 +190,7 @@ def _save_drafts(
         same_header = all(
             getattr(inv, k) == v for k, v in header.items() if k not in {"agreement", "kind"}
         ) and inv.basis == _jsonable(draft.basis)
-        same_lines = [line.signature() for line in inv.lines.all()] == [
-            line.signature() for line in draft.lines
-        ]
+        same_lines = _stored_signatures(inv, prefetched=prefetched) == draft.signatures()
         if same_header and same_lines:
             result.unchanged.append(inv.pk)
         else:
@@ -167,6 +214,9 @@ def _save_drafts(
         lines = []
         for (inv, draft), pk in zip(to_create, created_pks, strict=True):
             inv.pk = pk
+            if draft.line_source is not None:
+                draft.line_source.write(pk)
+                continue
             for line in draft.lines:
                 line.invoice_id = pk
                 lines.append(line)
@@ -176,17 +226,24 @@ def _save_drafts(
         header = _header(draft, period, part)
         for k, v in header.items():
             setattr(inv, k, v)
-        inv.net_total, inv.vat_total, inv.gross_total = _totals(
-            draft.lines, applies=inv.vat_applies, rate=inv.vat_rate
+        inv.net_total, inv.vat_total, inv.gross_total = draft.totals(
+            applies=inv.vat_applies, rate=inv.vat_rate
         )
         inv.basis = _jsonable(draft.basis)
         inv.run = run
         inv.save()
         inv.lines.all().delete()
+        if draft.line_source is not None:
+            draft.line_source.write(inv.pk)
+            result.updated.append(inv.pk)
+            continue
         for line in draft.lines:
             line.invoice_id = inv.pk
         InvoiceLine.objects.bulk_create(draft.lines, batch_size=2000)
         result.updated.append(inv.pk)
+    for draft in drafts:
+        if draft.line_source is not None:
+            draft.line_source.flush()
     run.created, run.updated, run.unchanged = len(result.created), len(result.updated), len(result.unchanged)
     run.save(update_fields=["created", "updated", "unchanged"])
     result.run = run

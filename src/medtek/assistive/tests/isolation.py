@@ -98,3 +98,9 @@ FOREIGN = {
     "returned_loan_id": lambda w, o: int(_loan(w, o, returned=True).pk),
     "patient_id": lambda w, o: int(_prescription(w, o).patient_id),
 }
+
+# Bodies that would be accepted for the user's own objects, so a 404 means the object is hidden.
+BODIES = {
+    "PATCH /api/v1/assistive/articles/{article_id}": {"monthly_rent": "65.00"},
+    "POST /api/v1/assistive/articles/{article_id}/items": {"asset_number": "ISO-HMC-1"},
+}

@@ -120,3 +120,55 @@ def peppol_fatal(xml: bytes) -> list[str]:
                 if fail.get("flag") == "fatal":
                     found.append(f"{fail.get('id')}: {' '.join(''.join(fail.itertext()).split())}")
     return found
+
+
+def billing_page(user, data=None):
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    client.force_login(user)
+    return client.post("/assistive/billing/", data) if data is not None else client.get("/assistive/billing/")
+
+
+@pytest.fixture
+def centre_admin(billed_world):
+    from medtek.organizations.choices import Role
+    from medtek.organizations.tests.factories import user_with_role
+
+    return user_with_role(billed_world.centre, Role.MT_ADMIN, username="hmc-admin-t")
+
+
+def test_the_billing_page_asks_to_confirm_the_months_loans_and_writes_nothing_yet(billed_world, centre_admin):
+    response = billing_page(centre_admin, {"period": "2026-03"})
+    assert response.status_code == 200
+    assert "Fakturera hyror för 2026-03: 1 lån" in response.content.decode()
+    assert not Invoice.objects.exists()
+
+
+def test_the_billing_page_bills_the_month_and_links_the_invoices(billed_world, centre_admin):
+    response = billing_page(centre_admin, {"period": "2026-03", "confirmed": "1"})
+    inv = Invoice.objects.get(part=BillingPart.ASSISTIVE)
+    page = response.content.decode()
+    assert "2026-03: 1 fakturautkast skapade, 0 uppdaterade, 0 oförändrade." in page
+    assert f'href="/billing/invoices/{inv.pk}/"' in page and "Halmstads kommun" in page
+
+
+def test_billing_a_month_twice_on_the_page_says_nothing_new_and_creates_nothing(billed_world, centre_admin):
+    billing_page(centre_admin, {"period": "2026-03", "confirmed": "1"})
+    counts = (Invoice.objects.count(), BillingRun.objects.count())
+    response = billing_page(centre_admin, {"period": "2026-03", "confirmed": "1"})
+    page = response.content.decode()
+    assert "2026-03: inget nytt – månadens fakturor var redan skapade; inget nytt skapades." in page
+    assert (Invoice.objects.count(), BillingRun.objects.count()) == counts
+
+
+def test_a_bad_month_on_the_billing_page_is_named_at_the_field(billed_world, centre_admin):
+    response = billing_page(centre_admin, {"period": "2026-13"})
+    assert response.status_code == 422
+    assert response.context["form"].errors["period"]
+    assert 'value="2026-13"' in response.content.decode()
+    assert not Invoice.objects.exists()
+
+
+def test_hmc_staff_without_billing_may_not_bill_on_the_page(billed_world):
+    assert billing_page(billed_world.hmc).status_code == 403

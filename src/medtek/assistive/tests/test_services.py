@@ -226,8 +226,80 @@ def test_a_failed_reconditioning_blocks_the_item_for_repair_or_surplus(hmc_world
     assert status(w.items[0]) == DeviceStatus.BLOCKED
     repair = WorkOrder.objects.get(origin=wo)
     assert repair.kind == WorkOrderKind.CM
-    services.reconditioning_failed_decide(user=w.hmc, item=w.items[0].device, decision="surplus")
-    assert status(w.items[0]) == DeviceStatus.SURPLUS
+    services.reconditioning_failed_decide(user=w.hmc, item=w.items[0].device, decision="repair")
+    assert status(w.items[0]) == DeviceStatus.BLOCKED
+
+
+def failed_reconditioning(w):
+    dispense(w, prescribe(w))
+    wo = services.loan_return(user=w.hmc, item=w.items[0].device, condition="damaged").reconditioning
+    maintenance.work_order_start(user=w.hmc, work_order=wo)
+    record = ProtocolRecord.objects.get(work_order=wo)
+    answers = passing_answers(record)
+    answers[next(iter(answers))] = {"checked": False}
+    maintenance.protocol_record(user=w.hmc, record=record, results=answers)
+    maintenance.work_order_complete(user=w.hmc, work_order=wo)
+    return w.items[0]
+
+
+def test_a_failed_reconditioning_decided_to_surplus_opens_a_surplus_case_hmc_decides(hmc_world):
+    from medtek.decommissioning.models import SurplusItem
+
+    w = hmc_world
+    item = failed_reconditioning(w)
+    services.reconditioning_failed_decide(user=w.hmc, item=item.device, decision="surplus")
+    assert status(item) == DeviceStatus.SURPLUS
+    surplus = SurplusItem.objects.select_related("case").get(device=item.device)
+    assert (surplus.case.organisation, surplus.case.department) == (w.centre, w.centre)
+    assert (surplus.reason, surplus.state, surplus.disposition) == ("broken_beyond_repair", "registered", "")
+    kinds = list(Event.objects.filter(device_id=item.device_id).values_list("kind", flat=True))
+    assert "assistive.surplus_decided" in kinds
+
+
+def test_a_failed_reconditioning_decided_to_scrapping_is_a_surplus_case_decided_destroy(hmc_world):
+    from medtek.decommissioning.models import SurplusItem
+
+    w = hmc_world
+    item = failed_reconditioning(w)
+    services.reconditioning_failed_decide(
+        user=w.hmc,
+        item=item.device,
+        decision="scrap",
+        waste_category="electronic",
+        not_donated_reason="Lyftmotorn trasig, reservdelar saknas",
+    )
+    surplus = SurplusItem.objects.get(device=item.device)
+    assert (surplus.disposition, surplus.state, surplus.waste_category) == (
+        "destroy",
+        "decided",
+        "electronic",
+    )
+    assert surplus.decided_by == w.hmc
+    assert status(item) == DeviceStatus.SURPLUS
+
+
+def test_scrapping_without_a_waste_category_says_so_and_opens_no_case(hmc_world):
+    from medtek.decommissioning.models import SurplusCase
+
+    w = hmc_world
+    item = failed_reconditioning(w)
+    with pytest.raises(ValidationError) as exc:
+        services.reconditioning_failed_decide(user=w.hmc, item=item.device, decision="scrap")
+    assert "waste_category" in exc.value.message_dict
+    assert not SurplusCase.objects.exists()
+    assert status(item) == DeviceStatus.BLOCKED
+
+
+def test_an_item_in_stock_awaits_no_failed_reconditioning_decision(hmc_world):
+    from medtek.decommissioning.models import SurplusCase
+
+    w = hmc_world
+    with pytest.raises(ValidationError) as exc:
+        services.reconditioning_failed_decide(user=w.hmc, item=w.items[1].device, decision="surplus")
+    assert exc.value.message_dict == {
+        "decision": ["Only an item that failed its reconditioning awaits this decision."]
+    }
+    assert not SurplusCase.objects.exists()
 
 
 def test_a_prescriber_cannot_dispense(hmc_world):
