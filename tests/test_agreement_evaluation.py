@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import zlib
 from typing import Any
 
 import pytest
@@ -14,19 +12,9 @@ from django.test import Client
 
 from medtek.agreements import services
 from medtek.agreements.models import Agreement, EvaluationAction
+from medtek.core.tests.pdftext import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(body: bytes) -> str:
-    """The text drawn in a PDF made with fpdf2 (its content streams, inflated)."""
-    parts = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
-        try:
-            parts.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            parts.append(stream.decode("latin-1"))
-    return "".join(parts)
 
 
 def _evaluation(demo: dict[str, Any]) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.test_agreement_evaluation import pdf_text
+from medtek.core.tests.pdftext import pdf_text
 
 
 def _open_agreement(page: Any, reference: str) -> None:
