@@ -93,8 +93,8 @@ def test_declining_the_confirmation_leaves_the_invoice_a_draft(page: Any, login:
         dialog.dismiss()
 
     page.once("dialog", decline)
-    page.click("#issue")
-    page.wait_for_timeout(300)
+    with page.expect_event("dialog"):
+        page.click("#issue")
     assert messages and messages[0].startswith("Utfärda fakturan?")
     page.reload()
     assert page.locator("#invoice-status").inner_text() == "Utkast"

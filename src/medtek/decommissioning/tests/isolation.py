@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 
@@ -21,13 +22,17 @@ def _item_id(world: Any, org: Any) -> int:
     return int(_case(world, org).items.get().pk)
 
 
+# A list test makes several shipments of one organisation: each under an agreement of its own.
+_SHIPMENTS = itertools.count(1)
+
+
 def _shipment_id(world: Any, org: Any) -> int:
     from medtek.decommissioning import services
     from medtek.decommissioning.tests.factories import aid_agreement
 
     case = _case(world, org)
     item = case.items.get()
-    agreement = aid_agreement(org, reference=f"ISO-{org.pk}")
+    agreement = aid_agreement(org, reference=f"ISO-{org.pk}-{next(_SHIPMENTS)}")
     services.surplus_item_decide(
         user=world.superuser, item=item, disposition="donate", aid_agreement=agreement
     )
