@@ -67,7 +67,8 @@ def time_requests_sql(sequences: list[list[str]], *, repeats: int = 200) -> dict
     raw = connection.connection
     totals: list[float] = []
     largest: list[float] = []
-    with raw.cursor() as cur:
+    cur = raw.cursor()  # (sqlite3's cursor is no context manager)
+    try:
         for seq in sequences:  # warm-up
             for sql in seq:
                 _run(cur, sql)
@@ -80,8 +81,10 @@ def time_requests_sql(sequences: list[list[str]], *, repeats: int = 200) -> dict
                 each.append(time.perf_counter() - t)
             totals.append(sum(each) * 1000)
             largest.append(max(each, default=0.0) * 1000)
-        if not raw.autocommit:
+        if not getattr(raw, "autocommit", True):
             raw.rollback()
+    finally:
+        cur.close()
     return {
         "all_p50_ms": round(statistics.median(totals), 3),
         "page_p50_ms": round(statistics.median(largest), 3),
