@@ -13,6 +13,13 @@ class WorkOrderQuerySet(TenantQuerySet[Any]):
         return self.exclude(status__in=("done", "closed", "cancelled"))
 
 
+class KeyFigureMonthQuerySet(TenantQuerySet[Any]):
+    """A customer's kept monthly key figures: scoped like its work orders (assistive rows apart)."""
+
+    tenant_field = "customer_id"
+    assistive_field = "assistive"
+
+
 class EntryQuerySet(TenantQuerySet[Any]):
     """Time, travel and material entries: owned by the work order's customer."""
 
