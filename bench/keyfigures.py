@@ -7,7 +7,8 @@ As a section of `python -m bench` (`run(ctx)` on the generated devices), or on i
 The bar (DESIGN.md section 4, the "Daily use" issue): key figures for all customers over a year, p95 <= 1 s.
 A year of work is generated set-based: an FU per device in the register due in the last 365 days (90 %
 done, some late, 1 in 50 not approved), an AU for every fifth device with response and resolution
-targets, and a PM clock per device (as bench/pm.py spreads them, so some are overdue).
+targets, and a PM clock per device (as bench/pm.py spreads them, so some are overdue). The work is
+written around the services, so its kept months are computed once afterwards (`key_figures_rollup.rebuild`).
 """
 
 from __future__ import annotations
