@@ -7,7 +7,8 @@ As a section of `python -m bench` (`run(ctx)` on the generated devices), or on i
 The bar (DESIGN.md section 4, the "Daily use" issue): key figures for all customers over a year, p95 <= 1 s.
 A year of work is generated set-based: an FU per device in the register due in the last 365 days (90 %
 done, some late, 1 in 50 not approved), an AU for every fifth device with response and resolution
-targets, and a PM clock per device (as bench/pm.py spreads them, so some are overdue).
+targets, and a PM clock per device (as bench/pm.py spreads them, so some are overdue). The work is
+written around the services, so its kept months are computed once afterwards (`key_figures_rollup.rebuild`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def prepare(ctx: BenchContext) -> tuple[float, int]:
     from django.utils import timezone
 
     from bench import pm
-    from bench.data import _column_defaults, _instant
+    from bench.data import _column_defaults, _instant, analyze
+    from medtek.maintenance import key_figures_rollup
     from medtek.maintenance.models import WorkOrder
 
     started = time.perf_counter()
@@ -95,8 +97,12 @@ def prepare(ctx: BenchContext) -> tuple[float, int]:
                 [now, now, *rest_vals],
             )
             created += cur.rowcount
-        if vendor == "postgresql":
-            cur.execute(f"ANALYZE {WorkOrder._meta.db_table}")
+    # Work orders written around the services: their kept months are computed once, as a restore would.
+    rebuild_started = time.perf_counter()
+    key_figures_rollup.rebuild()
+    ctx.rollup_s = time.perf_counter() - rebuild_started  # type: ignore[attr-defined]
+    # A loaded register is vacuumed: its visibility map lets devices be counted from an index alone.
+    analyze()
     return time.perf_counter() - started, created
 
 
@@ -135,6 +141,7 @@ def run(ctx: BenchContext) -> dict[str, Any]:
         "customers": len(table["rows"]),
         "work_orders": work_orders,
         "prepare_s": round(prepare_s, 2),
+        "rollup_rebuild_s": round(getattr(ctx, "rollup_s", 0.0), 2),
         "table_queries": table_queries,
         "table_p50_s": round(statistics.median(table_s), 3),
         "table_p95_s": round(_p95(table_s), 3),

@@ -19,6 +19,7 @@ from medtek.core.events import subject_label
 from medtek.core.models import Event
 from medtek.inventory.models import Device
 from medtek.inventory.rules import LEFT_REGISTER
+from medtek.maintenance import key_figures_rollup
 from medtek.maintenance.choices import EventKind, WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import WorkOrder
 from medtek.organizations.rules import Cap
@@ -116,4 +117,7 @@ def work_orders_create_corrective(
                     number_prefix,
                 ],
             )
+    # The new AU count in this month's key figures of their customers.
+    owners = Device.objects.filter(pk__any_of=ids).values_list("owner_id", flat=True).distinct().order_by()
+    key_figures_rollup.refresh((owner, key_figures_rollup.month_of(now)) for owner in owners)
     return created

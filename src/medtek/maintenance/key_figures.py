@@ -59,13 +59,20 @@ CM_RESOLUTION_WITHIN = Q(done_at__isnull=False, resolution_due_at__isnull=False)
 )
 
 
+# A target that was met or missed (it happened), and one still waiting for it (measured once passed).
+CM_RESPONSE_SETTLED = Q(response_due_at__isnull=False, accepted_at__isnull=False)
+CM_RESPONSE_PENDING = Q(response_due_at__isnull=False, accepted_at__isnull=True)
+CM_RESOLUTION_SETTLED = Q(resolution_due_at__isnull=False, done_at__isnull=False)
+CM_RESOLUTION_PENDING = Q(resolution_due_at__isnull=False, done_at__isnull=True)
+
+
 def cm_response_measured(now: dt.datetime) -> Q:
     """A response is measured once it happened or its target has passed."""
-    return Q(response_due_at__isnull=False) & (Q(accepted_at__isnull=False) | Q(response_due_at__lt=now))
+    return CM_RESPONSE_SETTLED | (CM_RESPONSE_PENDING & Q(response_due_at__lt=now))
 
 
 def cm_resolution_measured(now: dt.datetime) -> Q:
-    return Q(resolution_due_at__isnull=False) & (Q(done_at__isnull=False) | Q(resolution_due_at__lt=now))
+    return CM_RESOLUTION_SETTLED | (CM_RESOLUTION_PENDING & Q(resolution_due_at__lt=now))
 
 
 def pm_states_in_register(*, user: Any) -> QuerySet[DevicePMState]:
@@ -78,27 +85,32 @@ def pm_overdue_filter(today: dt.date) -> Q:
     return Q(next_due__isnull=False, next_due__lt=today)
 
 
+# The FU and AU the figures count (cancelled work does not): FU by its due date, AU by when reported.
+PM_COUNTED = Q(kind=WorkOrderKind.PM) & ~Q(status=WorkOrderStatus.CANCELLED)
+CM_COUNTED = Q(kind=WorkOrderKind.CM) & ~Q(status=WorkOrderStatus.CANCELLED)
+
+
+def due_between(start: dt.date, end: dt.date) -> Q:
+    return Q(due_date__gte=start, due_date__lte=end)
+
+
+def reported_between(start: dt.date, end: dt.date) -> Q:
+    """Reported on the days [start, end], local time."""
+    tz = timezone.get_current_timezone()
+    return Q(
+        reported_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        reported_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
 def pm_due_in(*, user: Any, start: dt.date, end: dt.date) -> QuerySet[WorkOrder]:
     """FU work orders due in the period [start, end] (cancelled ones do not count)."""
-    return (
-        WorkOrder.objects.visible_to(user)
-        .filter(kind=WorkOrderKind.PM, due_date__gte=start, due_date__lte=end)
-        .exclude(status=WorkOrderStatus.CANCELLED)
-    )
+    return WorkOrder.objects.visible_to(user).filter(PM_COUNTED, due_between(start, end))
 
 
 def cm_reported_in(*, user: Any, start: dt.date, end: dt.date) -> QuerySet[WorkOrder]:
     """AU work orders reported in the period [start, end] (cancelled ones do not count)."""
-    tz = timezone.get_current_timezone()
-    return (
-        WorkOrder.objects.visible_to(user)
-        .filter(
-            kind=WorkOrderKind.CM,
-            reported_at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz),
-            reported_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-        )
-        .exclude(status=WorkOrderStatus.CANCELLED)
-    )
+    return WorkOrder.objects.visible_to(user).filter(CM_COUNTED, reported_between(start, end))
 
 
 def pm_aggregates() -> dict[str, Any]:
@@ -187,21 +199,36 @@ def by_customer(
     for owner, counts in status_counts.items():
         in_register = sum(n for status, n in counts.items() if status not in LEFT_REGISTER)
         add(owner, {"devices": in_register, "blocked_devices": counts.get(DeviceStatus.BLOCKED, 0)})
-    # FU and AU grouped by customer and month at once: the table sums the months, the charts the customers.
-    monthly: list[tuple[int, dt.date, dict[str, Any]]] = []
-    pm = _scoped(pm_due_in(user=user, start=start, end=end), "customer_id", ids)
-    pm = pm.annotate(m=TruncMonth("due_date")).values("customer_id", "m").annotate(**pm_aggregates())
     states = _scoped(pm_states_in_register(user=user), "device__owner_id", ids)
     states = states.filter(pm_overdue_filter(today))
     for r in states.values("device__owner_id").annotate(n=Count("pk")).order_by():
         add(r["device__owner_id"], {"pm_overdue": r["n"]})
-    cm = _scoped(cm_reported_in(user=user, start=start, end=end), "customer_id", ids)
-    cm = cm.annotate(m=TruncMonth("reported_at")).values("customer_id", "m").annotate(**cm_aggregates(now))
-    for query in (pm, cm):
-        for r in query.order_by():
-            customer_id, month = r.pop("customer_id"), _month(r.pop("m"))
-            _accumulate(rows.setdefault(customer_id, _empty(customer_id)), r)
-            monthly.append((customer_id, month, r))
+    # FU and AU by customer and month: the table sums the months, the charts the customers. Whole
+    # months come from the kept months (maintenance.key_figures_rollup), a month cut by the period's
+    # start or end is read live from its work orders with the same filters.
+    from medtek.maintenance import key_figures_rollup as rollup
+
+    kept_start, kept_end, cut = whole_months(start, end)
+    monthly = (
+        []
+        if kept_start is None
+        else rollup.kept_months(user=user, start=kept_start, end=kept_end, now=now, customer_ids=ids)
+    )
+    if cut:
+        pm_cut = Q(pk__in=[])
+        cm_cut = Q(pk__in=[])
+        for s, e in cut:
+            pm_cut |= due_between(s, e)
+            cm_cut |= reported_between(s, e)
+        pm = _scoped(pm_due_in(user=user, start=start, end=end).filter(pm_cut), "customer_id", ids)
+        pm = pm.annotate(m=TruncMonth("due_date")).values("customer_id", "m").annotate(**pm_aggregates())
+        cm = _scoped(cm_reported_in(user=user, start=start, end=end).filter(cm_cut), "customer_id", ids)
+        cm = cm.annotate(m=TruncMonth("reported_at")).values("customer_id", "m")
+        for query in (pm, cm.annotate(**cm_aggregates(now))):
+            for r in query.order_by():
+                monthly.append((r.pop("customer_id"), _month(r.pop("m")), r))
+    for customer_id, _m, values in monthly:
+        _accumulate(rows.setdefault(customer_id, _empty(customer_id)), values)
     names = dict(Organisation.objects.filter(pk__in=list(rows)).values_list("pk", "name"))
     ordered = sorted(rows.values(), key=lambda r: (names.get(r["customer_id"], ""), r["customer_id"]))
     total = _empty(0)
@@ -224,6 +251,28 @@ def by_customer(
 
 
 # --- charts' series --------------------------------------------------------------------------
+
+
+def whole_months(
+    start: dt.date, end: dt.date
+) -> tuple[dt.date | None, dt.date, list[tuple[dt.date, dt.date]]]:
+    """Split [start, end] into its whole months (first days from, to) and the cut days before and after."""
+    first = start if start.day == 1 else rules.add_months(start.replace(day=1), 1)
+    after_last = rules.add_months(end.replace(day=1), 1)
+    last = (
+        end.replace(day=1)
+        if end == after_last - dt.timedelta(days=1)
+        else rules.add_months(end.replace(day=1), -1)
+    )
+    if first > last:
+        return None, end, [(start, end)]
+    cut = []
+    if start < first:
+        cut.append((start, first - dt.timedelta(days=1)))
+    end_of_last = rules.add_months(last, 1) - dt.timedelta(days=1)
+    if end > end_of_last:
+        cut.append((end_of_last + dt.timedelta(days=1), end))
+    return first, last, cut
 
 
 def months_between(start: dt.date, end: dt.date) -> list[dt.date]:

@@ -207,10 +207,66 @@ class WorkOrder(TenantModel, TimeStampedModel):
             models.Index(fields=["device", "kind", "status"], name="wo_device_kind_status"),
             models.Index(fields=["kind", "due_date"], name="wo_kind_due"),
             models.Index(fields=["customer", "reported_at"], name="wo_customer_reported"),
+            # A customer's FU of one month: keeping that month's key figures reads it on every change.
+            models.Index(fields=["customer", "kind", "due_date"], name="wo_customer_kind_due"),
+            # Open work by priority (the key figures' backlog) reads only the open rows.
+            models.Index(
+                fields=["kind", "priority", "customer"],
+                condition=Q(status__in=["accepted", "in_progress", "reported", "waiting"]),
+                name="wo_open_kind_priority",
+            ),
+            # AU whose response or resolution target lies ahead: the part of a kept month still moving.
+            models.Index(
+                fields=["response_due_at"],
+                condition=Q(accepted_at__isnull=True, response_due_at__isnull=False),
+                name="wo_response_pending",
+            ),
+            models.Index(
+                fields=["resolution_due_at"],
+                condition=Q(done_at__isnull=True, resolution_due_at__isnull=False),
+                name="wo_resolution_pending",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+class KeyFigureMonth(TenantModel):
+    """One customer's FU and AU counts for one calendar month, kept by the maintenance services in the
+    same transaction as the work orders change (maintenance.key_figures_rollup); split by whether the
+    device is an assistive device, so the rows scope the way work orders do."""
+
+    customer = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()  # the first day of the month
+    assistive = models.BooleanField(default=False)
+    pm_due = models.PositiveIntegerField(default=0)
+    pm_done = models.PositiveIntegerField(default=0)
+    pm_not_approved = models.PositiveIntegerField(default=0)
+    pm_done_on_time = models.PositiveIntegerField(default=0)
+    cm_count = models.PositiveIntegerField(default=0)
+    # Response and resolution with a target: settled (it happened) or pending (not yet: measured once
+    # the target has passed, so the reader subtracts the pending ones whose target still lies ahead).
+    cm_response_settled = models.PositiveIntegerField(default=0)
+    cm_response_pending = models.PositiveIntegerField(default=0)
+    cm_response_within = models.PositiveIntegerField(default=0)
+    cm_resolution_settled = models.PositiveIntegerField(default=0)
+    cm_resolution_pending = models.PositiveIntegerField(default=0)
+    cm_resolution_within = models.PositiveIntegerField(default=0)
+    cm_repaired = models.PositiveIntegerField(default=0)
+    cm_repair_time = models.DurationField(null=True, blank=True)
+
+    tenant_field = "customer_id"
+    assistive_field = "assistive"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "month", "assistive"], name="keyfiguremonth_unique"),
+        ]
+        indexes = [models.Index(fields=["month", "customer"], name="keyfiguremonth_month")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.month:%Y-%m}"
 
 
 class TimeEntry(TenantModel, TimeStampedModel):

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Model, OuterRef
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,7 +22,7 @@ from medtek.core.money import money
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.services import device_change_status, device_record_event
-from medtek.maintenance import planner, rules
+from medtek.maintenance import key_figures_rollup, planner, rules
 from medtek.maintenance.choices import (
     EventKind,
     ItemKind,
@@ -76,7 +76,9 @@ def _locked(user: Any, work_order: WorkOrder | int, capability: str) -> WorkOrde
 def _event(
     wo: WorkOrder, *, kind: str, user: Any, data: Mapping[str, Any] | None = None, message: str = ""
 ) -> None:
-    """One event: on the device's history when the work order has a device."""
+    """One event: on the device's history when the work order has a device. Every service that writes
+    a work order ends here, so this is also where its month's key figures are kept up to date."""
+    key_figures_rollup.refresh_for([wo])
     if wo.device is not None:
         device_record_event(device=wo.device, kind=kind, actor=user, data=data, message=message, subject=wo)
     else:
@@ -286,6 +288,8 @@ def plan_maintenance(*, user: Any, horizon_days: int = 30, today: dt.date | None
     created, watched = planner.plan(run_id=run.pk, horizon_end=run.horizon_end, org_ids=org_ids, today=today)
     run.work_orders_created, run.watch_items_created = created, watched
     run.save(update_fields=["work_orders_created", "watch_items_created"])
+    if created:
+        key_figures_rollup.refresh_where(Q(plan_run_id=run.pk))
     record_event(
         kind=EventKind.PM_PLANNED,
         subject=run,

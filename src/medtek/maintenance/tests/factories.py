@@ -8,6 +8,7 @@ from typing import Any
 import factory
 from django.utils import timezone
 
+from medtek.maintenance import key_figures_rollup
 from medtek.maintenance.choices import TimeBasis, WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import CMPriority, WorkOrder
 from medtek.organizations.tests.factories import MunicipalityFactory
@@ -72,6 +73,7 @@ class WorkOrderFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = WorkOrder
+        skip_postgeneration_save = True
 
     number = factory.Sequence(lambda n: f"AU-T{n:06d}")
     kind = WorkOrderKind.CM
@@ -80,3 +82,9 @@ class WorkOrderFactory(factory.django.DjangoModelFactory):
     title = "Fault"
     reported_at = factory.LazyFunction(timezone.now)
     accepted_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def key_figures(obj: WorkOrder, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Saved directly, yet counted in its month's kept key figures as the services would."""
+        if create:
+            key_figures_rollup.refresh_for([obj])
