@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
@@ -201,7 +201,8 @@ def kept_months(
     sums = {field: Sum(field) for field in KEPT}
     ahead = now_pending(user=user, start=start, end=rules.add_months(end, 1) - dt.timedelta(days=1), now=now)
     out = []
-    for r in qs.values("customer_id", "month").annotate(**sums).order_by():
+    rows = cast(Iterable[dict[str, Any]], qs.values("customer_id", "month").annotate(**sums).order_by())
+    for r in rows:
         key = (r["customer_id"], r["month"])
         not_yet = ahead.get(key, {"cm_response_pending": 0, "cm_resolution_pending": 0})
         if customer_ids is not None and key[0] not in customer_ids:
