@@ -17,6 +17,18 @@ def _open_agreement(page: Any, reference: str) -> None:
     page.wait_for_load_state()
 
 
+def _accept_the_question(page: Any) -> list[str]:
+    """A step that cannot be undone asks first; the user agrees. Returns what was asked."""
+    asked: list[str] = []
+
+    def accept(dialog: Any) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    return asked
+
+
 def test_berg_gives_notice_of_a_closing_unit_and_mt_acknowledges_it(
     page: Any, browser: Any, live_server_url: str, login: Any
 ) -> None:
@@ -39,8 +51,10 @@ def test_berg_gives_notice_of_a_closing_unit_and_mt_acknowledges_it(
     _open_agreement(page, "RJH-MT-2026")
     row = page.locator("#change-notices tr", has_text="Björkbacken")
     row.locator("input[name=response]").fill("Vi hämtar utrustningen.")
+    asked = _accept_the_question(page)
     with page.expect_navigation():
         row.locator("button", has_text="Kvittera").click()
+    assert asked == ["Kvittera meddelandet? En kvittens kan inte tas tillbaka."]
     assert "Kvitterad" in page.locator("#change-notices tr", has_text="Björkbacken").inner_text()
 
 
@@ -74,13 +88,17 @@ def test_mt_admin_walks_the_2026_evaluation_to_the_report(
     assert "MAS Östersund, Östersunds kommun" in row.inner_text()
     assert "2027-03-31" in row.inner_text()
 
+    asked = _accept_the_question(page)
     with page.expect_navigation():
         page.click("button:has-text('Registrera som avrapporterad')")
+    assert asked == ["Registrera rapporten som skickad till de valda arenorna? Det går inte att ångra."]
     reported = page.locator("#reported-to").inner_text()
     assert "Lokal samverkansarena" in reported and "Länsövergripande tjänstepersonsarena" in reported
 
+    asked = _accept_the_question(page)
     with page.expect_navigation():
         page.locator("#actions tbody tr", has_text="inventarielistan").locator("button").click()
+    assert asked == ["Markera åtgärden som klar? Det går inte att ångra."]
     assert "Markera klar" not in page.locator("#actions tbody tr", has_text="inventarielistan").inner_text()
 
     with page.expect_download() as download:

@@ -201,21 +201,34 @@ def _item_action(
     if request.method != "POST":
         return redirect("decommissioning:item_detail", item_id=item.pk)
     scope_for(request.user).require(capability, item.case.organisation_id)
-    if form is None or form.is_valid():
+
+    def again(sent: Any) -> HttpResponse:
+        fresh = selectors.item_get(user=request.user, pk=item_id)
+        context = _item_context(request, fresh, **({form_name: sent} if sent is not None else {}))
+        return render(request, "decommissioning/item_detail.html", context)
+
+    def act(_data: dict[str, Any]) -> None:
         try:
             action(item, form)
-        except ValidationError as exc:
-            if form is None:
-                _refused(request, exc)
-            else:
-                add_service_errors(form, exc)
         except PermissionDenied as exc:
-            _refused(request, exc)
-        else:
-            return redirect("decommissioning:item_detail", item_id=item.pk)
-    item = selectors.item_get(user=request.user, pk=item_id)
-    context = _item_context(request, item, **({form_name: form} if form is not None else {}))
-    return render(request, "decommissioning/item_detail.html", context, status=422)
+            raise ValidationError(str(exc) or _("You may not do this.")) from exc
+
+    if form is not None:
+        return handle_form(
+            request,
+            form,
+            act,
+            done=lambda _result: redirect("decommissioning:item_detail", item_id=item.pk),
+            again=again,
+        )
+    try:
+        action(item, None)
+    except (ValidationError, PermissionDenied) as exc:
+        _refused(request, exc)
+        response = again(None)
+        response.status_code = 422
+        return response
+    return redirect("decommissioning:item_detail", item_id=item.pk)
 
 
 @login_required
@@ -306,24 +319,33 @@ def shipment_new(request: HttpRequest) -> HttpResponse:
         item_choices=choices,
         initial={"aid_agreement": agreement.pk if agreement else None, "shipment_date": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            shipment = services.donation_shipment_create(
-                user=request.user,
-                aid_agreement=form.cleaned_data["aid_agreement"],
-                shipment_date=form.cleaned_data["shipment_date"],
-                items=form.cleaned_data["items"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Shipment %(id)s created.") % {"id": shipment.pk})
-            return redirect("decommissioning:shipment_detail", shipment_id=shipment.pk)
-    return render(
+
+    def page(form: ShipmentForm) -> HttpResponse:
+        return render(
+            request,
+            "decommissioning/shipment_new.html",
+            {"form": form, "agreements": agreements, "agreement": agreement, "eligible": eligible},
+        )
+
+    if request.method != "POST":
+        return page(form)
+
+    def created(shipment: Any) -> HttpResponse:
+        messages.success(request, _("Shipment %(id)s created.") % {"id": shipment.pk})
+        return redirect("decommissioning:shipment_detail", shipment_id=shipment.pk)
+
+    return handle_form(
         request,
-        "decommissioning/shipment_new.html",
-        {"form": form, "agreements": agreements, "agreement": agreement, "eligible": eligible},
+        form,
+        lambda data: services.donation_shipment_create(
+            user=request.user,
+            aid_agreement=data["aid_agreement"],
+            shipment_date=data["shipment_date"],
+            items=data["items"],
+            note=data["note"],
+        ),
+        done=created,
+        again=page,
     )
 
 

@@ -92,3 +92,82 @@ def test_a_refusal_without_fields_lands_on_top() -> None:
     assert form.is_valid()
     add_service_errors(form, ValidationError("Avtalet är uppsagt."))
     assert form.non_field_errors() == ["Avtalet är uppsagt."]
+
+
+# --- the one way a page answers a sent form ---------------------------------------------------
+
+
+class Entry(forms.Form):
+    hours = forms.DecimalField(label="Timmar")
+    note = forms.CharField(label="Anteckning", required=False)
+
+
+def _post(data: dict[str, str]) -> object:
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/", data)
+
+
+def test_a_valid_form_goes_to_the_service_and_its_result_to_done() -> None:
+    from django.http import HttpResponse
+
+    from medtek.core.forms import handle_form
+
+    seen: list[object] = []
+    response = handle_form(
+        _post({}),  # type: ignore[arg-type]
+        Entry(data={"hours": "2.5", "note": "Byte"}),
+        lambda data: seen.append(data["hours"]) or "saved",
+        done=lambda result: HttpResponse(result, status=302),
+        again=lambda form: HttpResponse("again"),
+    )
+    assert (response.status_code, response.content, [str(h) for h in seen]) == (302, b"saved", ["2.5"])
+
+
+def test_a_refused_form_is_shown_again_as_typed_with_422_and_remembered_for_the_summary() -> None:
+    from django.core.exceptions import ValidationError
+    from django.http import HttpResponse
+
+    from medtek.core.forms import handle_form, refused_forms
+
+    def refuse(data: dict[str, object]) -> None:
+        raise ValidationError({"note": "Skriv vad som gjordes."})
+
+    request = _post({})
+    form = Entry(data={"hours": "3", "note": "x"})
+    response = handle_form(
+        request,  # type: ignore[arg-type]
+        form,
+        refuse,
+        done=lambda result: HttpResponse(status=302),
+        again=lambda sent: HttpResponse(sent["note"].value()),
+    )
+    assert (response.status_code, response.content) == (422, b"x")
+    assert form.errors == {"note": ["Skriv vad som gjordes."]}
+    assert refused_forms(request) == [form]  # type: ignore[arg-type]
+
+
+def test_the_summary_lists_each_error_with_a_link_to_its_field_in_page_order() -> None:
+    from medtek.core.forms import error_entries
+
+    form = Entry(data={"hours": "tre"})
+    form.is_valid()
+    form.add_error(None, "Arbetsordern är stängd.")
+    assert error_entries(form) == [
+        {"message": "Arbetsordern är stängd.", "target": ""},
+        {"message": "Timmar: Fyll i ett tal.", "target": "id_hours"},
+    ]
+
+
+def test_a_field_error_is_named_by_its_input_and_the_summary_by_the_page() -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    form = Entry(data={"hours": ""})
+    form.is_valid()
+    with translation.override("en"):
+        html = str(form["hours"]) + str(form["hours"].errors)
+        summary = Template("{% load form_errors %}{% error_summary %}").render(Context({"form": form}))
+    assert 'aria-invalid="true" aria-describedby="id_hours_error"' in html
+    assert '<ul class="errorlist" id="id_hours_error"><li>This field is required.</li></ul>' in html
+    assert 'role="alert"' in summary and '<a href="#id_hours">Timmar: This field is required.</a>' in summary
