@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medtek.core.downloads import download
+from medtek.core.forms import handle_form
 from medtek.core.models import Event
 from medtek.core.pagination import keyset_page
 from medtek.core.ui import device_links
@@ -33,6 +34,7 @@ from medtek.inventory.forms import (
     SavedFilterForm,
     StatusForm,
     add_service_errors,
+    field_label,
 )
 from medtek.inventory.history import describe_events
 from medtek.inventory.models import Device
@@ -299,23 +301,28 @@ def device_create(request: HttpRequest) -> HttpResponse:
     # A scanned code that found no device arrives here to be registered (the scan box's "Register it").
     initial = {name: request.GET[name][:200] for name in ("asset_number", "barcode") if request.GET.get(name)}
     form = DeviceForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return render(request, "inventory/device_form.html", {"form": form, "device": None})
+
+    def create(_data: dict[str, Any]) -> Device:
         data = form.service_kwargs()
-        try:
-            device = services.device_create(
-                user=request.user,
-                asset_number=data.pop("asset_number"),
-                model=data.pop("model"),
-                owner=data.pop("owner"),
-                location=data.pop("location"),
-                **data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Device %(asset)s registered.") % {"asset": device.asset_number})
-            return redirect("inventory:device_detail", device_id=device.pk)
-    return render(request, "inventory/device_form.html", {"form": form, "device": None})
+        return services.device_create(
+            user=request.user,
+            asset_number=data.pop("asset_number"),
+            model=data.pop("model"),
+            owner=data.pop("owner"),
+            location=data.pop("location"),
+            **data,
+        )
+
+    return handle_form(
+        request,
+        form,
+        create,
+        done=lambda device: _device_saved(request, _("Device %(asset)s registered."), device),
+        again=lambda sent: render(request, "inventory/device_form.html", {"form": sent, "device": None}),
+        label=field_label,
+    )
 
 
 @login_required
@@ -323,15 +330,22 @@ def device_create(request: HttpRequest) -> HttpResponse:
 def device_edit(request: HttpRequest, device_id: int) -> HttpResponse:
     device = _device_for_action(request, device_id)
     form = DeviceForm(request.POST or None, user=request.user, device=device)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.device_update(user=request.user, device=device, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Device %(asset)s saved.") % {"asset": device.asset_number})
-            return redirect("inventory:device_detail", device_id=device.pk)
-    return render(request, "inventory/device_form.html", {"form": form, "device": device})
+    if request.method != "POST":
+        return render(request, "inventory/device_form.html", {"form": form, "device": device})
+    return handle_form(
+        request,
+        form,
+        lambda _data: services.device_update(user=request.user, device=device, **form.service_kwargs()),
+        done=lambda _saved: _device_saved(request, _("Device %(asset)s saved."), device),
+        again=lambda sent: render(request, "inventory/device_form.html", {"form": sent, "device": device}),
+        label=field_label,
+    )
+
+
+def _device_saved(request: HttpRequest, message: str, device: Device) -> HttpResponse:
+    """The device page with the message (which may name the device's `%(asset)s`)."""
+    messages.success(request, message % {"asset": device.asset_number})
+    return redirect("inventory:device_detail", device_id=device.pk)
 
 
 @login_required
@@ -340,22 +354,20 @@ def device_status(request: HttpRequest, device_id: int) -> HttpResponse:
     device = _device_for_action(request, device_id)
     if request.method == "GET":
         return redirect(reverse("inventory:device_detail", kwargs={"device_id": device.pk}) + "#status")
-    form = StatusForm(request.POST, device=device)
-    if form.is_valid():
-        try:
-            services.device_change_status(
-                user=request.user,
-                device=device,
-                status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                effective_date=form.cleaned_data["effective_date"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Status changed."))
-            return redirect("inventory:device_detail", device_id=device.pk)
-    return _render_detail(request, device, status_form=form)
+    return handle_form(
+        request,
+        StatusForm(request.POST, device=device),
+        lambda data: services.device_change_status(
+            user=request.user,
+            device=device,
+            status=data["status"],
+            reason=data["reason"],
+            effective_date=data["effective_date"],
+        ),
+        done=lambda _event: _device_saved(request, _("Status changed."), device),
+        again=lambda sent: _render_detail(request, device, status_form=sent),
+        label=field_label,
+    )
 
 
 @login_required
@@ -364,21 +376,16 @@ def device_move(request: HttpRequest, device_id: int) -> HttpResponse:
     device = _device_for_action(request, device_id)
     if request.method == "GET":
         return redirect(reverse("inventory:device_detail", kwargs={"device_id": device.pk}) + "#move")
-    form = MoveForm(request.POST, user=request.user, device=device)
-    if form.is_valid():
-        try:
-            services.device_move(
-                user=request.user,
-                device=device,
-                location=form.cleaned_data["location"],
-                effective_date=form.cleaned_data["effective_date"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Placement changed."))
-            return redirect("inventory:device_detail", device_id=device.pk)
-    return _render_detail(request, device, move_form=form)
+    return handle_form(
+        request,
+        MoveForm(request.POST, user=request.user, device=device),
+        lambda data: services.device_move(
+            user=request.user, device=device, location=data["location"], effective_date=data["effective_date"]
+        ),
+        done=lambda _event: _device_saved(request, _("Placement changed."), device),
+        again=lambda sent: _render_detail(request, device, move_form=sent),
+        label=field_label,
+    )
 
 
 @login_required
@@ -387,22 +394,20 @@ def device_owner(request: HttpRequest, device_id: int) -> HttpResponse:
     device = _device_for_action(request, device_id)
     if request.method == "GET":
         return redirect(reverse("inventory:device_detail", kwargs={"device_id": device.pk}) + "#owner")
-    form = OwnerForm(request.POST, user=request.user, device=device)
-    if form.is_valid():
-        try:
-            services.device_change_owner(
-                user=request.user,
-                device=device,
-                owner=form.cleaned_data["owner"],
-                location=form.cleaned_data["location"],
-                effective_date=form.cleaned_data["effective_date"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Owner changed."))
-            return redirect("inventory:device_detail", device_id=device.pk)
-    return _render_detail(request, device, owner_form=form)
+    return handle_form(
+        request,
+        OwnerForm(request.POST, user=request.user, device=device),
+        lambda data: services.device_change_owner(
+            user=request.user,
+            device=device,
+            owner=data["owner"],
+            location=data["location"],
+            effective_date=data["effective_date"],
+        ),
+        done=lambda _event: _device_saved(request, _("Owner changed."), device),
+        again=lambda sent: _render_detail(request, device, owner_form=sent),
+        label=field_label,
+    )
 
 
 @login_required

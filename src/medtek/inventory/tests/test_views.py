@@ -199,7 +199,7 @@ def test_duplicate_asset_number_is_shown_on_its_field(reg: Any) -> None:
             "maintenance_responsibility": "mt",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.context["form"].errors["asset_number"] == [
         "En inventarie med detta inventarienummer är redan registrerad."
     ]
