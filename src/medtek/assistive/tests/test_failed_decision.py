@@ -250,3 +250,21 @@ def test_another_centres_loan_is_not_found(hmc_world, django_user_model):
     assert response.status_code == 404
     assert client_for(w.hmc).post(f"/assistive/loans/{theirs.pk}/decision/", {}).status_code == 404
     assert not SurplusCase.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "decision"),
+        ({"decision": ["scrap"]}, "decision"),
+        ({"decision": "scrap", "reason": "x" * 2001}, "reason"),
+    ],
+)
+def test_a_malformed_body_in_the_api_names_the_field_and_writes_nothing(hmc_world, body, field):
+    w = hmc_world
+    loan = failed_loan(w)
+    before = Event.objects.count()
+    response = api(w.hmc, loan, body)
+    assert response.status_code == 422
+    assert field in response.json()["errors"]
+    assert Event.objects.count() == before
