@@ -420,6 +420,10 @@ WRITES: dict[str, Callable[[Any, Any], Request]] = {
         f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/return",
         {"condition": "good"},
     ),
+    "POST /assistive/loans/{loan_id}/reconditioning-decision": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'returned_loan_id')(w, o)}/reconditioning-decision",
+        {"decision": "scrap", "waste_category": "electronic", "reason": "Motorn trasig"},
+    ),
     "POST /assistive/articles": lambda w, o: (
         "/assistive/articles",
         {
@@ -714,6 +718,9 @@ PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
     ),
     "assistive/loans/<int:loan_id>/return/": lambda w, o: (
         f"/assistive/loans/{_maker('assistive', 'loan_id')(w, o)}/return/"
+    ),
+    "assistive/loans/<int:loan_id>/decision/": lambda w, o: (
+        f"/assistive/loans/{_maker('assistive', 'returned_loan_id')(w, o)}/decision/"
     ),
     "assistive/articles/<int:article_id>/edit/": lambda w, o: (
         f"/assistive/articles/{_maker('assistive', 'article_id')(w, o)}/edit/"

@@ -155,3 +155,45 @@ def test_hmc_edits_an_article_and_registers_an_item_on_the_pages(page: Any, logi
         page.click("#item-form button[type=submit]:not([name])")
     items = page.locator("#items").inner_text()
     assert "HMC-NY-1" in items and "I lager" in items
+
+
+def test_a_failed_reconditioning_is_decided_scrapped_after_the_confirmation(page: Any, login: Any) -> None:
+    """An item fails its reconditioning; HMC finds it on the overview and scraps it on the loan's page,
+    agreeing to the question first."""
+    login(page, "forskrivare")
+    prescription_url = prescribe(page, FIRST)
+    page.context.clear_cookies()
+    login(page, "hmc")
+    page.goto(prescription_url)
+    page.select_option("select[name=device]", index=0)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    loan_url = page.url
+    page.select_option("#return-form select[name=condition]", value="damaged")
+    with page.expect_navigation():
+        page.click("#return-form button[type=submit]")
+    with page.expect_navigation():
+        page.click("#returned a")
+    with page.expect_navigation():
+        page.click("#wo-actions >> text=Påbörja arbete")
+    protocol = page.locator("section[id^=protocol-]").first
+    selects = protocol.locator("select").all()
+    for select in selects:
+        select.select_option("yes")
+    selects[0].select_option("no")
+    with page.expect_navigation():
+        protocol.locator("button[name=complete][value='1']").click()
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#close-button")
+
+    page.goto("/assistive/")
+    assert loan_url.split("/assistive")[1] in page.locator("#failed").inner_html()
+    page.goto(loan_url)
+    page.check("#decision-form input[name=decision][value=scrap]")
+    page.select_option("#decision-form select[name=waste_category]", value="electronic")
+    page.fill("#decision-form textarea[name=reason]", "Lyftmotorn trasig, reservdelar saknas")
+    with page.expect_navigation():
+        page.click("#decision-form button[type=submit]")
+    assert "Skrota" in page.locator(".messages").inner_text()
+    assert "Lyftmotorn trasig" in page.locator("#decision").inner_text()

@@ -17,6 +17,8 @@ from medtek.assistive.schemas import (
     ArticlePage,
     ArticlePatch,
     DispenseIn,
+    FailedDecisionIn,
+    FailedDecisionOut,
     FittingIn,
     IdentityOut,
     IdentityQuery,
@@ -190,6 +192,20 @@ def loan_return(request: HttpRequest, loan_id: PathId, payload: ReturnIn) -> Any
         condition=payload.condition,
         returned_on=payload.returned_on,
         note=payload.note,
+    )
+    return selectors.loan_get(user=request.user, pk=loan_id)
+
+
+@router.post("/loans/{loan_id}/reconditioning-decision", response={200: FailedDecisionOut, **ERR})
+def loan_reconditioning_decision(request: HttpRequest, loan_id: PathId, payload: FailedDecisionIn) -> Any:
+    """HMC's decision after the returned item failed its reconditioning: repair, surplus or scrap (made
+    once; surplus and scrap cannot be undone)."""
+    services.reconditioning_failed_decide(
+        user=request.user,
+        loan=loan_id,
+        decision=payload.decision,
+        waste_category=payload.waste_category,
+        reason=payload.reason,
     )
     return selectors.loan_get(user=request.user, pk=loan_id)
 

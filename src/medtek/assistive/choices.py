@@ -50,3 +50,4 @@ class EventKind:
     RETURNED = "assistive.returned"
     RECONDITIONED = "assistive.reconditioned"
     SURPLUS_DECIDED = "assistive.surplus_decided"
+    REPAIR_DECIDED = "assistive.repair_decided"

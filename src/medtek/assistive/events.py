@@ -18,5 +18,6 @@ def register() -> None:
             EventKind.RETURNED: _("Returned"),
             EventKind.RECONDITIONED: _("Reconditioned"),
             EventKind.SURPLUS_DECIDED: _("Decided as surplus"),
+            EventKind.REPAIR_DECIDED: _("Decided to repair after a failed reconditioning"),
         }
     )

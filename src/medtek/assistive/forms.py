@@ -7,8 +7,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from medtek.assistive.choices import ReturnCondition
+from medtek.assistive.choices import FailedDecision, ReturnCondition
+from medtek.decommissioning.choices import WasteCategory
 
 
 def _choices(form: forms.Form, name: str, choices: list[tuple[Any, str]]) -> None:
@@ -118,3 +120,32 @@ def put_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+DECISION_LABELS = {
+    FailedDecision.REPAIR.value: pgettext_lazy("failed reconditioning", "Repair"),
+    FailedDecision.SURPLUS.value: pgettext_lazy("failed reconditioning", "Surplus (surplus case)"),
+    FailedDecision.SCRAP.value: pgettext_lazy("failed reconditioning", "Scrap"),
+}
+
+
+class FailedDecisionForm(forms.Form):
+    """HMC's decision after a failed reconditioning: repair, surplus (a surplus case) or scrapping."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=list(DECISION_LABELS.items()),
+    )
+    waste_category = forms.ChoiceField(
+        label=_("Waste category"),
+        required=False,
+        choices=[("", "—"), *WasteCategory.choices],
+        help_text=_("Needed for scrapping."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def decision_label(self) -> str:
+        return str(DECISION_LABELS.get(self.cleaned_data["decision"], ""))

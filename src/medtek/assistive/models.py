@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from medtek.assistive import querysets as qs
 from medtek.assistive.choices import (
     AccessPurpose,
+    FailedDecision,
     IdentityKind,
     PrescriptionStatus,
     Profession,
@@ -196,6 +197,15 @@ class Loan(TenantModel, TimeStampedModel):
     return_note = models.TextField(_("note"), blank=True)
     reconditioning = models.ForeignKey(
         WorkOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="assistive_returns"
+    )
+    # HMC's decision once the reconditioning failed: made once, so a second decision is refused.
+    decision = models.CharField(
+        _("decision after failed reconditioning"), max_length=8, choices=FailedDecision.choices, blank=True
+    )
+    decision_reason = models.TextField(_("reason"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     objects: ClassVar[qs.LoanQuerySet] = qs.LoanQuerySet.as_manager()  # type: ignore[assignment]

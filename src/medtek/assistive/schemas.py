@@ -175,3 +175,22 @@ class ItemOut(Schema):
     asset_number: str = Field(..., alias="device.asset_number")
     serial_number: str = Field(..., alias="device.serial_number")
     status: str = Field(..., alias="device.status")
+
+
+class FailedDecisionIn(InputSchema):
+    """HMC's decision after the loan's item failed its reconditioning: repair, surplus (a surplus case
+    in the decommissioning flow) or scrap (that case decided at once: destroy, as waste of a category)."""
+
+    decision: str = Field(..., max_length=16, description="repair, surplus or scrap")
+    waste_category: str = Field("", max_length=20, description="needed for scrap, e.g. electronic")
+    reason: str = Field("", max_length=2000)
+
+
+class FailedDecisionOut(Schema):
+    loan_id: int = Field(..., alias="id")
+    device_id: int = Field(..., alias="item.device_id")
+    device_status: str = Field(..., alias="item.device.status")
+    reconditioning_id: int | None
+    decision: str
+    decision_reason: str
+    decided_at: dt.datetime | None

@@ -18,6 +18,7 @@ from medtek.core.pagination import Page, keyset_page
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.models import DeviceModel
 from medtek.maintenance.choices import WorkOrderStatus
+from medtek.maintenance.models import WorkOrder
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
@@ -225,6 +226,34 @@ def returns_waiting(*, user: Any) -> QuerySet[Loan]:
         )
         .select_related("item__device", "item__article", "reconditioning", "organisation")
         .order_by("returned_on", "id")
+    )
+
+
+AWAITING_DECISION_STATUSES = (DeviceStatus.BLOCKED, DeviceStatus.UNDER_REPAIR)
+
+
+def failed_reconditionings(*, user: Any) -> QuerySet[Loan]:
+    """Returned items whose reconditioning failed and that wait for HMC's decision (repair, surplus or
+    scrapping)."""
+    return (
+        Loan.objects.visible_to(user, Cap.ASSISTIVE_MANAGE)
+        .filter(
+            reconditioning__approved=False,
+            decision="",
+            item__device__status__in=AWAITING_DECISION_STATUSES,
+        )
+        .select_related("item__device", "item__article", "reconditioning", "organisation")
+        .order_by("returned_on", "id")
+    )
+
+
+def awaits_decision(loan: Loan) -> bool:
+    """The loan's reconditioning failed and HMC has not decided yet."""
+    return bool(
+        loan.reconditioning_id
+        and not loan.decision
+        and loan.item.device.status in AWAITING_DECISION_STATUSES
+        and WorkOrder.objects.filter(pk=loan.reconditioning_id, approved=False).exists()
     )
 
 

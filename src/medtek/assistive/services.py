@@ -22,6 +22,7 @@ from medtek.assistive.choices import EventKind, FailedDecision, PrescriptionStat
 from medtek.assistive.models import Article, Item, Loan, Patient, Prescriber, Prescription
 from medtek.core.events import record_event
 from medtek.core.money import money
+from medtek.decommissioning import rules as decommissioning_rules
 from medtek.decommissioning import services as decommissioning
 from medtek.decommissioning.choices import Disposition, SurplusReason
 from medtek.inventory.choices import DeviceStatus
@@ -569,29 +570,89 @@ def loan_return(
     return ln
 
 
+def _failed_loan(
+    user: Any, *, item: Device | int | None, loan: Loan | int | None
+) -> tuple[Loan | None, Device]:
+    """The loan whose reconditioning awaits the decision (named, or the item's last returned one) and
+    its device, both locked."""
+    if loan is not None:
+        ln: Loan | None = _open_loan(user, loan)
+        assert ln is not None
+        return ln, Device.objects.select_for_update().get(pk=ln.item.device_id)
+    dev = Device.objects.select_for_update().get_visible(user, Cap.ASSISTIVE_MANAGE, pk=_pk(item))
+    if not Item.objects.filter(device=dev).exists():
+        raise ValidationError({"item": _("This device is not one of the centre's assistive items.")})
+    ln = (
+        Loan.objects.select_for_update(of=("self",))
+        .filter(item__device=dev, reconditioning__isnull=False)
+        .order_by("-returned_on", "-id")
+        .first()
+    )
+    return ln, dev
+
+
 @transaction.atomic
 def reconditioning_failed_decide(
     *,
     user: Any,
-    item: Device | int,
     decision: str,
+    item: Device | int | None = None,
+    loan: Loan | int | None = None,
     waste_category: str = "",
+    reason: str = "",
     not_donated_reason: str = "",
     note: str = "",
 ) -> Device:
     """After a failed reconditioning: repair (the repair work order stands), surplus (a surplus case in
     the decommissioning flow, where HMC decides reuse, aid, sale or scrapping), or scrapping (the same
-    case, decided at once to be destroyed as waste of the category given)."""
-    dev = Device.objects.select_for_update().get_visible(user, Cap.ASSISTIVE_MANAGE, pk=_pk(item))
-    if not Item.objects.filter(device=dev).exists():
-        raise ValidationError({"item": _("This device is not one of the centre's assistive items.")})
+    case, decided at once to be destroyed as waste of the category given). Decided once, on the loan
+    whose return was reconditioned; `reason` says why (also why a donatable item is not donated)."""
+    ln, dev = _failed_loan(user, item=item, loan=loan)
     if decision not in FailedDecision.values:
         raise ValidationError({"decision": _("Decide: repair, surplus or scrapping.")})
-    if dev.status not in (DeviceStatus.BLOCKED, DeviceStatus.UNDER_REPAIR):
+    if ln is not None and ln.decision:
+        raise ValidationError(
+            {
+                "decision": _("The decision after this failed reconditioning is already made: %(decision)s.")
+                % {"decision": FailedDecision(ln.decision).label}
+            }
+        )
+    failed = (
+        ln is not None
+        and ln.reconditioning is not None
+        and ln.reconditioning.approved is False
+        and dev.status in (DeviceStatus.BLOCKED, DeviceStatus.UNDER_REPAIR)
+    )
+    if ln is None or not failed:
         raise ValidationError(
             {"decision": _("Only an item that failed its reconditioning awaits this decision.")}
         )
+    if decision == FailedDecision.SCRAP:
+        refusals = decommissioning_rules.destroy_refusals(waste_category=(waste_category or "").strip())
+        if refusals:
+            raise ValidationError({r.field: [str(r.message)] for r in refusals})
+    reason = (reason or "").strip()
+    note = (note or "").strip() or reason
+    not_donated_reason = (not_donated_reason or "").strip() or reason
+    ln.decision = decision
+    ln.decision_reason = reason or note
+    ln.decided_at = timezone.now()
+    ln.decided_by = user
+    ln.save(update_fields=["decision", "decision_reason", "decided_at", "decided_by", "updated_at"])
     if decision == FailedDecision.REPAIR:
+        # The repair work order stands; a passed repair brings the item back in stock.
+        device_record_event(
+            device=dev,
+            kind=EventKind.REPAIR_DECIDED,
+            actor=user,
+            data={
+                "decision": decision,
+                "loan": ln.pk,
+                "work_order": getattr(ln.reconditioning, "number", ""),
+            },
+            message=ln.decision_reason,
+            subject=ln,
+        )
         return dev
     # The repair work order stays for MT to cancel: only those who plan work cancel it.
     case = decommissioning.surplus_case_register(
@@ -599,24 +660,33 @@ def reconditioning_failed_decide(
         reason=SurplusReason.BROKEN_BEYOND_REPAIR,
         devices=[dev.pk],
         organisation=dev.owner_id,
-        note=(note or "").strip() or _("Failed reconditioning: no further use as an assistive device"),
+        note=note or _("Failed reconditioning: no further use as an assistive device"),
     )
     surplus_item = case.items.get(device=dev)
     if decision == FailedDecision.SCRAP:
-        decommissioning.surplus_item_decide(
-            user=user,
-            item=surplus_item,
-            disposition=Disposition.DESTROY,
-            waste_category=waste_category,
-            not_donated_reason=not_donated_reason,
-            note=(note or "").strip(),
-        )
+        try:
+            decommissioning.surplus_item_decide(
+                user=user,
+                item=surplus_item,
+                disposition=Disposition.DESTROY,
+                waste_category=waste_category,
+                not_donated_reason=not_donated_reason,
+                note=note,
+            )
+        except ValidationError as exc:
+            # The donation rule's reason is the decision's own reason here.
+            raise ValidationError(
+                {
+                    ("reason" if field == "not_donated_reason" else field): messages
+                    for field, messages in exc.message_dict.items()
+                }
+            ) from exc
     dev = Device.objects.get(pk=dev.pk)
     device_record_event(
         device=dev,
         kind=EventKind.SURPLUS_DECIDED,
         actor=user,
-        data={"decision": decision, "case": case.pk, "surplus_item": surplus_item.pk},
+        data={"decision": decision, "case": case.pk, "surplus_item": surplus_item.pk, "loan": ln.pk},
         subject=surplus_item,
     )
     return dev

@@ -16,6 +16,7 @@ urlpatterns = [
     path("loans/<int:loan_id>/", views.loan_detail, name="loan_detail"),
     path("loans/<int:loan_id>/fitting/", views.loan_fitting, name="loan_fitting"),
     path("loans/<int:loan_id>/return/", views.loan_return, name="loan_return"),
+    path("loans/<int:loan_id>/decision/", views.loan_decision, name="loan_decision"),
     path("access-log/", views.access_log, name="access_log"),
     path("articles/new/", views.article_new, name="article_new"),
     path("articles/<int:article_id>/", views.article_detail, name="article_detail"),

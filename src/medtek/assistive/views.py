@@ -21,6 +21,7 @@ from medtek.assistive.forms import (
     ArticleForm,
     BillingForm,
     DispenseForm,
+    FailedDecisionForm,
     FittingForm,
     ItemForm,
     PrescriptionForm,
@@ -28,7 +29,7 @@ from medtek.assistive.forms import (
     put_errors,
 )
 from medtek.assistive.models import Prescriber
-from medtek.core.forms import add_service_errors
+from medtek.core.forms import add_service_errors, handle_form
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
@@ -53,6 +54,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "loans": selectors.loan_list(user=request.user)[:50],
             "overdue": selectors.loan_list(user=request.user, overdue=True, today=today)[:50],
             "returns": selectors.returns_waiting(user=request.user)[:50],
+            "failed": selectors.failed_reconditionings(user=request.user)[:50],
             "waiting": selectors.prescription_list(user=request.user, status=PrescriptionStatus.OPEN)[:50],
             "can_bill": scope_for(request.user).can(Cap.BILLING_MANAGE),
         },
@@ -155,16 +157,19 @@ def prescription_dispense(request: HttpRequest, prescription_id: int) -> HttpRes
     return redirect("assistive:loan_detail", loan_id=loan.pk)
 
 
-@login_required
-def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
-    loan = selectors.loan_get(user=request.user, pk=loan_id)
+def _loan_page(
+    request: HttpRequest, loan: Any, *, decision_form: FailedDecisionForm | None = None
+) -> HttpResponse:
     identity = selectors.patient_identity(
         user=request.user,
         patient=loan.patient_id,
         purpose=AccessPurpose.LOAN,
         reference=loan.prescription.number,
     )
-    manage = loan.is_open and scope_for(request.user).can(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
+    may_manage = scope_for(request.user).can(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
+    manage = loan.is_open and may_manage
+    if decision_form is None and may_manage and selectors.awaits_decision(loan):
+        decision_form = FailedDecisionForm()
     return render(
         request,
         "assistive/loan_detail.html",
@@ -173,7 +178,43 @@ def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
             "identity": identity,
             "fitting_form": FittingForm(initial={"fitted": True}) if manage else None,
             "return_form": ReturnForm() if manage else None,
+            "decision_form": decision_form,
         },
+    )
+
+
+@login_required
+def loan_detail(request: HttpRequest, loan_id: int) -> HttpResponse:
+    return _loan_page(request, selectors.loan_get(user=request.user, pk=loan_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_decision(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """HMC's decision after the loan's item failed its reconditioning: repair, surplus or scrapping (the
+    page asks first; surplus and scrapping cannot be undone)."""
+    loan = selectors.loan_get(user=request.user, pk=loan_id)
+    scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
+    if request.method != "POST":
+        return redirect("assistive:loan_detail", loan_id=loan.pk)
+
+    form = FailedDecisionForm(request.POST)
+
+    def decided(device: Any) -> HttpResponse:
+        label = form.decision_label()
+        messages.success(
+            request,
+            _("Decision after the failed reconditioning of %(asset)s: %(decision)s.")
+            % {"asset": device.asset_number, "decision": label},
+        )
+        return redirect("assistive:loan_detail", loan_id=loan.pk)
+
+    return handle_form(
+        request,
+        form,
+        lambda data: services.reconditioning_failed_decide(user=request.user, loan=loan.pk, **data),
+        done=decided,
+        again=lambda form: _loan_page(request, loan, decision_form=form),
     )
 
 

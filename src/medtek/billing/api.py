@@ -1,4 +1,4 @@
-"""API: billing runs, invoices (issue, credit, exports), the fixed part's basis and the follow-up."""
+"""API: billing runs, invoices (issue, credit, exports) and the fixed part's basis."""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from medtek.billing.schemas import (
     BasisOut,
     BasisQuery,
     CreditIn,
-    FollowupOut,
-    FollowupQuery,
     InvoiceDetailOut,
     InvoicePage,
     InvoiceQuery,
@@ -166,23 +164,5 @@ def basis(request: HttpRequest, query: Query[BasisQuery]) -> Any:
                 "amount": r.amount,
             }
             for r in b.rows
-        ],
-    }
-
-
-@router.get("/followup", response={200: FollowupOut, 404: ErrorOut, 422: ErrorOut})
-def followup(request: HttpRequest, query: Query[FollowupQuery]) -> Any:
-    report = selectors.followup(user=request.user, agreement_id=query.agreement_id, year=query.year)
-    return {
-        "agreement_id": report["agreement"].pk,
-        "year": query.year,
-        "count_day": report["count_day"],
-        "rows": [
-            {
-                **{k: v for k, v in r.items() if k != "customer"},
-                "customer_id": r["customer"].pk,
-                "customer": r["customer"].name,
-            }
-            for r in report["rows"]
         ],
     }

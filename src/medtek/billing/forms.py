@@ -43,14 +43,3 @@ class BasisForm(forms.Form):
         field = self.fields["agreement"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(a.pk, f"{a.reference} {a.title}") for a in agreements]
-
-
-class FollowupForm(forms.Form):
-    agreement = forms.ChoiceField(label=_("Agreement"))
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2200)
-
-    def __init__(self, *args, agreements=(), **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        field = self.fields["agreement"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [(a.pk, f"{a.reference} {a.title}") for a in agreements]

@@ -120,28 +120,6 @@ class BasisOut(Schema):
     rows: list[BasisRowOut]
 
 
-class FollowupRow(Schema):
-    customer_id: int
-    customer: str
-    devices: int
-    pm_done: int
-    pm_on_time: int
-    cm: int
-    hours: Decimal
-    billable_hours: Decimal
-    travel: Decimal
-    materials: Decimal
-    fixed: Decimal
-    variable: Decimal
-
-
-class FollowupOut(Schema):
-    agreement_id: int
-    year: int
-    count_day: dt.date
-    rows: list[FollowupRow]
-
-
 class InvoiceQuery(PageQuery):
     period: str = ""
     status: str = ""
@@ -153,11 +131,6 @@ class BasisQuery(QueryInput):
     agreement_id: int
     period: str = Field(..., max_length=20)
     reference_date: dt.date | None = None
-
-
-class FollowupQuery(QueryInput):
-    agreement_id: int
-    year: int = Field(..., ge=1900, le=2100)
 
 
 InvoicePage = page_schema(InvoiceOut, "InvoicePage")

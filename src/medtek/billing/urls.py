@@ -9,7 +9,6 @@ urlpatterns = [
     path("runs/<int:run_id>/invoices.zip", views.run_invoices_zip, name="run_invoices_zip"),
     path("runs/<int:run_id>/invoices.xlsx", views.run_invoices_xlsx, name="run_invoices_xlsx"),
     path("basis/", views.basis_report, name="basis_report"),
-    path("followup/", views.followup, name="followup"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:invoice_id>/issue/", views.invoice_issue, name="invoice_issue"),
     path("invoices/<int:invoice_id>/credit/", views.invoice_credit, name="invoice_credit"),

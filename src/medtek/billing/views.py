@@ -1,4 +1,4 @@
-"""Billing pages: invoices with their basis and exports, billing runs, Table 1 and the follow-up."""
+"""Billing pages: invoices with their basis and exports, billing runs and Table 1."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,7 +18,7 @@ from medtek.billing import selectors, services
 from medtek.billing.api import export_invoice
 from medtek.billing.choices import InvoiceStatus
 from medtek.billing.exports import pdf, tables
-from medtek.billing.forms import BasisForm, CreditForm, FollowupForm, InvoiceFilterForm, RunForm
+from medtek.billing.forms import BasisForm, CreditForm, InvoiceFilterForm, RunForm
 from medtek.core.downloads import download
 from medtek.core.forms import handle_form
 from medtek.core.pagination import keyset_page
@@ -249,35 +248,3 @@ def basis_report(request: HttpRequest) -> HttpResponse:
         except (RateError, ValueError) as exc:
             error = str(exc)
     return render(request, "billing/basis_report.html", {"form": form, "report": report, "error": error})
-
-
-@login_required
-@require_GET
-def followup(request: HttpRequest) -> HttpResponse:
-    agreements = _agreements_for(request.user)
-    initial = {"year": timezone.localdate().year, "agreement": agreements[0].pk if agreements else None}
-    form = FollowupForm(request.GET or None, agreements=agreements, initial=initial)
-    report = None
-    if form.is_bound and form.is_valid():
-        report = selectors.followup(
-            user=request.user,
-            agreement_id=int(form.cleaned_data["agreement"]),
-            year=form.cleaned_data["year"],
-        )
-        fmt = request.GET.get("format", "")
-        if fmt in {"xlsx", "pdf"}:
-            rows = tables.followup_rows(report)
-            stem = f"uppfoljning-{report['agreement'].reference}-{report['year']}"
-            if fmt == "xlsx":
-                body = tables.to_xlsx([(str(report["year"]), tables.FOLLOWUP_HEADER, rows)])
-            else:
-                body = pdf.table_pdf(
-                    f"Uppföljning {report['agreement'].reference} {report['year']}",
-                    tables.FOLLOWUP_HEADER,
-                    rows,
-                    subtitle=f"Inventarier räknade per {report['count_day']}",
-                )
-            return download(body, f"{stem}.{fmt}")
-    return render(
-        request, "billing/followup.html", {"form": form, "report": report, "query": request.GET.urlencode()}
-    )

@@ -42,3 +42,6 @@ for app, prefix in [
             raise
         continue
     api.add_router(prefix, module.router)
+
+# The agreement follow-up reads every app, so it is the reports'; it keeps its path under /billing/.
+api.add_router("/billing/", importlib.import_module("medtek.reports.api").billing_router)

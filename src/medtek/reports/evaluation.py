@@ -10,11 +10,11 @@ from fpdf import FPDF
 
 from medtek.agreements.choices import Arena
 from medtek.agreements.models import Evaluation
-from medtek.billing import selectors as billing_selectors
 from medtek.billing.exports.pdf import _t
 from medtek.billing.exports.tables import followup_rows
 from medtek.core.money import format_kr as kr
 from medtek.core.money import format_number
+from medtek.reports.followup import followup
 
 # Hours and billable hours are numbers of hours, the other decimal columns kronor.
 HOURS_COLUMNS = {5, 6}
@@ -47,9 +47,7 @@ def _text(pdf: FPDF, text: str) -> None:
 def evaluation_pdf(*, user: Any, evaluation: Evaluation) -> bytes:
     """The evaluation report as PDF (Swedish, as it goes to the arenas)."""
     agreement = evaluation.agreement
-    report = billing_selectors.followup(
-        user=user, agreement_id=agreement.pk, year=evaluation.period_start.year
-    )
+    report = followup(user=user, agreement_id=agreement.pk, year=evaluation.period_start.year)
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()

@@ -1,4 +1,4 @@
-"""The start page: each app's panels, for what the user may see."""
+"""The start page (each app's panels, for what the user may see) and the reports that read many apps."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from medtek.agreements.models import Agreement
+from medtek.billing.exports import pdf, tables
 from medtek.core.downloads import download
 from medtek.core.ui import PANELS
+from medtek.organizations.rules import Cap
+from medtek.reports.followup import followup as followup_report
+from medtek.reports.forms import FollowupForm
 
 
 @login_required
@@ -59,3 +64,36 @@ def forecast(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
     report = build(user=request.user, agreement_id=agreement_id, start=timezone.localdate())
     return render(request, "reports/forecast.html", {"report": report})
+
+
+@login_required
+@require_GET
+def followup(request: HttpRequest) -> HttpResponse:
+    """The agreement's follow-up per customer and year, on the page and as XLSX or PDF."""
+    agreements = list(Agreement.objects.visible_to(request.user, Cap.BILLING_VIEW).order_by("-valid_from"))
+    initial = {"year": timezone.localdate().year, "agreement": agreements[0].pk if agreements else None}
+    form = FollowupForm(request.GET or None, agreements=agreements, initial=initial)
+    report = None
+    if form.is_bound and form.is_valid():
+        report = followup_report(
+            user=request.user,
+            agreement_id=int(form.cleaned_data["agreement"]),
+            year=form.cleaned_data["year"],
+        )
+        fmt = request.GET.get("format", "")
+        if fmt in {"xlsx", "pdf"}:
+            rows = tables.followup_rows(report)
+            stem = f"uppfoljning-{report['agreement'].reference}-{report['year']}"
+            if fmt == "xlsx":
+                body = tables.to_xlsx([(str(report["year"]), tables.FOLLOWUP_HEADER, rows)])
+            else:
+                body = pdf.table_pdf(
+                    f"Uppföljning {report['agreement'].reference} {report['year']}",
+                    tables.FOLLOWUP_HEADER,
+                    rows,
+                    subtitle=f"Inventarier räknade per {report['count_day']}",
+                )
+            return download(body, f"{stem}.{fmt}")
+    return render(
+        request, "reports/followup.html", {"form": form, "report": report, "query": request.GET.urlencode()}
+    )

@@ -103,4 +103,5 @@ FOREIGN = {
 BODIES = {
     "PATCH /api/v1/assistive/articles/{article_id}": {"monthly_rent": "65.00"},
     "POST /api/v1/assistive/articles/{article_id}/items": {"asset_number": "ISO-HMC-1"},
+    "POST /api/v1/assistive/loans/{loan_id}/reconditioning-decision": {"decision": "repair"},
 }

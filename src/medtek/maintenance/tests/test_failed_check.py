@@ -261,7 +261,7 @@ def test_a_device_with_no_failed_check_changes_status_freely(world: Any, pump: D
 
 def test_the_follow_up_counts_the_failed_fu_as_done_but_not_in_time(world: Any, failed_fu: WorkOrder) -> None:
     from medtek.agreements.tests.factories import AgreementFactory
-    from medtek.billing.selectors import followup
+    from medtek.reports.followup import followup
 
     WorkOrder.objects.filter(pk=failed_fu.pk).update(due_date=timezone.localdate())  # done by its due date
     agreement = AgreementFactory(provider=world.mt, customers=[world.berg])
@@ -272,7 +272,7 @@ def test_the_follow_up_counts_the_failed_fu_as_done_but_not_in_time(world: Any, 
 
 def test_the_follow_up_counts_an_approved_fu_in_time(world: Any, pump: Device) -> None:
     from medtek.agreements.tests.factories import AgreementFactory
-    from medtek.billing.selectors import followup
+    from medtek.reports.followup import followup
 
     wo = _fu(world, pump)
     _record(world, wo, "0.1")

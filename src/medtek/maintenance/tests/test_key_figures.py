@@ -176,7 +176,7 @@ def test_the_api_gives_the_same_figures_as_the_page(berg_quarter: Any) -> None:
 
 def test_the_agreement_follow_up_counts_fu_as_the_key_figures_do(berg_quarter: Any) -> None:
     from medtek.agreements.tests.factories import AgreementFactory
-    from medtek.billing.selectors import followup
+    from medtek.reports.followup import followup
 
     agreement = AgreementFactory(provider=berg_quarter.mt, customers=[berg_quarter.berg])
     report = followup(user=berg_quarter.admin, agreement_id=agreement.pk, year=2026)
