@@ -62,7 +62,7 @@ class Progress:
 
     def _write_aside(self, fields: dict[str, Any]) -> None:
         table = Job._meta.db_table
-        columns = ", ".join(f"{Job._meta.get_field(name).column} = %s" for name in fields)
+        columns = ", ".join(f"{Job._meta.get_field(name).column} = %s" for name in fields)  # type: ignore[union-attr]
         try:
             if self._side is None:
                 self._side = connections.create_connection(connection.alias)

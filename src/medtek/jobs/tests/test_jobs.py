@@ -213,7 +213,7 @@ def test_my_runs_lists_my_jobs_newest_first_and_is_in_the_navigation(w: Any) -> 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_progress_outside_a_transaction_is_written_at_once() -> None:
+def test_progress_outside_a_transaction_is_written_at_once(event_log_flushable: Any) -> None:
     job = Job.objects.create(kind="inventory.import", state=JobState.RUNNING)
     progress = Progress(job.pk)
     progress(checked=1000, step="Kontrollerar", force=True)
@@ -223,7 +223,7 @@ def test_progress_outside_a_transaction_is_written_at_once() -> None:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second connection waits for SQLite's lock")
-def test_progress_inside_the_works_transaction_is_visible_before_it_ends() -> None:
+def test_progress_inside_the_works_transaction_is_visible_before_it_ends(event_log_flushable: Any) -> None:
     job = Job.objects.create(kind="inventory.import", state=JobState.RUNNING)
     progress = Progress(job.pk)
     with transaction.atomic():
