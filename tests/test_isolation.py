@@ -30,6 +30,7 @@ APPS = [
     "decommissioning",
     "assistive",
     "reports",
+    "jobs",
 ]
 PARAM = re.compile(r"{(\w+)}")
 

@@ -3,7 +3,8 @@
 Fixtures for every browser test in this folder:
 
 - ``live_server_url`` (session): a fresh SQLite database in a temporary MEDTEK_VAR_DIR, ``medtek migrate``,
-  ``medtek demo-data``, then ``medtek runserver`` in a subprocess; the base URL, e.g. "http://127.0.0.1:54321".
+  ``medtek demo-data``, then ``medtek runserver`` in a subprocess, and the worker that runs the jobs pages
+  start (its queue beside the database; without the schedule); the base URL, e.g. "http://127.0.0.1:54321".
   Under pytest-xdist every worker starts its own server. The server lives for the whole session, so a test
   that writes data should not assume another test has not written before it (prefer its own records).
 - ``browser`` (session): Chromium launched through Playwright (no browser download: /usr/bin/chromium).
@@ -142,16 +143,24 @@ def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "medtek", "run_huey", "--workers", "1", "--no-periodic"],
+            env=env,
+            cwd=var_dir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_until_up(url, process, log)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        for child in (process, worker):
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,9 @@ def test_the_fixed_run_for_2025h2_is_billed_issued_and_seen_by_berg_alone(
     page.fill("input[name=period]", "2025H2")
     with page.expect_navigation():
         page.click("#run-form button[type=submit]")
+    page.locator("#billing-result").wait_for(timeout=30000)  # the billing job is done
+    with page.expect_navigation():
+        page.click("#run-drafts")
     drafts = page.locator("#drafts tbody tr", has_text="Fast del 2025H2")
     assert drafts.count() == 8
     drafts.filter(has_text="Bergs kommun").locator("a").click()
@@ -84,6 +87,9 @@ def test_declining_the_confirmation_leaves_the_invoice_a_draft(page: Any, login:
     page.fill("input[name=period]", "2025H2")
     with page.expect_navigation():
         page.click("#run-form button[type=submit]")
+    page.locator("#billing-result").wait_for(timeout=30000)  # the billing job is done
+    with page.expect_navigation():
+        page.click("#run-drafts")
     page.locator("#drafts tbody tr", has_text="Ragunda kommun").first.locator("a").click()
     page.wait_for_load_state()
     messages: list[str] = []

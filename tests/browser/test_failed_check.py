@@ -32,6 +32,7 @@ def _open_checked_fu(page: Any) -> None:
     page.goto("/maintenance/pm/")
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    page.locator("#plan-result").wait_for(timeout=30000)  # the planning job is done
     page.goto("/maintenance/?kind=pm&state=open")
     hrefs = [a.get_attribute("href") for a in page.locator("table tbody td:first-child a").all()]
     for href in reversed(hrefs):

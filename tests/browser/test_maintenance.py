@@ -103,6 +103,7 @@ def test_technician_records_a_passed_iec_62353_protocol_on_a_phone_and_next_due_
         phone.goto("/maintenance/pm/")
         with phone.expect_navigation():
             phone.click("main form button[type=submit]")
+        phone.locator("#plan-result").wait_for(timeout=30000)  # the planning job is done
         phone.goto("/maintenance/?kind=pm&state=open")
         phone.locator("table tbody a").first.click()
         with phone.expect_navigation():

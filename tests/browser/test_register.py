@@ -77,6 +77,9 @@ def test_import_reports_a_bad_row_writes_nothing_then_imports_the_fixed_file(pag
 
     upload(page, "inventarier.csv", bad.replace("Ingen sådan modell", "B. Braun Infusomat Space"))
     assert page.locator("#import-result").inner_text() == "2 inventarier importerade."
+    assert page.locator(".job-state").inner_text() == "Klar"
+    assert page.locator('[data-job-field="checked"]').inner_text() == "2"
+    assert page.locator('[data-job-field="written"]').inner_text() == "2"
     page.goto("/devices/?owner=" + owner_id(page, "Krokoms kommun"))
     assert device_count(page) == before + 2
 
@@ -116,12 +119,15 @@ def owner_id(page: Any, name: str) -> str:
 
 
 def upload(page: Any, filename: str, content: str) -> None:
+    """Import a file and wait on its job's page until the worker has run it (the page reloads then)."""
     page.goto("/devices/import/")
     page.set_input_files(
         "input[name=file]", files=[{"name": filename, "mimeType": "text/csv", "buffer": content.encode()}]
     )
     with page.expect_navigation():
         page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/runs/\d+/$"))
+    page.locator("#import-result").wait_for(timeout=30000)
 
 
 def test_choosing_a_new_owner_offers_its_placements(page: Any, login: Any) -> None:

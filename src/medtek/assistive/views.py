@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from medtek.assistive import selectors, services
-from medtek.assistive.billing import assistive_run, billing_preview
+from medtek.assistive.billing import billing_preview
 from medtek.assistive.choices import AccessPurpose, PrescriptionStatus
 from medtek.assistive.forms import (
     ArticleForm,
@@ -29,6 +29,8 @@ from medtek.assistive.forms import (
     put_errors,
 )
 from medtek.assistive.models import Prescriber
+from medtek.billing.choices import BillingPart
+from medtek.billing.jobs import billing_run_start
 from medtek.core.forms import add_service_errors, handle_form
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
@@ -397,8 +399,6 @@ def billing(request: HttpRequest) -> HttpResponse:
     _require(request, Cap.BILLING_MANAGE)
     form = BillingForm(request.POST or None)
     preview = None
-    result = None
-    invoices: list[Any] = []
     status = 200
     if request.method == "POST":
         status = 422
@@ -406,8 +406,8 @@ def billing(request: HttpRequest) -> HttpResponse:
             period = form.cleaned_data["period"]
             try:
                 if form.cleaned_data["confirmed"]:
-                    result = assistive_run(user=request.user, period=period)
-                    invoices = selectors.run_invoices(user=request.user, result=result)
+                    job = billing_run_start(user=request.user, part=BillingPart.ASSISTIVE, period=period)
+                    return redirect("jobs:job_detail", job_id=job.pk)
                 else:
                     preview = billing_preview(user=request.user, period=period)
                 status = 200
@@ -416,6 +416,6 @@ def billing(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assistive/billing.html",
-        {"form": form, "preview": preview, "result": result, "invoices": invoices},
+        {"form": form, "preview": preview},
         status=status,
     )

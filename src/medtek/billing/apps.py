@@ -11,6 +11,9 @@ class BillingConfig(AppConfig):
         from medtek.billing import events
 
         events.register()
+        from medtek.billing import jobs
+
+        jobs.register()
         from medtek.billing.services import closed_period_guard
         from medtek.core.ui import NavItem, register_nav
         from medtek.maintenance.hooks import ENTRY_GUARDS

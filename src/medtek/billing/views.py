@@ -204,26 +204,16 @@ def run_list(request: HttpRequest) -> HttpResponse:
         return page(RunForm(initial={"part": "fixed"}))
 
     def run(data: dict[str, Any]) -> Any:
-        if data["part"] == "fixed":
-            return services.fixed_run(
-                user=request.user, period=data["period"], reference_date=data["reference_date"]
-            )
-        return services.variable_run(user=request.user, period=data["period"])
+        from medtek.billing.jobs import billing_run_start
 
-    def ran(result: Any) -> HttpResponse:
-        messages.success(
-            request,
-            _("%(period)s: %(created)s invoices drafted, %(updated)s updated, %(unchanged)s unchanged.")
-            % {
-                "period": result.period,
-                "created": len(result.created),
-                "updated": len(result.updated),
-                "unchanged": len(result.unchanged),
-            },
+        return billing_run_start(
+            user=request.user, part=data["part"], period=data["period"], reference_date=data["reference_date"]
         )
-        return redirect(f"{request.path}?period={result.period}")
 
-    return handle_form(request, RunForm(request.POST), run, done=ran, again=page, label=_field_label)
+    def started(job: Any) -> HttpResponse:
+        return redirect("jobs:job_detail", job_id=job.pk)
+
+    return handle_form(request, RunForm(request.POST), run, done=started, again=page, label=_field_label)
 
 
 def _agreements_for(user: Any) -> list[Agreement]:

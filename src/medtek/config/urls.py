@@ -36,4 +36,5 @@ urlpatterns = [
     path("safety/", include("medtek.safety.urls")),
     path("", include("medtek.documents.urls")),
     path("notifications/", include("medtek.notifications.urls")),
+    path("runs/", include("medtek.jobs.urls")),
 ]

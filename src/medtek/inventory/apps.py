@@ -11,6 +11,9 @@ class InventoryConfig(AppConfig):
         from medtek.inventory import events
 
         events.register()
+        from medtek.inventory import jobs
+
+        jobs.register()
         from medtek.core.ui import NavItem, Panel, register_nav, register_panel
         from medtek.inventory.panels import device_shares_panel
 

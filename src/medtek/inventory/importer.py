@@ -230,8 +230,19 @@ class _FileError(Exception):
         return RowError(self.row, "", str(self), self.line)
 
 
+# Told how far an import has come: (phase, rows checked, rows written), phase "checking", "writing" or
+# "done"; called every PROGRESS_ROWS rows while checking, once before writing and once at the end.
+ImportProgress = Callable[[str, int, int], None]
+PROGRESS_ROWS = 1000
+
+
 def import_devices(
-    *, user: Any, data: bytes | IO[bytes], filename: str, dry_run: bool = False
+    *,
+    user: Any,
+    data: bytes | IO[bytes],
+    filename: str,
+    dry_run: bool = False,
+    progress: ImportProgress | None = None,
 ) -> ImportReport:
     """Validate every row of a CSV/XLSX file and register all its devices, or none when any row is bad.
 
@@ -239,6 +250,8 @@ def import_devices(
     checked without holding the database's write lock and staged in a temporary table; the devices
     and their events are then written in one short transaction, so other users' writes wait a moment
     at most. On PostgreSQL they are streamed with COPY, which blocks no one.
+
+    `progress`, if given, is told how far the import has come (ImportProgress).
     """
     scope = scope_for(user)
     if not scope.can(Cap.REGISTER_IMPORT):
@@ -255,6 +268,7 @@ def import_devices(
     postgres = connection.vendor == "postgresql"
     with transaction.atomic() if postgres else contextlib.nullcontext():
         validator = _Validator(user, scope)
+        validator.progress = progress
         columns = validator.check_header(source.header, errors)
         if errors:
             errors.fill(report)
@@ -267,6 +281,8 @@ def import_devices(
             if not report.rows and not errors:
                 errors.add(RowError(1, "", _("The file has no device rows under its header."), 2))
             if not errors and writer is not None:
+                if progress is not None:
+                    progress("writing", report.rows, 0)
                 try:
                     report.created = writer.flush(
                         after=lambda: _devices_changed(list(validator.first_row), validator.last_pm)
@@ -291,6 +307,8 @@ def import_devices(
     errors.fill(report)
     if report.error_count:
         report.created = 0
+    if progress is not None:
+        progress("done", report.rows, report.created)
     return report
 
 
@@ -504,6 +522,7 @@ class _Validator:
 
     def __init__(self, user: Any, scope: Any) -> None:
         self.user = user
+        self.progress: ImportProgress | None = None
         # The first row of each asset number that passed (its order is the file's), those not yet
         # checked against the register, and where the file's lines part from "row + 1" (a CSV cell over
         # several lines): kept lean, as a file may have a million rows.
@@ -600,11 +619,14 @@ class _Validator:
         width = len(columns)
         get = _getter(index)
         check_nul = source.may_hold_nul
+        progress = self.progress
         try:
             for number, line, cells in source.rows:
                 if not any(c.strip() for c in cells):
                     continue
                 report.rows += 1
+                if progress is not None and not report.rows % PROGRESS_ROWS:
+                    progress("checking", report.rows, 0)
                 if line - number != shifts[-1][1]:
                     shifts.append((number, line - number))
                 if check_nul and any("\x00" in c for c in cells):

@@ -42,7 +42,6 @@ from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
 HISTORY_PAGE_SIZE = 25
-IMPORT_ERRORS_SHOWN = 500
 
 
 def _device_for_action(request: HttpRequest, device_id: int, capability: str = Cap.REGISTER_EDIT) -> Device:
@@ -422,37 +421,24 @@ def device_owner_locations(request: HttpRequest, device_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def device_import(request: HttpRequest) -> HttpResponse:
+    """The import page: the file is checked and written by the worker, on the job's page."""
     scope_for(request.user).require(Cap.REGISTER_IMPORT)
-    from medtek.inventory.importer import COLUMNS, REQUIRED, column_label, import_devices
+    from medtek.inventory.importer import COLUMNS, REQUIRED, column_label
+    from medtek.inventory.jobs import device_import_start
 
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {
-        "form": form,
-        "report": None,
-        "columns": [(name, column_label(name), name in REQUIRED) for name in COLUMNS],
-    }
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        dry_run = form.cleaned_data["dry_run"]
-        try:
-            report = import_devices(user=request.user, data=upload, filename=upload.name, dry_run=dry_run)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            errors = report.errors[:IMPORT_ERRORS_SHOWN]
-            context.update(
-                report=report,
-                dry_run=dry_run,
-                errors_shown=errors,
-                errors_hidden=max(0, report.error_count - len(errors)),
-                error_summary=_("The file has %(errors)s on %(rows)s. Nothing was saved.")
-                % {
-                    "errors": ngettext("%(n)s error", "%(n)s errors", report.error_count)
-                    % {"n": report.error_count},
-                    "rows": ngettext("%(n)s row", "%(n)s rows", report.error_rows) % {"n": report.error_rows},
-                },
-            )
-    return render(request, "inventory/device_import.html", context)
+    def page(form: ImportForm) -> HttpResponse:
+        columns = [(name, column_label(name), name in REQUIRED) for name in COLUMNS]
+        return render(request, "inventory/device_import.html", {"form": form, "columns": columns})
+
+    if request.method != "POST":
+        return page(ImportForm())
+    return handle_form(
+        request,
+        ImportForm(request.POST, request.FILES),
+        lambda data: device_import_start(user=request.user, upload=data["file"], dry_run=data["dry_run"]),
+        done=lambda job: redirect("jobs:job_detail", job_id=job.pk),
+        again=page,
+    )
 
 
 @login_required

@@ -11,6 +11,9 @@ class MaintenanceConfig(AppConfig):
         from medtek.maintenance import events
 
         events.register()
+        from medtek.maintenance import jobs
+
+        jobs.register()
         from medtek.core.ui import (
             DeviceLink,
             NavItem,

@@ -171,24 +171,13 @@ def pm_due(request: HttpRequest) -> HttpResponse:
 @require_POST
 def plan(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.WORK_MANAGE)
-
-    def planned(run: Any) -> HttpResponse:
-        messages.success(
-            request,
-            _("Planned up to %(end)s: %(n)d PM work orders, %(w)d watch items.")
-            % {
-                "end": run.horizon_end.isoformat(),
-                "n": run.work_orders_created,
-                "w": run.watch_items_created,
-            },
-        )
-        return redirect("maintenance:pm_due")
+    from medtek.maintenance.jobs import plan_start
 
     return handle_form(
         request,
         forms.PlanForm(request.POST),
-        lambda data: services.plan_maintenance(user=request.user, horizon_days=data["horizon_days"]),
-        done=planned,
+        lambda data: plan_start(user=request.user, horizon_days=data["horizon_days"]),
+        done=lambda job: redirect("jobs:job_detail", job_id=job.pk),
         again=lambda form: _pm_due_page(request, form),
         label=field_label,
     )

@@ -127,7 +127,11 @@ def billing_page(user, data=None):
 
     client = Client(HTTP_ACCEPT_LANGUAGE="sv")
     client.force_login(user)
-    return client.post("/assistive/billing/", data) if data is not None else client.get("/assistive/billing/")
+    from medtek.jobs.tests.helpers import post_and_follow
+
+    if data is None:
+        return client.get("/assistive/billing/")
+    return post_and_follow(client, "/assistive/billing/", data)
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "medtek.documents",
     "medtek.reports",
     "medtek.notifications",
+    "medtek.jobs",
     "huey.contrib.djhuey",
 ]
 
@@ -277,6 +278,10 @@ _QUEUE_URL = os.environ.get("MEDTEK_QUEUE_URL", "")
 _QUEUE_FILE = Path(os.environ.get("MEDTEK_QUEUE_FILE", VAR_DIR / "queue.sqlite3"))
 if not _QUEUE_URL:
     _QUEUE_FILE.parent.mkdir(parents=True, exist_ok=True)
+# Files a page hands to a job (an import's upload) wait here, private to the server, until it has run.
+MEDTEK_JOB_FILES_DIR = Path(os.environ.get("MEDTEK_JOB_FILES_DIR", VAR_DIR / "job-files"))
+# A job still waiting after this long tells its page that no worker seems to run.
+MEDTEK_JOB_UNCLAIMED_SECONDS = int(os.environ.get("MEDTEK_JOB_UNCLAIMED_SECONDS", "20"))
 HUEY = {
     "name": "medtek",
     "immediate": False,

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, HUEY
 
 if "DATABASE_URL" not in os.environ:
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
@@ -18,3 +18,6 @@ STORAGES = {
 MEDTEK_PATIENT_KEY = (
     os.environ.get("MEDTEK_PATIENT_KEY") or "medtek-development-patient-key-not-for-real-data"
 )
+
+# Tasks run at once, in the caller (a job started by a page is done when the page answers).
+HUEY = {**HUEY, "immediate": True}

@@ -101,8 +101,11 @@ def test_the_page_counts_errors_and_the_rows_they_are_on(register: Any) -> None:
     client = Client()
     client.force_login(register.admin)
     text = HEADER.replace("\n", ";is_sterile\n") + "A-1;Okänd;NOPE;nej\nA-2;Infusomat Space;BERG;kanske\n"
+    from medtek.jobs.tests.helpers import post_and_follow
+
     with translation.override("sv"):
-        response = client.post(
+        response = post_and_follow(
+            client,
             reverse("inventory:device_import"),
             {"file": SimpleUploadedFile("d.csv", text.encode(), content_type="text/csv")},
             HTTP_ACCEPT_LANGUAGE="sv",

@@ -56,7 +56,10 @@ def swedish(user: Any) -> Client:
 
 
 def upload(client: Client, text: str, name: str = "register.csv") -> str:
-    response = client.post(
+    from medtek.jobs.tests.helpers import post_and_follow
+
+    response = post_and_follow(
+        client,
         reverse("inventory:device_import"),
         {"file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")},
     )

@@ -332,7 +332,9 @@ def upload(client: Client, content: str, *, dry_run: bool = False, name: str = "
     data: dict[str, Any] = {"file": SimpleUploadedFile(name, content.encode(), content_type="text/csv")}
     if dry_run:
         data["dry_run"] = "on"
-    return client.post(reverse("inventory:device_import"), data)
+    from medtek.jobs.tests.helpers import post_and_follow
+
+    return post_and_follow(client, reverse("inventory:device_import"), data)
 
 
 @pytest.fixture
@@ -348,7 +350,8 @@ def test_import_with_a_bad_row_shows_the_row_report_and_writes_nothing(importabl
     response = upload(client_for(importable.admin), csv)
     page = text(response)
     assert "Inget sparades" in page
-    assert [(e.row, e.line, e.column) for e in response.context["errors_shown"]] == [(2, 3, "model")]
+    errors = response.context["result"]["errors"]
+    assert [(e["row"], e["line"], e["column"]) for e in errors] == [(2, 3, "model")]
     assert "Filen har 1 fel på 1 rad. Inget sparades." in page
     assert "Okänd modell &#x27;Okänd modell&#x27;." in page
     assert Device.objects.count() == before

@@ -65,3 +65,49 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// A job's page (an import, a planning or billing run) follows the job: its counts are fetched every
+// two seconds and shown; when it is done or failed the page reloads with the result. Without script,
+// the page refreshes itself (a meta refresh in <noscript>) and has a "Refresh" link.
+(function () {
+  var box = document.querySelector("[data-job-status]");
+  if (!box || !window.fetch) {
+    return;
+  }
+  var url = box.getAttribute("data-job-status");
+  function show(data) {
+    ["state_label", "checked", "written", "step"].forEach(function (name) {
+      var field = box.querySelector('[data-job-field="' + name + '"]');
+      if (field && data[name] !== undefined) {
+        field.textContent = String(data[name]);
+      }
+    });
+    var unclaimed = document.getElementById("job-unclaimed");
+    if (unclaimed) {
+      unclaimed.hidden = !data.unclaimed;
+    }
+  }
+  function poll() {
+    window
+      .fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data) {
+          window.setTimeout(poll, 5000);
+          return;
+        }
+        show(data);
+        if (data.finished) {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 2000);
+        }
+      })
+      .catch(function () {
+        window.setTimeout(poll, 5000);
+      });
+  }
+  window.setTimeout(poll, 1000);
+})();
