@@ -13,6 +13,8 @@ from medtek.assistive.schemas import (
     MAX_ID,
     AccessPage,
     ArticleIn,
+    ArticleItemIn,
+    ArticleItemOut,
     ArticleOut,
     ArticlePage,
     ArticlePatch,
@@ -22,8 +24,6 @@ from medtek.assistive.schemas import (
     FittingIn,
     IdentityOut,
     IdentityQuery,
-    ItemIn,
-    ItemOut,
     LoanOut,
     LoanPage,
     LoanQuery,
@@ -81,8 +81,8 @@ def article_update(request: HttpRequest, article_id: PathId, payload: ArticlePat
     return services.article_update(user=request.user, article=article_id, **changes)
 
 
-@router.post("/articles/{article_id}/items", response={201: ItemOut, **ERR})
-def item_create(request: HttpRequest, article_id: PathId, payload: ItemIn) -> Any:
+@router.post("/articles/{article_id}/items", response={201: ArticleItemOut, **ERR})
+def item_create(request: HttpRequest, article_id: PathId, payload: ArticleItemIn) -> Any:
     """Register an item of the article: a device in the register, owned by the centre, in stock."""
     item = services.item_add(
         user=request.user,

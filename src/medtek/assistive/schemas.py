@@ -159,7 +159,7 @@ class ArticlePatch(InputSchema):
     delivery_fee: Money | None = None
 
 
-class ItemIn(InputSchema):
+class ArticleItemIn(InputSchema):
     """An item of the article to register: a device of the centre, in stock."""
 
     asset_number: str = Field(..., min_length=1, max_length=50)
@@ -168,7 +168,7 @@ class ItemIn(InputSchema):
     acquisition_date: dt.date | None = None
 
 
-class ItemOut(Schema):
+class ArticleItemOut(Schema):
     id: int
     article_id: int
     device_id: int

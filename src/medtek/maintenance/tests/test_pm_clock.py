@@ -89,7 +89,7 @@ def test_a_last_pm_in_the_future_is_refused_and_nothing_is_imported(world: Any, 
     report = _import(
         world, f"asset_number;model;owner;senaste_fu\nI-1;Volumat;{world.berg.short_code};{tomorrow}\n"
     )
-    assert report.errors == [RowError(1, "last_pm", "The last PM cannot be in the future.", 2)]
+    assert report.errors == [RowError(1, "senaste_fu", "The last PM cannot be in the future.", 2)]
     assert not Device.objects.filter(asset_number="I-1").exists()
 
 
@@ -97,7 +97,7 @@ def test_a_last_pm_that_is_no_date_is_refused(world: Any, volumat: Any) -> None:
     report = _import(
         world, f"asset_number;model;owner;senaste_fu\nI-1;Volumat;{world.berg.short_code};igår\n"
     )
-    assert report.errors == [RowError(1, "last_pm", "'igår' is not a date; write YYYY-MM-DD.", 2)]
+    assert report.errors == [RowError(1, "senaste_fu", "'igår' is not a date; write YYYY-MM-DD.", 2)]
 
 
 def test_the_pm_clocks_of_an_import_are_set_without_a_query_per_row(
