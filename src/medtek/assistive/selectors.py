@@ -181,13 +181,15 @@ class StockLine:
 
 
 # The device statuses each column of the stock counts.
-STOCK_COLUMNS = {
+STOCK_COLUMNS: dict[str, tuple[str, ...]] = {
     "in_stock": (DeviceStatus.IN_STOCK,),
     "on_loan": (DeviceStatus.ON_LOAN,),
     "recond": (DeviceStatus.RETURNED, DeviceStatus.RECONDITIONING),
     "out": (DeviceStatus.BLOCKED, DeviceStatus.UNDER_REPAIR, DeviceStatus.OUT_OF_SERVICE),
 }
-COLUMN_OF_STATUS = {status: column for column, statuses in STOCK_COLUMNS.items() for status in statuses}
+COLUMN_OF_STATUS: dict[str, str] = {
+    status: column for column, statuses in STOCK_COLUMNS.items() for status in statuses
+}
 
 
 def stock_per_article(*, user: Any) -> list[StockLine]:
@@ -200,9 +202,9 @@ def stock_per_article(*, user: Any) -> list[StockLine]:
     )
     counts: dict[int, dict[str, int]] = {}
     for r in kept.values("article_id", "status").annotate(total=Sum("n")).order_by():
-        row = counts.setdefault(r["article_id"], {})
+        per_article = counts.setdefault(r["article_id"], {})
         column = COLUMN_OF_STATUS[r["status"]]
-        row[column] = row.get(column, 0) + int(r["total"])
+        per_article[column] = per_article.get(column, 0) + int(r["total"])
     managed = scope_for(user).org_ids(Cap.ASSISTIVE_MANAGE)
     arts = (
         Article.objects.all()
