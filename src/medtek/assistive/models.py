@@ -92,6 +92,28 @@ class Item(TenantModel, TimeStampedModel):
         return str(self.device)
 
 
+class ItemCount(TenantModel):
+    """How many items of an article an owner has with their device in a status, kept by triggers.
+
+    Written only by the database (`assistive.kept_counts`); read through `visible_to` like the items.
+    """
+
+    tenant_field = "owner_id"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    status = models.CharField(max_length=32)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "owner", "status"], name="item_count_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.owner_id} {self.status}: {self.n}"
+
+
 class Prescriber(TenantModel, TimeStampedModel):
     """A prescriber (förskrivare): an occupational therapist, physiotherapist or nurse of an organisation."""
 

@@ -210,6 +210,29 @@ class Device(TenantModel, TimeStampedModel):
             raise ValidationError(errors)
 
 
+class DeviceCount(TenantModel):
+    """How many devices an owner has in a status (assistive or not), kept by triggers on the register.
+
+    Written only by the database (`inventory.kept_counts`); read through `visible_to` like the devices.
+    """
+
+    tenant_field = "owner_id"
+    assistive_field = "is_assistive"
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
+    status = models.CharField(max_length=32, choices=DeviceStatus.choices)
+    is_assistive = models.BooleanField(default=False)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "status", "is_assistive"], name="device_count_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.status}: {self.n}"
+
+
 class SavedFilter(TimeStampedModel):
     """A user's named device-list filter (the list's URL query), to open again with one click."""
 
