@@ -22,7 +22,7 @@ def uninstall(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assistive', '0002_loan_open_newest'),
+        ('assistive', '0003_loan_decision'),
         ('organizations', '0004_prescriber_role'),
     ]
 
