@@ -9,8 +9,7 @@ there, so each item is counted once whatever the order.
 
 from __future__ import annotations
 
-from typing import Any
-
+from medtek.core.kept_counts import KeptCounts
 from medtek.inventory import kept_counts as devices
 
 COUNTS = "assistive_itemcount"
@@ -170,36 +169,14 @@ REBUILD = [
 ]
 
 
-def install(connection: Any) -> None:
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(POSTGRES_INSTALL)
-        elif connection.vendor == "sqlite":
-            for name, (_table, when, body) in SQLITE_TRIGGERS.items():
-                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
-                cur.execute(f"CREATE TRIGGER {name} {when} BEGIN {body} END")
-
-
-def uninstall(connection: Any) -> None:
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(POSTGRES_UNINSTALL)
-        elif connection.vendor == "sqlite":
-            for name in SQLITE_TRIGGERS:
-                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
-
-
-def expected_triggers(vendor: str) -> dict[str, set[str]]:
-    if vendor == "postgresql":
-        return {table: set(names) for table, names in POSTGRES_TRIGGERS.items()}
-    found: dict[str, set[str]] = {}
-    for name, (table, _when, _body) in SQLITE_TRIGGERS.items():
-        found.setdefault(table, set()).add(name)
-    return found
-
-
-def rebuild(connection: Any) -> None:
-    """Recompute every item count from the items and their devices (idempotent)."""
-    with connection.cursor() as cur:
-        for sql in REBUILD:
-            cur.execute(sql)
+KEPT = KeptCounts(
+    postgres_install=POSTGRES_INSTALL,
+    postgres_uninstall=POSTGRES_UNINSTALL,
+    postgres_triggers=POSTGRES_TRIGGERS,
+    sqlite_triggers=SQLITE_TRIGGERS,
+    rebuild_sql=tuple(REBUILD),
+)
+install = KEPT.install
+uninstall = KEPT.uninstall
+rebuild = KEPT.rebuild
+expected_triggers = KEPT.expected_triggers

@@ -16,7 +16,7 @@ rows instead of counting a million devices on every load.
 
 from __future__ import annotations
 
-from typing import Any
+from medtek.core.kept_counts import KeptCounts
 
 COUNTS = "inventory_devicecount"
 DEVICE = "inventory_device"
@@ -142,59 +142,14 @@ REBUILD = [
 ]
 
 
-def install(connection: Any) -> None:
-    """Create the triggers (PostgreSQL or SQLite; another database keeps no counts)."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(POSTGRES_INSTALL)
-        elif connection.vendor == "sqlite":
-            for name, (_table, when, body) in SQLITE_TRIGGERS.items():
-                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
-                cur.execute(f"CREATE TRIGGER {name} {when} BEGIN {body} END")
-
-
-def uninstall(connection: Any) -> None:
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(POSTGRES_UNINSTALL)
-        elif connection.vendor == "sqlite":
-            for name in SQLITE_TRIGGERS:
-                cur.execute(f"DROP TRIGGER IF EXISTS {name}")
-
-
-def expected_triggers(vendor: str) -> dict[str, set[str]]:
-    """The triggers that keep the counts, by table."""
-    if vendor == "postgresql":
-        return {table: set(names) for table, names in POSTGRES_TRIGGERS.items()}
-    found: dict[str, set[str]] = {}
-    for name, (table, _when, _body) in SQLITE_TRIGGERS.items():
-        found.setdefault(table, set()).add(name)
-    return found
-
-
-def installed_triggers(connection: Any, tables: list[str]) -> dict[str, set[str]]:
-    """The triggers in place on these tables (sqlite_master or pg_trigger)."""
-    found: dict[str, set[str]] = {t: set() for t in tables}
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute(
-                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE NOT t.tgisinternal AND c.relname = ANY(%s)",
-                [tables],
-            )
-        else:
-            marks = ", ".join(["%s"] * len(tables))
-            cur.execute(
-                f"SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({marks})",
-                tables,
-            )
-        for table, name in cur.fetchall():
-            found[table].add(name)
-    return found
-
-
-def rebuild(connection: Any) -> None:
-    """Recompute every count from the register (idempotent)."""
-    with connection.cursor() as cur:
-        for sql in REBUILD:
-            cur.execute(sql)
+KEPT = KeptCounts(
+    postgres_install=POSTGRES_INSTALL,
+    postgres_uninstall=POSTGRES_UNINSTALL,
+    postgres_triggers=POSTGRES_TRIGGERS,
+    sqlite_triggers=SQLITE_TRIGGERS,
+    rebuild_sql=tuple(REBUILD),
+)
+install = KEPT.install
+uninstall = KEPT.uninstall
+rebuild = KEPT.rebuild
+expected_triggers = KEPT.expected_triggers

@@ -38,7 +38,7 @@ def stock(user: Any) -> dict[str, tuple[int, int, int, int]]:
 
 
 def test_the_triggers_are_in_place_after_all_migrations(db: Any) -> None:
-    from medtek.inventory.kept_counts import installed_triggers
+    from medtek.core.kept_counts import installed_triggers
 
     expected = kept_counts.expected_triggers(connection.vendor)
     found = installed_triggers(connection, sorted(expected))

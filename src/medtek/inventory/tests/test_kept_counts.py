@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count
 
+from medtek.core.kept_counts import installed_triggers
 from medtek.inventory import kept_counts
 from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.importer import import_devices
@@ -31,7 +32,7 @@ def kept() -> dict[Key, int]:
 
 def test_the_triggers_are_in_place_after_all_migrations(db: Any) -> None:
     expected = kept_counts.expected_triggers(connection.vendor)
-    found = kept_counts.installed_triggers(connection, sorted(expected))
+    found = installed_triggers(connection, sorted(expected))
     for table, names in expected.items():
         assert names <= found[table], table
 
