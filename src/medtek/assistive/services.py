@@ -141,26 +141,21 @@ def article_save(
     delivery_fee: Any = 0,
 ) -> Article:
     """Add an article to the centre's catalogue, or change its name, code and prices (by its model)."""
-    centre_id = _managed_centre(user, centre)
-    model = DeviceModel.objects.filter(pk=_pk(device_model)).first()
-    if model is None:
-        raise ValidationError({"device_model": _("Unknown device model.")})
-    article = Article.objects.filter(centre_id=centre_id, device_model=model).first() or Article(
-        centre_id=centre_id, device_model=model
-    )
-    _article_apply(
-        article,
-        {
-            "name": name,
-            "iso_code": iso_code,
-            "monthly_rent": monthly_rent,
-            "price": price,
-            "needs_fitting": needs_fitting,
-            "fitting_fee": fitting_fee,
-            "delivery_fee": delivery_fee,
-        },
-    )
-    return _article_saved(user, article)
+    fields = {
+        "name": name,
+        "iso_code": iso_code,
+        "monthly_rent": monthly_rent,
+        "price": price,
+        "needs_fitting": needs_fitting,
+        "fitting_fee": fitting_fee,
+        "delivery_fee": delivery_fee,
+    }
+    existing = Article.objects.filter(
+        centre_id=_managed_centre(user, centre), device_model_id=_pk(device_model)
+    ).first()
+    if existing is not None:
+        return article_update(user=user, article=existing, **fields)
+    return article_create(user=user, device_model=device_model, centre=centre, **fields)
 
 
 @transaction.atomic
