@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.migrations import RunPython
+
 
 @dataclass(frozen=True)
 class KeptCounts:
@@ -43,6 +45,18 @@ class KeptCounts:
         with connection.cursor() as cur:
             for sql in self.rebuild_sql:
                 cur.execute(sql)
+
+    def migration(self) -> RunPython:
+        """The migration step that installs the triggers and fills the counts (undone: drops them)."""
+
+        def forward(apps: Any, schema_editor: Any) -> None:
+            self.install(schema_editor.connection)
+            self.rebuild(schema_editor.connection)
+
+        def backward(apps: Any, schema_editor: Any) -> None:
+            self.uninstall(schema_editor.connection)
+
+        return RunPython(forward, backward)
 
     def expected_triggers(self, vendor: str) -> dict[str, set[str]]:
         """The triggers that keep the counts, by table."""
