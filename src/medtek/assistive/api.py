@@ -18,6 +18,7 @@ from medtek.assistive.schemas import (
     ArticleOut,
     ArticlePage,
     ArticlePatch,
+    CountedPageQuery,
     DispenseIn,
     FailedDecisionIn,
     FailedDecisionOut,
@@ -42,8 +43,12 @@ PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ERR = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-def _page(rows: Any, query: PageQuery) -> dict[str, Any]:
-    return page_body(keyset_page(rows.order_by(), order=["-id"], cursor=query.cursor, limit=query.limit))
+def _page(rows: Any, query: PageQuery, *, with_count: bool = True) -> dict[str, Any]:
+    return page_body(
+        keyset_page(
+            rows.order_by(), order=["-id"], cursor=query.cursor, limit=query.limit, with_count=with_count
+        )
+    )
 
 
 @router.get("/articles", response={200: ArticlePage, 422: ErrorOut})
@@ -162,6 +167,7 @@ def loan_list(request: HttpRequest, query: Query[LoanQuery]) -> Any:
             overdue=query.overdue,
             cursor=query.cursor,
             limit=query.limit,
+            with_count=query.count,
         )
     )
 
@@ -211,9 +217,9 @@ def loan_reconditioning_decision(request: HttpRequest, loan_id: PathId, payload:
 
 
 @router.get("/returns", response={200: LoanPage, 422: ErrorOut})
-def returns_waiting(request: HttpRequest, query: Query[PageQuery]) -> Any:
+def returns_waiting(request: HttpRequest, query: Query[CountedPageQuery]) -> Any:
     """Returned items waiting for reconditioning (rekonditionering)."""
-    return _page(selectors.returns_waiting(user=request.user), query)
+    return _page(selectors.returns_waiting(user=request.user), query, with_count=query.count)
 
 
 @router.get("/patients/{patient_id}/identity", response={200: IdentityOut, 404: ErrorOut})

@@ -83,7 +83,7 @@ class IdentityOut(Schema):
 
 
 PrescriptionPage = page_schema(PrescriptionOut, "PrescriptionPage")
-LoanPage = page_schema(LoanOut, "LoanPage")
+LoanPage = page_schema(LoanOut, "LoanPage", count_on_request=True)
 ArticlePage = page_schema(ArticleOut, "ArticlePage")
 AccessPage = page_schema(AccessOut, "AccessPage")
 
@@ -92,7 +92,15 @@ class PrescriptionQuery(PageQuery):
     status: str = Field("", max_length=12, pattern=r"^(|open|dispensed|cancelled)$")
 
 
-class LoanQuery(PageQuery):
+class CountedPageQuery(PageQuery):
+    count: bool = Field(
+        False,
+        description="true: count the matching loans on this first page (up to 1,000) and carry the count "
+        "in its cursor; without it the page's count is null",
+    )
+
+
+class LoanQuery(CountedPageQuery):
     open: bool = True
     overdue: bool = False
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from medtek.assistive import identity
@@ -114,8 +114,8 @@ def loan_get(*, user: Any, pk: Any) -> Loan:
     ).get_visible(user, Cap.VIEW, pk=pk)
 
 
-# A loan list's columns: the loan's own, its prescription's number and its item's asset number; the
-# article and organisation (a few rows each) come by id in one query apiece rather than as joins.
+# A loan list's columns: the loan's own, its prescription's number, its item's asset number and the names
+# of its article and organisation, all in the page's one query (joins by primary key under the LIMIT).
 LOAN_LIST_COLUMNS = (
     "id",
     "prescription_id",
@@ -126,6 +126,9 @@ LOAN_LIST_COLUMNS = (
     "item__device_id",
     "item__article_id",
     "item__device__asset_number",
+    "item__article__name",
+    "item__article__centre_id",
+    "organisation__name",
     "dispensed_on",
     "delivered_to",
     "fitted_on",
@@ -145,12 +148,8 @@ def loan_list(
 ) -> QuerySet[Loan]:
     rows = (
         Loan.objects.visible_to(user)
-        .select_related("prescription", "item__device")
+        .select_related("prescription", "item__device", "item__article", "organisation")
         .only(*LOAN_LIST_COLUMNS)
-        .prefetch_related(
-            Prefetch("item__article", queryset=Article.objects.only("id", "name", "centre_id")),
-            Prefetch("organisation", queryset=Organisation.objects.only("id", "name")),
-        )
     )
     if open_only or overdue:
         rows = rows.filter(returned_on__isnull=True)
@@ -166,10 +165,14 @@ def loan_page(
     overdue: bool = False,
     cursor: str | None = None,
     limit: int | None = None,
+    with_count: bool = False,
 ) -> Page[Loan]:
-    """A page of loans, newest first, with a count capped at LOAN_COUNT_CAP (the API's and the bench's)."""
+    """A page of loans, newest first (the API's and the bench's); counted, up to LOAN_COUNT_CAP, only
+    when asked."""
     rows = loan_list(user=user, open_only=open_only, overdue=overdue).order_by()
-    return keyset_page(rows, order=["-id"], cursor=cursor, limit=limit, count_cap=LOAN_COUNT_CAP)
+    return keyset_page(
+        rows, order=["-id"], cursor=cursor, limit=limit, count_cap=LOAN_COUNT_CAP, with_count=with_count
+    )
 
 
 @dataclass(frozen=True)

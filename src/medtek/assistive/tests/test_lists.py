@@ -37,12 +37,19 @@ def test_the_loan_list_shows_each_loans_item_article_and_organisation(lent):
         ("HMC-T1", "Personlyft, mobil", "Halmstads kommun"),
         ("HMC-T0", "Personlyft, mobil", "Halmstads kommun"),
     ]
-    assert (page.count, page.count_exact) == (2, True)
+
+
+def test_the_loan_list_api_counts_only_when_asked(lent):
+    client = Client()
+    client.force_login(lent.hmc)
+    assert client.get("/api/v1/assistive/loans").json()["count"] is None
+    counted = client.get("/api/v1/assistive/loans?count=true").json()
+    assert (counted["count"], counted["count_exact"]) == (2, True)
 
 
 def test_the_loan_lists_count_stops_at_the_cap(lent, monkeypatch):
     monkeypatch.setattr(selectors, "LOAN_COUNT_CAP", 1)
-    page = selectors.loan_page(user=lent.hmc, limit=50)
+    page = selectors.loan_page(user=lent.hmc, limit=50, with_count=True)
     assert (page.count, page.count_exact, len(page.items)) == (1, False, 2)
 
 
