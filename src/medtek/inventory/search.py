@@ -114,9 +114,11 @@ def starts_with(field: str, term: str) -> Q:
 
 @dataclass
 class Branch:
-    """One index read of a search page: its condition, and whether its index gives the page's order."""
+    """One index read of a search page: its condition on the base rows `b` as SQL with its parameters,
+    and whether its index gives the page's order (PostgreSQL)."""
 
-    condition: Q
+    sql: str
+    params: list[Any]
     ordered: bool
 
 
@@ -130,39 +132,57 @@ def _prefix_range(term: str) -> tuple[str, str] | None:
     return term, term[:-1] + chr(following)
 
 
+def _like_prefix(term: str) -> str:
+    """`term%` with LIKE's own characters escaped (the backslash is PostgreSQL's LIKE escape)."""
+    return connection.ops.prep_for_like_query(term) + "%"
+
+
 def branches(match: WordMatch) -> list[Branch]:
     """The index reads that together find the devices one word matches (PostgreSQL).
 
     The asset-number prefix is read as ranges on the asset number itself, for each spelling the word
     can take (as typed, upper and lower case), with the LIKE kept so that any collation answers exactly.
+    Each condition is written against the base rows `b` in the form the register's indexes answer.
     """
     word = match.word
     out: list[Branch] = []
     for spelling in dict.fromkeys((word, word.upper(), word.lower())):
         bounds = _prefix_range(spelling)
         if bounds:
-            cond = Q(
-                asset_number__gte=bounds[0], asset_number__lt=bounds[1], asset_number__startswith=spelling
+            out.append(
+                Branch(
+                    "b.asset_number >= %s AND b.asset_number < %s AND b.asset_number::text LIKE %s",
+                    [bounds[0], bounds[1], _like_prefix(spelling)],
+                    ordered=True,
+                )
             )
-            out.append(Branch(cond, ordered=True))
-    serial = Q(udi_di=word)
     if len(word) >= SERIAL_MIN_LENGTH:
-        serial |= Q(serial_number__istartswith=word)
-    out.append(Branch(serial, ordered=False))
+        out.append(
+            Branch(
+                "(b.udi_di = %s OR UPPER(b.serial_number::text) LIKE UPPER(%s))",
+                [word, _like_prefix(word)],
+                ordered=False,
+            )
+        )
+    else:
+        out.append(Branch("b.udi_di = %s", [word], ordered=False))
     if len(match.model_ids) + len(match.location_ids) <= MAX_BRANCH_IDS:
         # One ordered range read per model and placement, through the (model, asset number) and (location,
         # asset number) indexes: each stops at the page. (One read of all of them could not come out in
         # asset-number order: it would read every device of every model named, a tenth of the register for
         # a device type, and sort them.)
-        out.extend(Branch(Q(model_id=pk), ordered=True) for pk in match.model_ids)
-        out.extend(Branch(Q(location_id=pk), ordered=True) for pk in match.location_ids)
+        out.extend(Branch("b.model_id = %s", [pk], ordered=True) for pk in match.model_ids)
+        out.extend(Branch("b.location_id = %s", [pk], ordered=True) for pk in match.location_ids)
         return out
-    names = Q()
+    names = []
+    params: list[Any] = []
     if match.model_ids:
-        names |= Q(model_id__any_of=match.model_ids)
+        names.append("b.model_id = ANY(%s::bigint[])")
+        params.append("{" + ",".join(map(str, match.model_ids)) + "}")
     if match.location_ids:
-        names |= Q(location_id__any_of=match.location_ids)
-    out.append(Branch(names, ordered=True))
+        names.append("b.location_id = ANY(%s::bigint[])")
+        params.append("{" + ",".join(map(str, match.location_ids)) + "}")
+    out.append(Branch("(" + " OR ".join(names) + ")", params, ordered=True))
     return out
 
 
@@ -181,6 +201,12 @@ def union_sql(
     """SQL for the rows (id and the order's columns) of `base` (scoped, filtered, after the cursor)
     that every word matches: a UNION ALL of index reads, each in `order` and stopping at `limit`.
 
+    `base` (with the other words' conditions) is compiled once, and each branch reads it as a subquery
+    `b` with its own condition; PostgreSQL pulls the subquery up, so each branch plans as one index read.
+    (The scope stays a constant array in every branch: given as an InitPlan's value it would be planned
+    once, but as an unknown, and the planner then read all of an MT user's devices through the owner
+    index to intersect them with a model's.)
+
     Sorted, it returns the first rows in `order`, each device up to MAX_MULTIPLICITY times (callers
     keep the first of each); unsorted, the branches one after the other (for a capped count).
     """
@@ -189,28 +215,32 @@ def union_sql(
     for m in matches:
         if m is not lead:
             rest &= m.condition()
-    table = base.model._meta.db_table
     fields = [o.lstrip("-") for o in order]
     columns = ["id" if f == "pk" else base.model._meta.get_field(f).column for f in fields]
     desc = [" DESC" if o.startswith("-") else "" for o in order]
     natural = ", ".join(f"{c}{d}" for c, d in zip(columns, desc, strict=True))
-    qualified = ", ".join(f'"{table}"."{c}"{d}' for c, d in zip(columns, desc, strict=True))
+    qualified = ", ".join(f"b.{c}{d}" for c, d in zip(columns, desc, strict=True))
     # The same order through an expression no index provides: such a branch sorts only its own matches.
     forced = ", ".join(
-        (f'"{table}"."{c}"{d}' if c == "id" else f'COALESCE("{table}"."{c}", "{table}"."{c}"){d}')
+        (f"b.{c}{d}" if c == "id" else f"COALESCE(b.{c}, b.{c}){d}")
         for c, d in zip(columns, desc, strict=True)
     )
-    select = ["id", *[f for f in fields if f != "pk"]]
+    needed = dict.fromkeys(
+        ["id", *[f for f in fields if f != "pk"], "asset_number", "udi_di", "serial_number", "model_id"]
+    )
+    needed.update(dict.fromkeys(["location_id"]))
+    rows = base.filter(rest) if rest else base
+    base_sql, base_params = rows.order_by().values_list(*needed).query.sql_with_params()
+    out_cols = ", ".join(["id", *[c for c in columns if c != "id"]])
     parts: list[str] = []
     params: list[Any] = []
     for branch in branches(lead):
-        qs = base.filter(branch.condition)
-        if rest:
-            qs = qs.filter(rest)
-        sql, p = qs.order_by().values_list(*select).query.sql_with_params()
-        parts.append(f"({sql} ORDER BY {qualified if branch.ordered else forced} LIMIT {int(limit)})")
-        params.extend(p)
-    out_cols = ", ".join(["id", *[c for c in columns if c != "id"]])
+        parts.append(
+            f"(SELECT {out_cols} FROM ({base_sql}) b WHERE {branch.sql} "
+            f"ORDER BY {qualified if branch.ordered else forced} LIMIT {int(limit)})"
+        )
+        params.extend(base_params)
+        params.extend(branch.params)
     union = " UNION ALL ".join(parts)
     if not sorted_:
         return f"SELECT {out_cols} FROM ({union}) hits LIMIT {int(limit)}", params

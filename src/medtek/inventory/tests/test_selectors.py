@@ -88,6 +88,20 @@ def test_search_matches_the_start_of_asset_or_serial_number_in_any_case(world: A
     assert sorted(d.asset_number for d in page.items) == ["MT100", "ZZ"]
 
 
+def test_search_takes_like_wildcards_as_the_characters_typed(world: Any) -> None:
+    DeviceFactory(owner=world.berg, asset_number="MT_1", serial_number="SN%100")
+    DeviceFactory(owner=world.berg, asset_number="MTX1", serial_number="SNX100")
+
+    def found(q: str) -> list[str]:
+        return [
+            d.asset_number for d in selectors.device_list(user=world.admin, filters=DeviceFilter(q=q)).items
+        ]
+
+    assert found("mt_") == ["MT_1"]
+    assert found("sn%1") == ["MT_1"]
+    assert found("mt%") == []
+
+
 def test_search_matches_serial_numbers_from_the_fourth_character(world: Any) -> None:
     DeviceFactory(owner=world.berg, asset_number="A1", serial_number="XYZ123")
     assert selectors.device_list(user=world.admin, filters=DeviceFilter(q="xyz")).items == []
