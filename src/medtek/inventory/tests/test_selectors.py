@@ -131,6 +131,23 @@ def test_search_finds_devices_by_what_people_call_them(world: Any) -> None:
     assert found("ventilator") == []
 
 
+def test_search_finds_a_placement_by_its_code_and_a_model_by_its_nomenclature_code(world: Any) -> None:
+    monitor = DeviceModelFactory(name="IntelliVue", category="Patientövervakning", nomenclature_code="47569")
+    ward = Location.objects.create(organisation=world.berg, name="Avdelning 12", code="AVD12")
+    DeviceFactory(owner=world.berg, asset_number="M1", model=monitor)
+    DeviceFactory(owner=world.berg, asset_number="W1", location=ward)
+
+    def found(q: str) -> list[str]:
+        return [
+            d.asset_number for d in selectors.device_list(user=world.admin, filters=DeviceFilter(q=q)).items
+        ]
+
+    assert found("avd12") == ["W1"]
+    assert found("avd1") == []  # a code is matched whole, a name in part
+    assert found("4756") == ["M1"]
+    assert found("%") == []  # the word's characters, not LIKE's wildcards
+
+
 def test_search_pages_follow_each_other_without_gaps(world: Any) -> None:
     defib = DeviceModelFactory(category="Defibrillator")
     other = DeviceModelFactory(category="Sug")
