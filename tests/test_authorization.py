@@ -844,6 +844,7 @@ PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
         f"/documents/files/{_maker('documents', 'attachment_id')(w, o)}/remove/"
     ),
     "organisations/<int:org_id>/edit/": lambda w, o: f"/organisations/{o.pk}/edit/",
+    "runs/<int:job_id>/again/": lambda w, o: f"/runs/{_maker('jobs', 'job_id')(w, o)}/again/",
 }
 # Pages where a customer contact legitimately writes for its own organisation (as CONTACT_MAY).
 PAGE_CONTACT_MAY = {
@@ -922,9 +923,9 @@ def test_the_import_template_is_for_roles_that_may_import(w: Any, role: str) -> 
 # Pages that break the rule, pinned as KNOWN_BREACHES are; none is known today.
 PAGE_KNOWN_BREACHES: dict[tuple[str, str], str] = {}
 
-# Pages that write what is the user's own and nobody else's (a saved list filter): no role is refused
-# them; another user's is not found (the 404 test below).
-PAGE_OWN_ONLY = {"devices/filters/<int:filter_id>/delete/"}
+# Pages that write what is the user's own and nobody else's (a saved list filter; a run of one's own
+# started again): no role is refused them; another user's is not found (the 404 test below).
+PAGE_OWN_ONLY = {"devices/filters/<int:filter_id>/delete/", "runs/<int:job_id>/again/"}
 
 PAGE_MATRIX = [
     _pinned(role, route, PAGE_KNOWN_BREACHES)

@@ -91,6 +91,13 @@ def _run(job: Job, progress: Progress) -> dict[str, Any]:
     }
 
 
+def _form_url(job: Job) -> str:
+    """The page that starts a run of the job's part: assistive-device rent has its own."""
+    if job.params.get("part") == BillingPart.ASSISTIVE:
+        return reverse("assistive:billing")
+    return reverse("billing:run_list")
+
+
 def register() -> None:
     register_kind(
         JobKind(
@@ -98,5 +105,8 @@ def register() -> None:
             label=gettext_lazy("Billing run"),
             run=_run,
             template="billing/_run_job_result.html",
+            capability=Cap.BILLING_MANAGE,
+            atomic=True,  # each run drafts its invoices in one transaction
+            form_url=_form_url,
         )
     )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from medtek.inventory.importer import ImportReport, import_devices
-from medtek.jobs.files import job_file_path, job_file_remove, job_file_save
+from medtek.jobs.files import job_file_claim, job_file_exists, job_file_path, job_file_remove, job_file_save
 from medtek.jobs.kinds import JobKind, register_kind
 from medtek.jobs.models import Job
 from medtek.jobs.progress import Progress
@@ -80,6 +81,29 @@ def _cleanup(job: Job) -> None:
     job_file_remove(job.params.get("file", ""))
 
 
+def _file_kept(job: Job) -> bool:
+    return job_file_exists(job.params.get("file", ""))
+
+
+def _again(job: Job, user: Any) -> Job:
+    """Import a failed job's file again as a new job, which takes the file over (of two clicks, one)."""
+    try:
+        name = job_file_claim(job.params.get("file", ""))
+    except (FileNotFoundError, ValueError) as exc:
+        raise ValidationError(_("The file is no longer kept: upload it again.")) from exc
+    try:
+        return job_start(
+            user=user,
+            kind=IMPORT_KIND,
+            capability=Cap.REGISTER_IMPORT,
+            title=job.title,
+            params={**job.params, "file": name},
+        )
+    except BaseException:
+        job_file_remove(name)
+        raise
+
+
 def register() -> None:
     register_kind(
         JobKind(
@@ -88,5 +112,10 @@ def register() -> None:
             run=_run,
             template="inventory/_import_job_result.html",
             cleanup=_cleanup,
+            capability=Cap.REGISTER_IMPORT,
+            atomic=True,  # checked, then written in one transaction (all rows or none)
+            inputs=_file_kept,
+            again=_again,
+            form_url=lambda job: reverse("inventory:device_import"),
         )
     )

@@ -1,10 +1,16 @@
-"""Uploaded files a job reads later: kept in a private directory of the server's until the job is done."""
+"""Uploaded files a job reads later: kept in a private directory of the server's until the job is done.
+
+With several servers the directory is one they and the worker share (docs/deployment.md). A job whose
+worker died keeps its file for "Run again"; `job_files_clean` removes files older than the days kept."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
+import time
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +44,37 @@ def job_file_path(name: str) -> Path:
 def job_file_remove(name: str) -> None:
     with contextlib.suppress(ValueError):
         job_file_path(name).unlink(missing_ok=True)
+
+
+def job_file_exists(name: str) -> bool:
+    try:
+        return job_file_path(name).is_file()
+    except ValueError:
+        return False
+
+
+def job_file_claim(name: str) -> str:
+    """Give the file of `name` a new name for a new job (and a new time to be kept): the rename is
+    atomic, so of two claims of one file only one gets it. FileNotFoundError when it is gone."""
+    source = job_file_path(name)
+    new = uuid.uuid4().hex
+    target = _directory() / new
+    os.rename(source, target)
+    os.utime(target)
+    return new
+
+
+def job_files_clean(*, older_than: dt.timedelta, keep: Iterable[str] = ()) -> int:
+    """Remove the files not changed for `older_than`, but those named in `keep` (jobs still to run);
+    the number removed."""
+    kept = set(keep)
+    cutoff = time.time() - older_than.total_seconds()
+    removed = 0
+    for path in _directory().iterdir():
+        if path.name in kept or not path.is_file():
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed

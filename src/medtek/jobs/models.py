@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from medtek.jobs.choices import FINISHED, JobState
@@ -45,6 +46,9 @@ class Job(TenantModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written while the job runs (its progress, and the worker every MEDTEK_JOB_HEARTBEAT_SECONDS): a
+    # running job whose heartbeat is older than MEDTEK_JOB_STALE_SECONDS lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects: ClassVar[JobQuerySet] = JobQuerySet.as_manager()  # type: ignore[assignment]
@@ -54,6 +58,7 @@ class Job(TenantModel):
         indexes = [
             models.Index(fields=["started_by", "-created_at"], name="job_starter_idx"),
             models.Index(fields=["organisation", "-created_at"], name="job_org_idx"),
+            models.Index(fields=["heartbeat_at"], name="job_running_idx", condition=Q(state="running")),
         ]
 
     def __str__(self) -> str:

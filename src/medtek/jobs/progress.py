@@ -6,17 +6,22 @@ for the moment of the update). Inside the work's transaction (the PostgreSQL imp
 one), they go through a second connection of their own, so they are visible before the work commits.
 On SQLite a second connection would wait for the work's own write lock: there the counts wait for the
 transaction's end, and the job's final write tells them.
+
+Every progress write is also the job's heartbeat; `Heartbeat` writes it besides every few seconds while
+the work runs, so a job silent for long has lost its worker (services.job_recover).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
 from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
+from medtek.jobs.choices import JobState
 from medtek.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -54,7 +59,8 @@ class Progress:
     def _write(self) -> None:
         if not self.values:
             return
-        fields = {**self.values, "updated_at": timezone.now()}
+        now = timezone.now()
+        fields = {**self.values, "updated_at": now, "heartbeat_at": now}
         if not connection.in_atomic_block:
             Job.objects.filter(pk=self.job_id).update(**fields)
         elif connection.vendor == "postgresql":
@@ -76,3 +82,44 @@ class Progress:
         if self._side is not None:
             self._side.close()
             self._side = None
+
+
+class Heartbeat:
+    """While the work runs, a thread of the worker's writes the job's heartbeat every `every` seconds:
+    the work may spend minutes in one statement (a billing run) without telling its progress. One short
+    UPDATE on the thread's own connection, outside the work's transaction; on SQLite it may wait for a
+    write lock the work holds, as progress does, and a beat that fails is tried again at the next."""
+
+    def __init__(self, job_id: int, every: float) -> None:
+        self.job_id = job_id
+        self.every = every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Heartbeat:
+        if self.every > 0:
+            self._thread = threading.Thread(
+                target=self._run, name=f"job-{self.job_id}-heartbeat", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=max(self.every, 30))
+            self._thread = None
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.every):
+                self.beat()
+        finally:
+            connections.close_all()  # this thread's own
+
+    def beat(self) -> None:
+        """Tell that the job is alive (a job already ended is left as it is)."""
+        try:
+            Job.objects.filter(pk=self.job_id, state=JobState.RUNNING).update(heartbeat_at=timezone.now())
+        except DatabaseError:
+            logger.warning("job %s: heartbeat not written", self.job_id, exc_info=True)

@@ -48,5 +48,8 @@ def register() -> None:
             label=gettext_lazy("PM planning"),
             run=_run,
             template="maintenance/_plan_job_result.html",
+            capability=Cap.WORK_MANAGE,
+            atomic=True,  # the planner creates its work orders in one transaction
+            form_url=lambda job: reverse("maintenance:plan"),
         )
     )

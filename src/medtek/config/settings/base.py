@@ -279,7 +279,14 @@ _QUEUE_FILE = Path(os.environ.get("MEDTEK_QUEUE_FILE", VAR_DIR / "queue.sqlite3"
 if not _QUEUE_URL:
     _QUEUE_FILE.parent.mkdir(parents=True, exist_ok=True)
 # Files a page hands to a job (an import's upload) wait here, private to the server, until it has run.
+# With several servers it must be one directory they and the worker share (docs/deployment.md).
 MEDTEK_JOB_FILES_DIR = Path(os.environ.get("MEDTEK_JOB_FILES_DIR", VAR_DIR / "job-files"))
+# A file left there (a job whose worker died keeps it for "Run again") is removed after this many days.
+MEDTEK_JOB_FILES_KEEP_DAYS = int(os.environ.get("MEDTEK_JOB_FILES_KEEP_DAYS", "7"))
+# A running job tells it is alive at least this often; one silent for MEDTEK_JOB_STALE_SECONDS lost its
+# worker (killed, crashed, its machine gone) and is failed (`medtek jobs-recover`, every 5 minutes).
+MEDTEK_JOB_HEARTBEAT_SECONDS = int(os.environ.get("MEDTEK_JOB_HEARTBEAT_SECONDS", "30"))
+MEDTEK_JOB_STALE_SECONDS = int(os.environ.get("MEDTEK_JOB_STALE_SECONDS", "300"))
 # A job still waiting after this long tells its page that no worker seems to run.
 MEDTEK_JOB_UNCLAIMED_SECONDS = int(os.environ.get("MEDTEK_JOB_UNCLAIMED_SECONDS", "20"))
 HUEY = {

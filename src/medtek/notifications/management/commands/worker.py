@@ -9,7 +9,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Run the scheduled jobs (delivery, checks, digests, PM planning, billing drafts) until stopped."
+    help = (
+        "Run the jobs pages start and the scheduled jobs (delivery, checks, digests, PM planning, billing "
+        "drafts, failing runs whose worker died) until stopped."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--workers", type=int, default=2)
