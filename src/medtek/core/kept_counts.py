@@ -2,7 +2,8 @@
 
 An app describes its counts once — the PostgreSQL function and triggers, the SQLite triggers, the
 statements that recompute the rows — and gets the same install, uninstall, rebuild and check as every
-other kept count. The register's device counts and the centre's item counts are two of them.
+other kept count. The register's device counts and the centre's item counts are two of them; the PM
+clock's copy of its device's owner and register status (`maintenance.kept_clocks`) is kept the same way.
 """
 
 from __future__ import annotations

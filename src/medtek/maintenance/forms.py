@@ -171,9 +171,9 @@ class OverrideForm(forms.Form):
 
 
 class KeyFiguresForm(forms.Form):
-    """The key-figures period: this year to date by default, the last 12 months, or chosen dates."""
+    """The key-figures period: this year to date by default, the last 12 whole months, or chosen dates."""
 
-    PERIODS = (("year", _("This year to date")), ("12m", _("Last 12 months")))
+    PERIODS = (("year", _("This year to date")), ("12m", _("Last 12 whole months")))
 
     customer = forms.IntegerField(label=_("Customer"), required=False, min_value=1)
     period = forms.ChoiceField(label=_("Period"), choices=PERIODS, required=False)

@@ -23,7 +23,7 @@ from medtek.inventory.models import DeviceCount
 from medtek.inventory.rules import LEFT_REGISTER
 from medtek.maintenance import rules
 from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
-from medtek.maintenance.models import DevicePMState, WorkOrder
+from medtek.maintenance.models import CMPriority, DevicePMState, WorkOrder
 from medtek.organizations.models import Organisation
 from medtek.organizations.rules import Cap
 
@@ -86,8 +86,11 @@ def device_counts(*, user: Any, customer_ids: Iterable[int] | None = None) -> di
 
 
 def pm_states_in_register(*, user: Any) -> QuerySet[DevicePMState]:
-    """The PM clocks of the devices still in the register (the FU page and the key figures share it)."""
-    return DevicePMState.objects.visible_to(user).exclude(device__status__in=sorted(LEFT_REGISTER))
+    """The PM clocks of the devices still in the register (the FU page and the key figures share it).
+
+    The device's owner, register status and assistive flag are kept on the clock by triggers
+    (`maintenance.kept_clocks`), so this reads the clocks alone (index `pmstate_in_register_due`)."""
+    return DevicePMState.objects.visible_to(user).filter(in_register=True)
 
 
 def pm_overdue_filter(today: dt.date) -> Q:
@@ -206,10 +209,11 @@ def by_customer(
     for owner, counts in status_counts.items():
         in_register = sum(n for status, n in counts.items() if status not in LEFT_REGISTER)
         add(owner, {"devices": in_register, "blocked_devices": counts.get(DeviceStatus.BLOCKED, 0)})
-    states = _scoped(pm_states_in_register(user=user), "device__owner_id", ids)
+    states = _scoped(pm_states_in_register(user=user), "owner_id", ids)
     states = states.filter(pm_overdue_filter(today))
-    for r in states.values("device__owner_id").annotate(n=Count("pk")).order_by():
-        add(r["device__owner_id"], {"pm_overdue": r["n"]})
+    # COUNT(*), not of a column: the count reads the index `pmstate_in_register_due` alone.
+    for r in states.values("owner_id").annotate(n=Count("*")).order_by():
+        add(r["owner_id"], {"pm_overdue": r["n"]})
     # FU and AU by customer and month: the table sums the months, the charts the customers. Whole
     # months come from the kept months (maintenance.key_figures_rollup), a month cut by the period's
     # start or end is read live from its work orders with the same filters.
@@ -311,14 +315,20 @@ def by_month(table: dict[str, Any], *, customer_id: int | None = None) -> list[d
 
 
 def backlog(*, user: Any, customer_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
-    """Open work now, by priority (AU by its priority level; FU as one row; untriaged last). One query."""
+    """Open work now, by priority (AU by its priority level; FU as one row; untriaged last).
+
+    The open work orders are counted by kind and priority id alone, so the count reads the partial index
+    `wo_open_kind_priority` only; the few priorities are read by id after (two queries)."""
     ids = None if customer_ids is None else list(customer_ids)
     qs = _scoped(WorkOrder.objects.visible_to(user).filter(status__in=OPEN), "customer_id", ids)
     rows: dict[tuple[int, str], dict[str, Any]] = {}
-    grouped = qs.values("kind", "priority__code", "priority__name", "priority__rank")
-    for r in grouped.annotate(n=Count("pk")).order_by():
-        if r["priority__code"]:
-            key, label = (0, r["priority__rank"] or 0), f"{r['priority__code']} {r['priority__name']}"
+    counted = list(qs.values("kind", "priority_id").annotate(n=Count("*")).order_by())
+    used = {r["priority_id"] for r in counted if r["priority_id"] is not None}
+    levels = {p.pk: p for p in CMPriority.objects.filter(pk__in=sorted(used))} if used else {}
+    for r in counted:
+        level = levels.get(r["priority_id"])
+        if level is not None:
+            key, label = (0, level.rank or 0), f"{level.code} {level.name}"
         elif r["kind"] == WorkOrderKind.PM:
             key, label = (1, 0), _("PM")
         else:
@@ -337,7 +347,11 @@ def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def last_twelve_months(today: dt.date) -> tuple[dt.date, dt.date]:
-    return rules.add_months(today, -12) + dt.timedelta(days=1), today
+    """The last twelve whole months: from the first of the month a year before this one to the last day
+    of the previous month (on 2 December 2026: 1 December 2025 – 30 November 2026). Whole months only, so
+    the figures come from the kept months and two reports of the same month agree."""
+    this_month = today.replace(day=1)
+    return rules.add_months(this_month, -12), this_month - dt.timedelta(days=1)
 
 
 def overview(*, user: Any, start: dt.date, end: dt.date, customer_id: int | None = None) -> dict[str, Any]:

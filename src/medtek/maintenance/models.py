@@ -76,10 +76,14 @@ class CMPriority(TimeStampedModel):
 
 
 class DevicePMState(TenantModel):
-    """A device's preventive-maintenance state: its class, interval, last done and next due."""
+    """A device's preventive-maintenance state: its class, interval, last done and next due.
 
-    tenant_field = "device__owner_id"
-    assistive_field = "device__model__is_assistive"
+    The device's owner, whether it is in the register and whether its model is assistive are kept on the
+    clock by database triggers (`maintenance.kept_clocks`), so the clocks scope and count on their own.
+    """
+
+    tenant_field = "owner_id"
+    assistive_field = "is_assistive"
 
     device = models.OneToOneField(Device, primary_key=True, on_delete=models.CASCADE, related_name="pm_state")
     pm_class = models.ForeignKey(PMClass, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -90,11 +94,32 @@ class DevicePMState(TenantModel):
     interval_months = models.PositiveSmallIntegerField(_("PM interval (months)"), null=True, blank=True)
     last_done = models.DateField(_("last PM"), null=True, blank=True)
     next_due = models.DateField(_("next PM due"), null=True, blank=True)
+    # Kept by the database from the device (maintenance.kept_clocks): never written by the app. No
+    # foreign-key check (the device's own owner is checked) and no index of its own (see Meta).
+    owner = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        editable=False,
+    )
+    in_register = models.BooleanField(db_default=False, editable=False)
+    is_assistive = models.BooleanField(db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("PM state")
         indexes = [
             models.Index(fields=["next_due", "rank"], name="pmstate_due_rank"),
+            # Overdue and due FU per owner, devices in the register: an index-only scan on PostgreSQL.
+            models.Index(
+                fields=["next_due"],
+                include=["owner", "is_assistive"],
+                condition=Q(in_register=True),
+                name="pmstate_in_register_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from medtek.core.dates import add_months_sql
 from medtek.inventory.choices import DeviceStatus, MaintenanceResponsibility
 from medtek.inventory.models import Device, DeviceModel
 from medtek.inventory.rules import LEFT_REGISTER
-from medtek.maintenance import rules
+from medtek.maintenance import kept_clocks, rules
 from medtek.maintenance.choices import WatchStatus, WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import DevicePMState, PMClass, WatchItem, WorkOrder
 from medtek.organizations.models import Location
@@ -113,9 +113,11 @@ def sync_pm_states(
             f"""
             {prefix}
             INSERT INTO {STATE}
-                (device_id, pm_class_id, rank, interval_override_months, interval_months, last_done, next_due)
+                (device_id, pm_class_id, rank, interval_override_months, interval_months, last_done, next_due,
+                 owner_id, in_register, is_assistive)
             SELECT d.id, c.id, COALESCE(c.rank, 99), NULL, {interval}, {given},
-                   CASE WHEN {interval} IS NULL THEN NULL ELSE {first_due} END
+                   CASE WHEN {interval} IS NULL THEN NULL ELSE {first_due} END,
+                   d.owner_id, {kept_clocks.in_register_sql("d")}, m.is_assistive
             FROM {DEVICE} d
             JOIN {MODEL} m ON m.id = d.model_id
             LEFT JOIN {PM_CLASS} c ON {EM} BETWEEN c.min_score AND c.max_score{join}

@@ -236,10 +236,10 @@ def pm_due_by_customer(
     states = (
         kf.pm_states_in_register(user=user)
         .filter(next_due__isnull=False, next_due__lte=end)
-        .values("device__owner_id")
+        .values("owner_id")
         .annotate(
-            overdue=Count("pk", filter=kf.pm_overdue_filter(today)),
-            due=Count("pk", filter=Q(next_due__gte=today)),
+            overdue=Count("next_due", filter=kf.pm_overdue_filter(today)),
+            due=Count("next_due", filter=Q(next_due__gte=today)),
         )
     )
     open_pm = (
@@ -250,7 +250,7 @@ def pm_due_by_customer(
     )
     by_org: dict[int, dict[str, Any]] = {}
     for row in states:
-        by_org.setdefault(row["device__owner_id"], {"overdue": 0, "due": 0, "open": 0, "late": 0}).update(
+        by_org.setdefault(row["owner_id"], {"overdue": 0, "due": 0, "open": 0, "late": 0}).update(
             overdue=row["overdue"], due=row["due"]
         )
     for row in open_pm:

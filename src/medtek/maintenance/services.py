@@ -189,7 +189,7 @@ def pm_state_set(
     if last_done is not None:
         state.last_done = last_done
     _recompute(state, dev)
-    state.save()
+    state.save(update_fields=PM_STATE_SET)
     device_record_event(
         device=dev,
         kind=EventKind.PM_STATE_SET,
@@ -255,6 +255,11 @@ def pm_interval_set_bulk(user: Any, device_ids: list[int], months: int | None) -
         )
         for st in states
     )
+
+
+# What the services write of a PM clock: never the device's owner, register status or assistive flag,
+# which the database keeps on the clock (maintenance.kept_clocks).
+PM_STATE_SET = ["interval_override_months", "last_done", "interval_months", "next_due"]
 
 
 def _recompute(state: DevicePMState, device: Device) -> None:
@@ -331,7 +336,7 @@ def _pm_done(device: Device, done_on: dt.date) -> None:
     state = DevicePMState.objects.select_for_update().get(device=device)
     state.last_done = done_on
     _recompute(state, device)
-    state.save()
+    state.save(update_fields=PM_STATE_SET)
 
 
 # --- work orders -----------------------------------------------------------------------------

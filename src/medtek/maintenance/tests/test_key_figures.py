@@ -15,7 +15,7 @@ from medtek.inventory.tests.factories import DeviceFactory
 from medtek.maintenance import key_figures, selectors
 from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import DevicePMState
-from medtek.maintenance.tests.factories import WorkOrderFactory
+from medtek.maintenance.tests.factories import CMPriorityFactory, WorkOrderFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,12 +148,36 @@ def test_the_page_defaults_to_this_year_to_date(world: Any) -> None:
     assert (response.context["start"], response.context["end"]) == (today.replace(month=1, day=1), today)
 
 
-def test_last_twelve_months_is_one_click_away(world: Any) -> None:
+def test_the_last_twelve_whole_months_is_one_click_away(world: Any) -> None:
     response = client_for(world.admin).get(reverse("maintenance:key_figures"), {"period": "12m"})
-    today = timezone.localdate()
-    assert response.context["end"] == today
-    assert response.context["start"] == key_figures.last_twelve_months(today)[0]
+    this_month = timezone.localdate().replace(day=1)
+    assert response.context["start"] == this_month.replace(year=this_month.year - 1)
+    assert response.context["end"] == this_month - dt.timedelta(days=1)
     assert 'href="?period=12m"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("today", "start", "end"),
+    [
+        (dt.date(2026, 12, 2), dt.date(2025, 12, 1), dt.date(2026, 11, 30)),
+        (dt.date(2026, 1, 31), dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
+        (dt.date(2028, 3, 1), dt.date(2027, 3, 1), dt.date(2028, 2, 29)),
+    ],
+)
+def test_the_last_twelve_whole_months_leave_out_the_month_in_progress(
+    today: dt.date, start: dt.date, end: dt.date
+) -> None:
+    assert key_figures.last_twelve_months(today) == (start, end)
+    assert key_figures.whole_months(start, end) == (start, end.replace(day=1), [])  # nothing read live
+    assert len(key_figures.months_between(start, end)) == 12
+
+
+def test_the_period_button_reads_senaste_12_hela_manaderna_in_swedish(world: Any) -> None:
+    from django.utils import translation
+
+    with translation.override("sv"):
+        response = client_for(world.admin).get(reverse("maintenance:key_figures"), HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Senaste 12 hela månaderna" in response.content.decode()
 
 
 def test_the_page_in_swedish_says_nyckeltal_installelsetid_and_atgardstid(world: Any) -> None:
@@ -221,3 +245,16 @@ def test_the_page_refuses_a_period_longer_than_five_years(world: Any) -> None:
     )
     assert response.status_code == 422
     assert "Välj en period på högst fem år." in response.content.decode()
+
+
+def test_open_work_is_counted_by_priority_in_rank_order_fu_and_untriaged_last(world: Any) -> None:
+    urgent = CMPriorityFactory(code="P1", name="Patientsäkerhet", rank=1)
+    planned = CMPriorityFactory(code="P4", name="Planerat", rank=4)
+    for priority, n in ((planned, 2), (urgent, 1), (None, 1)):
+        for _i in range(n):
+            WorkOrderFactory(customer=world.berg, priority=priority)
+    WorkOrderFactory(customer=world.berg, priority=urgent, status=WorkOrderStatus.CLOSED)  # not open
+    WorkOrderFactory(customer=world.foreign, priority=urgent)  # another department's
+    _fu(world.berg, timezone.localdate())
+    rows = [(r["label"], r["n"]) for r in key_figures.backlog(user=world.admin)]
+    assert rows == [("P1 Patientsäkerhet", 1), ("P4 Planerat", 2), ("PM", 1), ("Not triaged", 1)]
