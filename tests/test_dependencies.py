@@ -7,6 +7,9 @@ cycle does not go away by importing late); an app's tests and migrations are not
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,3 +116,19 @@ def test_a_late_import_in_a_function_is_still_an_import(tmp_path, monkeypatch):
     (package / "late.py").write_text("def f():\n    from medtek.billing import rules\n    return rules\n")
     monkeypatch.setitem(globals(), "SRC", tmp_path / "medtek")
     assert violations("core") == ["medtek/core/late.py imports medtek.billing (inside a function)"]
+
+
+# Libraries a web worker loads only when it makes a document or reads a barcode: together about 100 MiB
+# of a worker's memory (fpdf with its fonts 50, biip 24, openpyxl 22, lxml 7), against a bar of 150 MiB.
+LOADED_WHEN_USED = ("fpdf", "openpyxl", "biip", "lxml")
+
+
+def test_a_web_worker_starts_without_the_document_and_barcode_libraries() -> None:
+    script = (
+        "import sys, django; django.setup(); import medtek.config.urls; "
+        "from django.urls import resolve; resolve('/api/v1/devices'); "
+        f"print(' '.join(m for m in {LOADED_WHEN_USED!r} if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "medtek.config.settings.base"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == ""

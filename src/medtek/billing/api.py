@@ -10,7 +10,6 @@ from ninja import Query, Router
 
 from medtek.agreements.rules import RateError
 from medtek.billing import selectors, services
-from medtek.billing.exports import pdf, peppol, tables
 from medtek.billing.models import Invoice
 from medtek.billing.schemas import (
     BasisOut,
@@ -70,6 +69,8 @@ def invoice_credit(request: HttpRequest, invoice_id: int, payload: CreditIn) -> 
 
 
 def export_invoice(invoice: Invoice, fmt: str) -> HttpResponse:
+    from medtek.billing.exports import pdf, peppol, tables
+
     lines = selectors.invoice_lines(invoice=invoice)
     stem = invoice.number or f"utkast-{invoice.pk}"
     if fmt == "xml":

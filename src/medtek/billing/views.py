@@ -17,7 +17,6 @@ from medtek.agreements.rules import RateError
 from medtek.billing import selectors, services
 from medtek.billing.api import export_invoice
 from medtek.billing.choices import InvoiceStatus
-from medtek.billing.exports import pdf, tables
 from medtek.billing.forms import BasisForm, CreditForm, InvoiceFilterForm, RunForm
 from medtek.core.downloads import download
 from medtek.core.forms import handle_form
@@ -168,6 +167,8 @@ def invoice_xlsx(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @require_GET
 def run_invoices_zip(request: HttpRequest, run_id: int) -> HttpResponse:
     """Every invoice of a billing run as one PDF each, in one ZIP (finance, MT admins)."""
+    from medtek.billing.exports import pdf
+
     run = selectors.run_get(user=request.user, pk=run_id)
     invoices = selectors.run_invoices(user=request.user, run=run)
     return download(pdf.invoices_zip(invoices), f"fakturor-{run.period}-{run.part}-{run.pk}.zip")
@@ -177,6 +178,8 @@ def run_invoices_zip(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def run_invoices_xlsx(request: HttpRequest, run_id: int) -> HttpResponse:
     """Every invoice of a billing run as one row of a spreadsheet for the ERP (finance, MT admins)."""
+    from medtek.billing.exports import tables
+
     run = selectors.run_get(user=request.user, pk=run_id)
     invoices = [invoice for invoice, _lines in selectors.run_invoices(user=request.user, run=run)]
     body = tables.to_xlsx([(run.period, tables.INVOICE_HEADER, tables.invoice_rows(invoices))])

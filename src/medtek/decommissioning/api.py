@@ -12,7 +12,7 @@ from ninja import Query, Router
 
 from medtek.core.api import ErrorOut, PageQuery, page_body
 from medtek.core.downloads import download
-from medtek.decommissioning import exports, selectors, services
+from medtek.decommissioning import selectors, services
 from medtek.decommissioning.models import SurplusItem
 from medtek.decommissioning.schemas import (
     AidAgreementIn,
@@ -232,6 +232,8 @@ def shipment_follow_up(request: HttpRequest, shipment_id: int, payload: FollowUp
 
 @router.get("/shipments/{shipment_id}/manifest.pdf", response={200: None, 404: ErrorOut})
 def shipment_manifest_pdf(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    from medtek.decommissioning import exports
+
     shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
     rows = selectors.shipment_manifest_rows(shipment=shipment)
     return download(exports.manifest_pdf(shipment, rows), f"manifest-{shipment.pk}.pdf")
@@ -239,6 +241,8 @@ def shipment_manifest_pdf(request: HttpRequest, shipment_id: int) -> HttpRespons
 
 @router.get("/shipments/{shipment_id}/manifest.xlsx", response={200: None, 404: ErrorOut})
 def shipment_manifest_xlsx(request: HttpRequest, shipment_id: int) -> HttpResponse:
+    from medtek.decommissioning import exports
+
     shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
     rows = selectors.shipment_manifest_rows(shipment=shipment)
     return download(exports.manifest_xlsx(shipment, rows), f"manifest-{shipment.pk}.xlsx")
@@ -270,6 +274,8 @@ def donation_report(request: HttpRequest, query: Query[PeriodQuery]) -> Any:
 
 @router.get("/reports/donations.pdf", response={200: None, 422: ErrorOut})
 def donation_report_pdf(request: HttpRequest, query: Query[PeriodQuery]) -> HttpResponse:
+    from medtek.decommissioning import exports
+
     start, end = _period(query.date_from, query.date_to)
     report = selectors.donation_report(user=request.user, date_from=start, date_to=end)
     return download(exports.report_pdf(report), f"donations-{start}-{end}.pdf")
@@ -277,6 +283,8 @@ def donation_report_pdf(request: HttpRequest, query: Query[PeriodQuery]) -> Http
 
 @router.get("/reports/donations.xlsx", response={200: None, 422: ErrorOut})
 def donation_report_xlsx(request: HttpRequest, query: Query[PeriodQuery]) -> HttpResponse:
+    from medtek.decommissioning import exports
+
     start, end = _period(query.date_from, query.date_to)
     report = selectors.donation_report(user=request.user, date_from=start, date_to=end)
     return download(exports.report_xlsx(report), f"donations-{start}-{end}.xlsx")

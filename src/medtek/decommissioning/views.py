@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from medtek.core.downloads import download
 from medtek.core.forms import add_service_errors, handle_form
-from medtek.decommissioning import exports, selectors, services
+from medtek.decommissioning import selectors, services
 from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemState, ShipmentStatus
 from medtek.decommissioning.forms import (
     DEVICE_ROWS,
@@ -412,6 +412,8 @@ def shipment_follow_up(request: HttpRequest, shipment_id: int) -> HttpResponse:
 
 @login_required
 def shipment_manifest(request: HttpRequest, shipment_id: int, fmt: str) -> HttpResponse:
+    from medtek.decommissioning import exports
+
     shipment = selectors.shipment_get(user=request.user, pk=shipment_id)
     rows = selectors.shipment_manifest_rows(shipment=shipment)
     if fmt == "xlsx":
@@ -421,6 +423,8 @@ def shipment_manifest(request: HttpRequest, shipment_id: int, fmt: str) -> HttpR
 
 @login_required
 def donation_report(request: HttpRequest, fmt: str = "") -> HttpResponse:
+    from medtek.decommissioning import exports
+
     form = PeriodForm(request.GET or None)
     today = timezone.localdate()
     start, end = today.replace(month=1, day=1), today

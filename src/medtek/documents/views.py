@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from medtek.core import downloads
-from medtek.documents import labels, rules, selectors, services
+from medtek.documents import rules, selectors, services
 from medtek.documents.choices import LabelFormat, TargetType
 from medtek.documents.forms import AttachmentForm, RemoveForm
 from medtek.documents.panels import panel_context, step_choices
@@ -126,6 +126,8 @@ def _label_format(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def device_label(request: HttpRequest, device_id: int) -> HttpResponse:
+    from medtek.documents import labels
+
     device = TARGETS[TargetType.DEVICE].get(request.user, device_id)
     label_format = _label_format(request)
     if not label_format:
@@ -140,6 +142,8 @@ def device_label(request: HttpRequest, device_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def device_qr(request: HttpRequest, device_id: int) -> HttpResponse:
+    from medtek.documents import labels
+
     device = TARGETS[TargetType.DEVICE].get(request.user, device_id)
     return HttpResponse(labels.qr_svg(labels.label_url(device.asset_number)), content_type="image/svg+xml")
 
@@ -148,6 +152,8 @@ def device_qr(request: HttpRequest, device_id: int) -> HttpResponse:
 @require_GET
 def label_sheet(request: HttpRequest) -> HttpResponse:
     """Labels for the devices of the device list's filters (the same filters, the same scope), bounded."""
+    from medtek.documents import labels
+
     label_format = _label_format(request)
     try:
         filters = DeviceFilter.from_params(request.GET)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import biip
-from biip.gs1_messages import GS1Message
 from django.utils.translation import gettext as _
 
 
@@ -38,6 +36,10 @@ class Udi:
 
 def parse_udi(value: str) -> Udi:
     """Parse a scanned GS1 DataMatrix/GS1-128 string or its human-readable (01)…(21)… form."""
+    # biip is imported here, not with the module: a web worker that never reads a barcode keeps its 24 MiB.
+    import biip
+    from biip.gs1_messages import GS1Message
+
     text = (value or "").strip()
     if not text:
         raise BarcodeError(_("The barcode is empty."))

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from medtek.agreements.models import Agreement
-from medtek.billing.exports import pdf, tables
 from medtek.core.downloads import download
 from medtek.core.ui import PANELS
 from medtek.organizations.rules import Cap
@@ -70,6 +69,8 @@ def forecast(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @require_GET
 def followup(request: HttpRequest) -> HttpResponse:
     """The agreement's follow-up per customer and year, on the page and as XLSX or PDF."""
+    from medtek.billing.exports import pdf, tables
+
     agreements = list(Agreement.objects.visible_to(request.user, Cap.BILLING_VIEW).order_by("-valid_from"))
     initial = {"year": timezone.localdate().year, "agreement": agreements[0].pk if agreements else None}
     form = FollowupForm(request.GET or None, agreements=agreements, initial=initial)

@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 from medtek.core.api import ErrorOut, page_body
 from medtek.core.downloads import download
 from medtek.organizations.rules import Cap
-from medtek.safety import exports, selectors, services
+from medtek.safety import selectors, services
 from medtek.safety.affected_list import MAX_BYTES
 from medtek.safety.models import SafetyNotice
 from medtek.safety.schemas import (
@@ -147,6 +147,8 @@ def notice_close(request: HttpRequest, notice_id: PathId) -> Any:
 
 
 def _report(request: HttpRequest, notice_id: int, kind: str) -> HttpResponse:
+
+    from medtek.safety import exports
 
     notice: SafetyNotice = selectors.notice_get(user=request.user, pk=notice_id)
     rows = selectors.report_rows(user=request.user, notice=notice)

@@ -19,7 +19,7 @@ from medtek.core.forms import handle_form
 from medtek.inventory.models import Device
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
-from medtek.safety import exports, selectors, services
+from medtek.safety import selectors, services
 from medtek.safety.affected_list import MAX_BYTES
 from medtek.safety.choices import Decision, IncidentStatus, NoticeAction, NoticeStatus
 from medtek.safety.forms import (
@@ -273,6 +273,8 @@ def affected_detail(request: HttpRequest, affected_id: int) -> HttpResponse:
 
 @login_required
 def notice_report(request: HttpRequest, notice_id: int, fmt: str = "html") -> HttpResponse:
+    from medtek.safety import exports
+
     notice = selectors.notice_get(user=request.user, pk=notice_id)
     progress = selectors.notice_progress(
         notice=notice, rows=selectors.visible_rows(user=request.user, notice=notice)
