@@ -148,13 +148,17 @@ class WorkOrder(TenantModel, TimeStampedModel):
     tenant_field = "customer_id"
     assistive_field = "device__model__is_assistive"
 
-    number = models.CharField(_("number"), max_length=40, unique=True)
+    # Unique through Meta.constraints rather than unique=True: on PostgreSQL a unique field also gets a
+    # varchar_pattern_ops twin for LIKE 'x%', and nothing searches work-order numbers by prefix.
+    number = models.CharField(_("number"), max_length=40)
     kind = models.CharField(_("kind"), max_length=16, choices=WorkOrderKind.choices)
     status = models.CharField(
         _("status"), max_length=16, choices=WorkOrderStatus.choices, default=WorkOrderStatus.REPORTED
     )
     # device, customer and assigned_to lead composite indexes (Meta), which serve their lookups too;
-    # a single-column index of their own would only slow the planner's bulk inserts.
+    # a single-column index of their own would only slow the planner's bulk inserts. priority,
+    # reported_by and origin are empty on planned (FU) work: their indexes (Meta) hold the rows that
+    # have one, so the planner writes a PM work order into none of them.
     device = models.ForeignKey(
         Device, null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders", db_index=False
     )
@@ -171,11 +175,21 @@ class WorkOrder(TenantModel, TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     priority = models.ForeignKey(
-        CMPriority, null=True, blank=True, on_delete=models.PROTECT, related_name="work_orders"
+        CMPriority,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="work_orders",
+        db_index=False,
     )
     pm_rank = models.PositiveSmallIntegerField(null=True, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
@@ -209,6 +223,7 @@ class WorkOrder(TenantModel, TimeStampedModel):
         related_name="follow_ups",
         verbose_name=_("follows up"),
         help_text=_("The work whose failed check this repair follows up"),
+        db_index=False,
     )
 
     objects: ClassVar[WorkOrderQuerySet] = WorkOrderQuerySet.as_manager()  # type: ignore[assignment]
@@ -218,6 +233,7 @@ class WorkOrder(TenantModel, TimeStampedModel):
         verbose_name = _("work order")
         verbose_name_plural = _("work orders")
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="workorder_number_unique"),
             models.UniqueConstraint(
                 fields=["device", "due_date"],
                 condition=Q(kind="pm"),
@@ -228,7 +244,12 @@ class WorkOrder(TenantModel, TimeStampedModel):
         indexes = [
             models.Index(fields=["customer", "status", "id"], name="wo_customer_status"),
             models.Index(fields=["status", "kind", "id"], name="wo_status_kind"),
-            models.Index(fields=["assigned_to", "status"], name="wo_assignee_status"),
+            # A technician's work (my work, "mine", by technician): never the unassigned rows.
+            models.Index(
+                fields=["assigned_to", "status"],
+                condition=Q(assigned_to__isnull=False),
+                name="wo_assignee_status",
+            ),
             models.Index(fields=["device", "kind", "status"], name="wo_device_kind_status"),
             models.Index(fields=["kind", "due_date"], name="wo_kind_due"),
             models.Index(fields=["customer", "reported_at"], name="wo_customer_reported"),
@@ -251,6 +272,13 @@ class WorkOrder(TenantModel, TimeStampedModel):
                 condition=Q(done_at__isnull=True, resolution_due_at__isnull=False),
                 name="wo_resolution_pending",
             ),
+            # The foreign keys empty on planned work, indexed where set: a level's work (the board),
+            # a repair's follow-ups, and the checks before a level, a user or a work order is deleted.
+            models.Index(fields=["priority"], condition=Q(priority__isnull=False), name="wo_priority"),
+            models.Index(
+                fields=["reported_by"], condition=Q(reported_by__isnull=False), name="wo_reported_by"
+            ),
+            models.Index(fields=["origin"], condition=Q(origin__isnull=False), name="wo_origin"),
         ]
 
     def __str__(self) -> str:
