@@ -16,7 +16,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('maintenance', '0005_key_figure_months'),
+        ('maintenance', '0006_pm_clock_owner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
