@@ -286,7 +286,9 @@ def import_devices(
                     progress("writing", report.rows, 0)
                 try:
                     report.created = writer.flush(
-                        after=lambda: _devices_changed(list(validator.first_row), validator.last_pm)
+                        after=lambda: _devices_changed(
+                            list(validator.first_row), validator.last_pm, above=writer.new_above
+                        )
                     )
                 except RegisteredAlready:
                     validator.check_registered(errors, recheck=True)
@@ -313,14 +315,14 @@ def import_devices(
     return report
 
 
-def _devices_changed(assets: list[str], last_pm: dict[str, dt.date]) -> None:
+def _devices_changed(assets: list[str], last_pm: dict[str, dt.date], *, above: int = 0) -> None:
     """Tell later parts (maintenance's PM clock) about the new devices: one array on PostgreSQL,
-    chunks within SQLite's parameter limit."""
+    chunks within SQLite's parameter limit; all their ids are above `above`."""
     step = len(assets) if connection.vendor == "postgresql" else UNIQUE_CHECK_CHUNK
     for start in range(0, len(assets), max(step, 1)):
         chunk = assets[start : start + step]
         given = {a: last_pm[a] for a in chunk if a in last_pm} if last_pm else {}
-        run_devices_changed(Device.objects.filter(asset_number__any_of=chunk), given)
+        run_devices_changed(Device.objects.filter(pk__gt=above, asset_number__any_of=chunk), given)
 
 
 # Reading -------------------------------------------------------------------------------------------
@@ -1009,6 +1011,9 @@ class _Writer:
 
     # A writer that streams rows out as they come leaves the registered-asset check to the database.
     streams = False
+    # After `flush`: every new device's id is above this (0: not known), so what follows finds them by
+    # a range of the primary key instead of testing every device of the register against the file.
+    new_above = 0
 
     def add(self, values: tuple[Any, ...]) -> None:
         raise NotImplementedError
@@ -1120,6 +1125,7 @@ class _StagingWriter(_Writer):
                 # Holding the write lock, the new devices are exactly those above the highest id now.
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
                 (before,) = cursor.fetchone()
+                self.new_above = before
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}) SELECT {selected} FROM temp.{self.table} ORDER BY seq",
                     rest_values,
@@ -1207,6 +1213,7 @@ class _CopyWriter(_Writer):
         )
         self.stack: ExitStack | None = None
         self.copy: Any = None
+        self.max_before = 0
 
     def add(self, values: tuple[Any, ...]) -> None:
         # One COPY line from the values `_Validator.row` gives, in FIELDS order, each as its type is
@@ -1246,7 +1253,12 @@ class _CopyWriter(_Writer):
         if self.copy is None:
             stack = ExitStack()
             stack.enter_context(transaction.atomic())
-            raw = stack.enter_context(connection.cursor()).cursor
+            cursor = stack.enter_context(connection.cursor())
+            # The register's highest id before the COPY: the ids of the rows it adds are drawn from the
+            # table's sequence after this, so they are above it (`flush` checks that they all were).
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Device._meta.db_table}")
+            (self.max_before,) = cursor.fetchone()
+            raw = cursor.cursor
             columns = ", ".join([*self.FIELDS, *self.device_rest_cols])
             self.copy = stack.enter_context(raw.copy(f"COPY {Device._meta.db_table} ({columns}) FROM STDIN"))
             self.stack = stack
@@ -1273,11 +1285,18 @@ class _CopyWriter(_Writer):
             stack.close()  # ends the COPY, then releases the savepoint (or rolls it back on an error)
         except (psycopg.errors.UniqueViolation, IntegrityError) as exc:
             raise RegisteredAlready from exc
+        params = [*_event_params(self, connection.vendor), self.max_before, self.assets]
         with connection.cursor() as cursor:
-            cursor.execute(
-                _events_sql(connection.vendor, "d.asset_number = ANY(%s)"),
-                [*_event_params(self, connection.vendor), self.assets],
-            )
+            # The new devices by the id range the COPY drew (the primary key's index), their asset numbers
+            # as a filter: without the range PostgreSQL tests every device of the register against the
+            # file's asset numbers, twice (here and for the PM clock).
+            cursor.execute(_events_sql(connection.vendor, "d.id > %s AND d.asset_number = ANY(%s)"), params)
+            if cursor.rowcount == len(self.assets):
+                self.new_above = self.max_before
+            else:  # an id drawn below the bound (a sequence set back under existing ids): those by number
+                cursor.execute(
+                    _events_sql(connection.vendor, "d.id <= %s AND d.asset_number = ANY(%s)"), params
+                )
         if after is not None:
             after()
         return len(self.assets)
