@@ -55,6 +55,7 @@ import heapq
 import io
 import itertools
 import json
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -285,7 +286,9 @@ def import_devices(
                     progress("writing", report.rows, 0)
                 try:
                     report.created = writer.flush(
-                        after=lambda: _devices_changed(list(validator.first_row), validator.last_pm)
+                        after=lambda: _devices_changed(
+                            list(validator.first_row), validator.last_pm, above=writer.new_above
+                        )
                     )
                 except RegisteredAlready:
                     validator.check_registered(errors, recheck=True)
@@ -312,14 +315,14 @@ def import_devices(
     return report
 
 
-def _devices_changed(assets: list[str], last_pm: dict[str, dt.date]) -> None:
+def _devices_changed(assets: list[str], last_pm: dict[str, dt.date], *, above: int = 0) -> None:
     """Tell later parts (maintenance's PM clock) about the new devices: one array on PostgreSQL,
-    chunks within SQLite's parameter limit."""
+    chunks within SQLite's parameter limit; all their ids are above `above`."""
     step = len(assets) if connection.vendor == "postgresql" else UNIQUE_CHECK_CHUNK
     for start in range(0, len(assets), max(step, 1)):
         chunk = assets[start : start + step]
         given = {a: last_pm[a] for a in chunk if a in last_pm} if last_pm else {}
-        run_devices_changed(Device.objects.filter(asset_number__any_of=chunk), given)
+        run_devices_changed(Device.objects.filter(pk__gt=above, asset_number__any_of=chunk), given)
 
 
 # Reading -------------------------------------------------------------------------------------------
@@ -561,6 +564,12 @@ class _Validator:
         for pk, org_id, code in locations.values_list("pk", "organisation_id", "code"):
             self.location_by_key[(org_id, _key(code))] = pk
             self.location_owners[_key(code)].add(org_id)
+        # A model, owner or location cell's text as the file writes it → what it resolved to (files
+        # repeat a few of each), and where each column is in the file (set by `run`).
+        self.model_ids: dict[str, int] = {}
+        self.owner_ids: dict[str, int] = {}
+        self.location_ids: dict[tuple[int, str], int] = {}
+        self.at: tuple[int, ...] = ()
         self.statuses: dict[str, str] = {}
         for value, label in DeviceStatus.choices:
             self.statuses[value] = value
@@ -615,27 +624,32 @@ class _Validator:
     ) -> None:
         """Check every row; hand the good ones to `writer` while the file has no error."""
         first_row, shifts = self.first_row, self.line_shifts
+        # Each column's cell by its position in the file, picked once for the whole file; a column the
+        # file lacks reads the empty cell appended to every row (position -1).
         index = {name: i for i, name in enumerate(columns) if name}
+        self.at = tuple(index.get(name, -1) for name in COLUMNS)
         width = len(columns)
-        get = _getter(index)
         check_nul = source.may_hold_nul
         progress = self.progress
+        row = self.row
         try:
             for number, line, cells in source.rows:
-                if not any(c.strip() for c in cells):
+                joined = "".join(cells)
+                if not joined or joined.isspace():  # no cell holds anything but blanks
                     continue
                 report.rows += 1
                 if progress is not None and not report.rows % PROGRESS_ROWS:
                     progress("checking", report.rows, 0)
                 if line - number != shifts[-1][1]:
                     shifts.append((number, line - number))
-                if check_nul and any("\x00" in c for c in cells):
+                if check_nul and "\x00" in joined:
                     named = [self.shown.get(c, c) if c else None for c in columns]
                     errors.add_row(_nul_errors(number, line, named, cells))
                     continue
                 if len(cells) < width:
                     cells = cells + [""] * (width - len(cells))
-                values = self.row(number, line, get(cells), errors)
+                cells.append("")
+                values = row(number, line, cells, errors)
                 if values is None:
                     continue
                 asset = values[0]
@@ -695,27 +709,67 @@ class _Validator:
         at = bisect.bisect_right(self.line_shifts, (row, 1 << 62)) - 1
         return row + self.line_shifts[at][1]
 
-    def row(self, number: int, line: int, raw: dict[str, str], errors: _Errors) -> tuple[Any, ...] | None:
-        """The validated values in `_Writer.FIELDS` order, or None after recording the row's errors."""
+    def row(self, number: int, line: int, cells: list[str], errors: _Errors) -> tuple[Any, ...] | None:
+        """The validated values in `_Writer.FIELDS` order, or None after recording the row's errors.
+
+        `cells` are the row's cells with an empty one appended; `self.at` says where each column is.
+        The checks are those of the columns in turn; a cell most files leave empty costs a test, and a
+        model, owner or location written as an earlier row wrote it is looked up by that text.
+        """
+        (
+            at_asset,
+            at_model,
+            at_owner,
+            at_location,
+            at_serial,
+            at_udi,
+            at_status,
+            at_acquired,
+            at_value,
+            at_warranty,
+            at_patient,
+            at_radiation,
+            at_sterile,
+            at_expiry,
+            at_last_pm,
+        ) = self.at
         bad: list[RowError] = []
 
         def fail(column: str, message: str) -> None:
             bad.append(RowError(number, self.shown.get(column, column), message, line))
 
-        asset = raw["asset_number"].strip()
+        asset = cells[at_asset].strip()
         if not asset:
             fail("asset_number", _("The asset number is required."))
         elif len(asset) > 40:
             fail("asset_number", _("The asset number is longer than 40 characters."))
 
-        model_id = self.model(raw["model"], fail)
-        owner_id = self.owner(raw["owner"], fail)
-        location_id = self.location(raw["location"], owner_id, fail)
+        text = cells[at_model]
+        model_id = self.model_ids.get(text)
+        if model_id is None:
+            model_id = self.model(text, fail)
+            if model_id is not None:
+                self.model_ids[text] = model_id
+        text = cells[at_owner]
+        owner_id = self.owner_ids.get(text)
+        if owner_id is None:
+            owner_id = self.owner(text, fail)
+            if owner_id is not None:
+                self.owner_ids[text] = owner_id
+        text = cells[at_location]
+        location_id = None
+        if text and owner_id is not None:
+            location_id = self.location_ids.get((owner_id, text))
+            if location_id is None:
+                location_id = self.location(text, owner_id, fail)
+                if location_id is not None:
+                    self.location_ids[(owner_id, text)] = location_id
 
-        serial = raw["serial_number"].strip()
+        serial = cells[at_serial].strip()
         lot = udi_di = udi_pi = ""
-        expiry = _date(raw["expiry_date"], "expiry_date", fail)
-        barcode = raw["udi"].strip()
+        expiry_text = cells[at_expiry]
+        expiry = _date(expiry_text, "expiry_date", fail) if expiry_text else None
+        barcode = cells[at_udi].strip()
         if barcode:
             try:
                 udi = parse_udi(barcode)
@@ -724,15 +778,15 @@ class _Validator:
             else:
                 udi_di, udi_pi, lot = udi.di, udi.pi, udi.lot
                 serial = serial or udi.serial
-                if expiry is None and not raw["expiry_date"].strip():
+                if expiry is None and not expiry_text.strip():
                     expiry = udi.expiry
                 if len(udi_di) > 40 or len(udi_pi) > 120 or len(lot) > 40:
                     fail("udi", _("The UDI is longer than the register holds."))
         if len(serial) > 80:
             fail("serial_number", _("The serial number is longer than 80 characters."))
 
-        status_raw = raw["status"].strip()
-        status = DeviceStatus.IN_USE.value
+        status_raw = cells[at_status].strip()
+        status = _IN_USE
         if status_raw:
             found = self.statuses.get(status_raw) or self.statuses.get(_key(status_raw))
             if found is None:
@@ -744,18 +798,22 @@ class _Validator:
             else:
                 status = found
 
-        acquired = _date(raw["acquisition_date"], "acquisition_date", fail)
+        text = cells[at_acquired]
+        acquired = _date(text, "acquisition_date", fail) if text else None
         acquired_error = rules.acquisition_date_error(acquired, today=self.today)
         if acquired_error:
             fail("acquisition_date", acquired_error)
-        value = _amount(raw["acquisition_value"], fail)
-        warranty = _date(raw["warranty_end"], "warranty_end", fail)
-        patient_data = _flag(raw["stores_patient_data"], "stores_patient_data", fail)
-        radiation = _flag(raw["has_radiation_source"], "has_radiation_source", fail)
-        sterile = _flag(raw["is_sterile"], "is_sterile", fail)
-        if sterile and expiry is None and not raw["expiry_date"].strip():
+        text = cells[at_value]
+        value = _amount(text, fail) if text else None
+        text = cells[at_warranty]
+        warranty = _date(text, "warranty_end", fail) if text else None
+        patient_data = _flag(cells[at_patient], "stores_patient_data", fail)
+        radiation = _flag(cells[at_radiation], "has_radiation_source", fail)
+        sterile = _flag(cells[at_sterile], "is_sterile", fail)
+        if sterile and expiry is None and not expiry_text.strip():
             fail("expiry_date", _("A sterile device needs its expiry date."))
-        last_pm = _date(raw["last_pm"], "last_pm", fail)
+        text = cells[at_last_pm]
+        last_pm = _date(text, "last_pm", fail) if text else None
         if last_pm is not None and last_pm > timezone.localdate():
             fail("last_pm", _("The last PM cannot be in the future."))
         if bad:
@@ -859,15 +917,6 @@ def _nul_errors(number: int, line: int, columns: list[str | None], cells: list[s
     ]
 
 
-def _getter(index: dict[str, int]) -> Any:
-    pairs = [(name, index.get(name)) for name in COLUMNS]
-
-    def get(cells: list[str]) -> dict[str, str]:
-        return {name: (cells[i] if i is not None else "") for name, i in pairs}
-
-    return get
-
-
 def _date(text: str, column: str, fail: Any) -> dt.date | None:
     text = text.strip()
     if not text:
@@ -879,7 +928,17 @@ def _date(text: str, column: str, fail: Any) -> dt.date | None:
         return None
 
 
+# An amount as most files write it: kronor (at most 12 digits, so below MAX_VALUE), optionally a comma or
+# dot and one or two digits of öre. Anything else takes the full check in `_amount`, which gives the same
+# value for these.
+_PLAIN_AMOUNT = re.compile(r"(\d{1,12})(?:[.,](\d\d?))?")
+
+
 def _amount(text: str, fail: Any) -> Decimal | None:
+    plain = _PLAIN_AMOUNT.fullmatch(text)
+    if plain is not None:
+        kronor, ore = plain.groups()
+        return Decimal(f"{kronor}.{ore or ''}".ljust(len(kronor) + 3, "0"))
     text = text.strip()
     if not text:
         return None
@@ -906,7 +965,14 @@ def _amount(text: str, fail: Any) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
+_IN_USE = DeviceStatus.IN_USE.value
+_FLAGS = {**dict.fromkeys(FALSE_WORDS, False), **dict.fromkeys(TRUE_WORDS, True)}
+
+
 def _flag(text: str, column: str, fail: Any) -> bool:
+    found = _FLAGS.get(text)  # the cell as most files write it: "ja", "nej", "1", empty
+    if found is not None:
+        return found
     word = text.strip().casefold()
     if word in FALSE_WORDS:
         return False
@@ -945,6 +1011,9 @@ class _Writer:
 
     # A writer that streams rows out as they come leaves the registered-asset check to the database.
     streams = False
+    # After `flush`: every new device's id is above this (0: not known), so what follows finds them by
+    # a range of the primary key instead of testing every device of the register against the file.
+    new_above = 0
 
     def add(self, values: tuple[Any, ...]) -> None:
         raise NotImplementedError
@@ -1056,6 +1125,7 @@ class _StagingWriter(_Writer):
                 # Holding the write lock, the new devices are exactly those above the highest id now.
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
                 (before,) = cursor.fetchone()
+                self.new_above = before
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}) SELECT {selected} FROM temp.{self.table} ORDER BY seq",
                     rest_values,
@@ -1143,23 +1213,39 @@ class _CopyWriter(_Writer):
         )
         self.stack: ExitStack | None = None
         self.copy: Any = None
+        self.max_before = 0
 
     def add(self, values: tuple[Any, ...]) -> None:
-        text, escapes = _copy_text, _COPY_ESCAPES
-        # The common cells inline (this runs a million times for a million rows), the rest by _copy_text.
-        cells = [
-            "\\N"
-            if v is None
-            else v.translate(escapes)
-            if v.__class__ is str
-            else ("t" if v else "f")
-            if v.__class__ is bool
-            else text(v)
-            for v in values
-        ]
-        cells.append(self.device_rest)
-        self.lines.append("\t".join(cells))
-        self.assets.append(values[0])
+        # One COPY line from the values `_Validator.row` gives, in FIELDS order, each as its type is
+        # written (this runs a million times for a million rows): text escaped, dates ISO, NULL as \\N.
+        (
+            asset,
+            serial,
+            udi_di,
+            udi_pi,
+            lot,
+            expiry,
+            model_id,
+            owner_id,
+            location_id,
+            status,
+            acquired,
+            value,
+            warranty,
+            patient_data,
+            radiation,
+            sterile,
+        ) = values
+        e, n = _COPY_ESCAPES, "\\N"
+        self.lines.append(
+            f"{asset.translate(e)}\t{serial.translate(e)}\t{udi_di.translate(e)}\t{udi_pi.translate(e)}\t"
+            f"{lot.translate(e)}\t{n if expiry is None else expiry.isoformat()}\t{model_id}\t{owner_id}\t"
+            f"{n if location_id is None else location_id}\t{status.translate(e)}\t"
+            f"{n if acquired is None else acquired.isoformat()}\t{n if value is None else value}\t"
+            f"{n if warranty is None else warranty.isoformat()}\t{'t' if patient_data else 'f'}\t"
+            f"{'t' if radiation else 'f'}\t{'t' if sterile else 'f'}\t{self.device_rest}"
+        )
+        self.assets.append(asset)
         if len(self.lines) >= self.CHUNK_ROWS:
             self._send()
 
@@ -1167,7 +1253,12 @@ class _CopyWriter(_Writer):
         if self.copy is None:
             stack = ExitStack()
             stack.enter_context(transaction.atomic())
-            raw = stack.enter_context(connection.cursor()).cursor
+            cursor = stack.enter_context(connection.cursor())
+            # The register's highest id before the COPY: the ids of the rows it adds are drawn from the
+            # table's sequence after this, so they are above it (`flush` checks that they all were).
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Device._meta.db_table}")
+            (self.max_before,) = cursor.fetchone()
+            raw = cursor.cursor
             columns = ", ".join([*self.FIELDS, *self.device_rest_cols])
             self.copy = stack.enter_context(raw.copy(f"COPY {Device._meta.db_table} ({columns}) FROM STDIN"))
             self.stack = stack
@@ -1194,11 +1285,18 @@ class _CopyWriter(_Writer):
             stack.close()  # ends the COPY, then releases the savepoint (or rolls it back on an error)
         except (psycopg.errors.UniqueViolation, IntegrityError) as exc:
             raise RegisteredAlready from exc
+        params = [*_event_params(self, connection.vendor), self.max_before, self.assets]
         with connection.cursor() as cursor:
-            cursor.execute(
-                _events_sql(connection.vendor, "d.asset_number = ANY(%s)"),
-                [*_event_params(self, connection.vendor), self.assets],
-            )
+            # The new devices by the id range the COPY drew (the primary key's index), their asset numbers
+            # as a filter: without the range PostgreSQL tests every device of the register against the
+            # file's asset numbers, twice (here and for the PM clock).
+            cursor.execute(_events_sql(connection.vendor, "d.id > %s AND d.asset_number = ANY(%s)"), params)
+            if cursor.rowcount == len(self.assets):
+                self.new_above = self.max_before
+            else:  # an id drawn below the bound (a sequence set back under existing ids): those by number
+                cursor.execute(
+                    _events_sql(connection.vendor, "d.id <= %s AND d.asset_number = ANY(%s)"), params
+                )
         if after is not None:
             after()
         return len(self.assets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from typing import Any
@@ -61,6 +62,89 @@ def test_valid_rows_are_registered_with_their_values(register: Any) -> None:
     )
     assert first.acquisition_value == Decimal("28000.50")
     assert Device.objects.get(asset_number="A-2").is_sterile is True
+
+
+def stored(asset: str) -> tuple[Any, ...]:
+    d = Device.objects.get(asset_number=asset)
+    return (
+        d.model_id,
+        d.owner_id,
+        d.location_id,
+        d.serial_number,
+        d.acquisition_value,
+        d.is_sterile,
+        d.expiry_date,
+        d.acquisition_date,
+    )
+
+
+def test_cells_written_loosely_are_read_as_the_same_cells_written_plainly(register: Any) -> None:
+    header = (
+        "asset_number;model;owner;location;serial_number;acquisition_value;is_sterile;expiry_date;"
+        "acquisition_date"
+    )
+    text = "\n".join(
+        [
+            header,
+            "A-1;Infusomat Space;BERG;AVD1;SN\\1;28000,5;ja;2027-01-31;2024-05-02",
+            "A-2; infusomat  SPACE ; berg ; avd1 ;SN\\1; 28 000,50 ; JA ; 2027-01-31 ;2024-05-02 08:30",
+            'B-1;Infusomat Space;BERG;;"S\tN";007;nej;;2024-05-02T08:30:00',
+            'B-2;B. Braun Infusomat Space;2326;;"S\tN"; 7,00 ; Nej ;;2024-05-02',
+        ]
+    )
+    report = run(register.admin, text)
+    assert report.ok, report.errors
+    assert (
+        stored("A-1")
+        == stored("A-2")
+        == (
+            register.pump.pk,
+            register.berg.pk,
+            register.ward.pk,
+            "SN\\1",
+            Decimal("28000.50"),
+            True,
+            dt.date(2027, 1, 31),
+            dt.date(2024, 5, 2),
+        )
+    )
+    assert (
+        stored("B-1")
+        == stored("B-2")
+        == (
+            register.pump.pk,
+            register.berg.pk,
+            None,
+            "S\tN",
+            Decimal("7.00"),
+            False,
+            None,
+            dt.date(2024, 5, 2),
+        )
+    )
+
+
+def test_every_row_has_its_references_checked_whatever_earlier_rows_wrote(register: Any) -> None:
+    text = "\n".join(
+        [
+            "asset_number;model;owner;location;acquisition_value",
+            "A-1;Infusomat Space;BERG;AVD1;100",
+            "A-2;No Such Model;BERG;AVD1;100",
+            "A-3;No Such Model;BERG;AVD1;100,555",
+            "A-4;Infusomat Space;2380;AVD1;1000000000000",
+            "A-5;Infusomat Space;BERG;AVD9;-100",
+        ]
+    )
+    report = run(register.admin, text)
+    assert messages(report) == [
+        (2, "model", "Unknown device model 'No Such Model'."),
+        (3, "model", "Unknown device model 'No Such Model'."),
+        (3, "acquisition_value", "'100,555' has more than two decimals (öre)."),
+        (4, "location", "The location AVD1 belongs to another organisation, not to Östersunds kommun."),
+        (4, "acquisition_value", "'1000000000000' is larger than the register holds."),
+        (5, "location", "The location AVD9 belongs to another organisation, not to Bergs kommun."),
+        (5, "acquisition_value", "The acquisition value cannot be negative."),
+    ]
 
 
 def test_every_imported_device_gets_its_imported_event_with_the_snapshot(register: Any) -> None:
@@ -219,8 +303,6 @@ def test_dry_run_reports_but_writes_nothing(register: Any) -> None:
 
 
 def test_xlsx_file_is_imported_with_typed_cells(register: Any) -> None:
-    import datetime as dt
-
     book = Workbook()
     sheet = book.active
     sheet.append(

@@ -9,10 +9,11 @@ import pytest
 from django.utils import timezone
 
 from medtek.core.dates import add_months
+from medtek.core.models import Event
 from medtek.inventory import services as register
 from medtek.inventory.importer import RowError, import_devices
 from medtek.inventory.models import Device
-from medtek.inventory.tests.factories import DeviceModelFactory
+from medtek.inventory.tests.factories import DeviceFactory, DeviceModelFactory
 from medtek.maintenance import selectors
 from medtek.maintenance.models import DevicePMState
 
@@ -110,3 +111,21 @@ def test_the_pm_clocks_of_an_import_are_set_without_a_query_per_row(
     assert report.created == 300
     assert DevicePMState.objects.filter(last_done__isnull=False).count() == 300
     assert _state("I-13") == (dt.date(2025, 2, 15), dt.date(2026, 2, 15), 12)
+
+
+def test_imported_devices_get_their_event_and_pm_clock_under_a_device_numbered_by_hand(
+    world: Any, volumat: Any
+) -> None:
+    # A device whose id was given by hand (data moved from another system) above the ids the register
+    # draws: the imported devices are numbered below it and are still found.
+    DeviceFactory(id=900_000, asset_number="HIGH", model=volumat, owner=world.berg)
+    code = world.berg.short_code
+    report = _import(
+        world, f"asset_number;model;owner;senaste_fu\nI-1;Volumat;{code};\nI-2;Volumat;{code};2025-03-31\n"
+    )
+    assert report.ok, report.errors
+    for asset in ("I-1", "I-2"):
+        device = Device.objects.get(asset_number=asset)
+        assert Event.objects.filter(device_id=device.pk, kind="device.imported").count() == 1
+    assert _state("I-1") == (None, timezone.localdate(), 12)
+    assert _state("I-2") == (dt.date(2025, 3, 31), dt.date(2026, 3, 31), 12)
