@@ -87,12 +87,17 @@ def sync_pm_states(
     today = today or timezone.localdate()
     where: str = ""
     params: list[Any] = []
+    # The same limit on the states that exist (below): an import's 20,000 devices read their own states,
+    # not every state of the register.
+    existing_where: str = ""
     if device_ids is not None:
         clause, params = _in("d.id", device_ids)
         where = f" AND {clause}"
+        existing_where = " WHERE " + _in("device_id", device_ids)[0]
     elif devices is not None:
         sql, subquery_params = devices.values("pk").query.sql_with_params()
         where, params = f" AND d.id IN ({sql})", list(subquery_params)
+        existing_where = f" WHERE device_id IN ({sql})"
     join, join_params = _last_done_join(last_done)
     interval = "COALESCE(m.pm_interval_months, c.interval_months)"
     given = "p.last_done" if join else "NULL"
@@ -105,8 +110,10 @@ def sync_pm_states(
     # (SQLite needs none, and reports the rows inserted only for a statement that starts with INSERT.)
     existing = STATE
     prefix = ""
+    prefix_params: list[Any] = []
     if connection.vendor == "postgresql":
-        prefix = f"WITH existing AS MATERIALIZED (SELECT device_id FROM {STATE})"
+        prefix = f"WITH existing AS MATERIALIZED (SELECT device_id FROM {STATE}{existing_where})"
+        prefix_params = list(params) if existing_where else []
         existing = "existing"
     with connection.cursor() as cur:
         cur.execute(
@@ -124,7 +131,7 @@ def sync_pm_states(
             WHERE NOT EXISTS (SELECT 1 FROM {existing} s WHERE s.device_id = d.id){where}
             ON CONFLICT (device_id) DO NOTHING
             """,
-            [ops.adapt_datefield_value(today), *join_params, *params],
+            [*prefix_params, ops.adapt_datefield_value(today), *join_params, *params],
         )
         created = cur.rowcount
         if refresh:
