@@ -55,7 +55,7 @@ def test_assistive_bench_bills_every_customer_once():
     assert result["invoices"] == 4
     assert result["rebilled_new"] == 0
     rows = assistive.rows(result)
-    assert len(rows) == 4 and rows[3][3] == "ok"
+    assert len(rows) == 5 and rows[4][3] == "ok"
 
 
 def test_python_m_bench_runs_every_section_on_a_tiny_sqlite_database(tmp_path):

@@ -50,8 +50,8 @@ def test_mt_admin_sees_this_year_for_every_customer_with_a_total_and_charts_that
     assert page.locator("#chart-completion rect").count() > 0
     assert page.locator("svg.chart").count() == 3
 
-    # The last 12 months are one click away, and the charts follow.
-    page.get_by_role("link", name="Senaste 12 månaderna").click()
+    # The last twelve whole months are one click away, and the charts follow.
+    page.get_by_role("link", name="Senaste 12 hela månaderna").click()
     page.wait_for_load_state()
     assert "period=12m" in page.url
     start = page.locator("h1 small").inner_text().split(" – ")[0]
