@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medtek.inventory.forms import DateInput
-from medtek.maintenance import key_figures
+from medtek.maintenance import key_figures, rules
 from medtek.maintenance.choices import ItemKind, MaterialKind, TimeBasis, WaitingReason, WorkOrderKind
 from medtek.maintenance.models import CMPriority, ProtocolRecord
 
@@ -195,9 +195,10 @@ class ProtocolForm(forms.Form):
 
     def __init__(self, *args: Any, record: ProtocolRecord, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.errors_id = f"protocol-{record.pk}-errors"  # the page shows one form per protocol
         self.items = list(record.template.items.all())
         for item in self.items:
-            name = f"item-{item.pk}"
+            name = rules.item_field(item.pk)
             if item.kind == ItemKind.CHECK:
                 self.fields[name] = forms.ChoiceField(
                     label=item.label,
@@ -214,7 +215,7 @@ class ProtocolForm(forms.Form):
         """The answered items, as the service takes them."""
         out: dict[int, dict[str, Any]] = {}
         for item in self.items:
-            value = self.cleaned_data.get(f"item-{item.pk}")
+            value = self.cleaned_data.get(rules.item_field(item.pk))
             if item.kind == ItemKind.CHECK:
                 if value in {"yes", "no"}:
                     out[item.pk] = {"checked": value == "yes"}
@@ -236,6 +237,7 @@ class _ModelRowsForm(forms.Form):
     left empty is removed. The service judges the model as a whole (bands, order, targets)."""
 
     row_label: Any = ""
+    errors_id = "model-errors"  # the box at the top of the form with the refusals of the whole model
     # (name, column label, the field of that column)
     columns: tuple[tuple[str, Any, Callable[[], forms.Field]], ...] = ()
     required_in_row: tuple[str, ...] = ()

@@ -267,48 +267,45 @@ class LineResult:
     passed: bool
 
 
+def item_field(item_id: int) -> str:
+    """The name of a protocol item's answer: the page's field, and the key of a refusal of it."""
+    return f"item-{item_id}"
+
+
 def evaluate_protocol(
     items: Sequence[ItemSpec], answers: Mapping[int, Mapping[str, Any]]
 ) -> list[LineResult]:
-    """Judge each answer against its item; every item must be answered."""
+    """Judge each answer against its item; every item must be answered. A refusal of one item's answer
+    is filed under that item's field (`item_field`), worded for the place next to it."""
     unknown = set(answers) - {i.id for i in items}
     if unknown:
         raise RuleError("results", _("Item %(item)s is not part of this protocol.") % {"item": min(unknown)})
     out: list[LineResult] = []
     for item in items:
-        answer = answers.get(item.id)
-        if answer is None:
-            raise RuleError("results", _("The checklist has an open item: %(item)s.") % {"item": item.label})
+        field = item_field(item.id)
+        answer = answers.get(item.id) or {}
         if item.kind == ItemKind.CHECK:
             checked = answer.get("checked")
             if checked is None:
-                raise RuleError(
-                    "results", _("The checklist has an open item: %(item)s.") % {"item": item.label}
-                )
+                raise RuleError(field, _("Choose OK or not OK: the protocol needs every item."))
             out.append(LineResult(item.id, bool(checked), None, "", bool(checked)))
             continue
         raw = answer.get("value")
         if raw is None or raw == "":
-            raise RuleError("results", _("The checklist has an open item: %(item)s.") % {"item": item.label})
+            raise RuleError(field, _("Fill in the measured value: the protocol needs every item."))
         unit = str(answer.get("unit") or "").strip()
         if not unit:
-            raise RuleError(
-                "results",
-                _("%(item)s: a measured value needs its unit (%(unit)s).")
-                % {"item": item.label, "unit": item.unit},
-            )
+            raise RuleError(field, _("A measured value needs its unit (%(unit)s).") % {"unit": item.unit})
         if unit != item.unit:
             raise RuleError(
-                "results",
-                _("%(item)s: measured in %(unit)s, but the protocol asks for %(expected)s.")
-                % {"item": item.label, "unit": unit, "expected": item.unit},
+                field,
+                _("Measured in %(unit)s, but the protocol asks for %(expected)s.")
+                % {"unit": unit, "expected": item.unit},
             )
         try:
             value = Decimal(str(raw))
         except ArithmeticError as exc:
-            raise RuleError(
-                "results", _("%(item)s: '%(value)s' is not a number.") % {"item": item.label, "value": raw}
-            ) from exc
+            raise RuleError(field, _("'%(value)s' is not a number.") % {"value": raw}) from exc
         out.append(LineResult(item.id, None, value, unit, measure_passes(value, item.lower, item.upper)))
     return out
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.forms import field_label
 from medtek.inventory.models import Device
 from medtek.inventory.selectors import device_find
-from medtek.maintenance import forms, selectors, services
+from medtek.maintenance import forms, rules, selectors, services
 from medtek.maintenance import key_figures as kf
 from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import CMPriority, ProtocolRecord
@@ -261,7 +261,7 @@ def _detail_page(request: HttpRequest, work_order_id: int, **bound: Any) -> Http
             else forms.ProtocolForm(record=rec)
         )
         rec.rows = [  # type: ignore[attr-defined]
-            (item, line, form[f"item-{item.pk}"])
+            (item, line, form[rules.item_field(item.pk)])
             for item, line in rec.rows  # type: ignore[attr-defined]
         ]
         rec.form = form  # type: ignore[attr-defined]
@@ -412,6 +412,7 @@ def protocol_results(request: HttpRequest, protocol_record_id: int) -> HttpRespo
         done=recorded,
         again=lambda sent: _detail_page(request, record.work_order_id, protocol_form=sent),
         label=field_label,
+        fields={"results": NON_FIELD_ERRORS},  # the whole protocol: already recorded, work not started
     )
 
 

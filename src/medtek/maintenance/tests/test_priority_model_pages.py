@@ -68,13 +68,15 @@ def test_a_mistyped_interval_keeps_every_row_and_is_shown_at_its_field(world: An
     assert not PMClass.objects.exists()
 
 
-def test_a_band_gap_is_refused_by_the_service_above_the_table_with_the_rows_kept(world: Any) -> None:
+def test_a_band_gap_is_refused_at_the_top_of_the_form_with_the_rows_kept(world: Any) -> None:
     data = pm_rows(("A", "Hög", "1", "15", "20", "6"), ("B", "Låg", "2", "4", "13", "24"))
     response = client_for(world.admin).post("/maintenance/models/pm/", data)
     html = response.content.decode()
     assert response.status_code == 422
-    assert 'id="model-errors"' in html
-    assert "<li>No PM class covers EM numbers 14-14.</li>" in html
+    form = html[html.index('id="model-form"') :]
+    box = '<ul class="errorlist nonfield" id="model-errors" tabindex="-1"><li>No PM class covers EM'
+    assert form.index(box) < form.index('<p class="muted">')
+    assert '<a href="#model-errors">No PM class covers EM numbers 14-14.</a>' in html
     assert 'name="0-min_score" value="15"' in html
     assert not PMClass.objects.exists()
 

@@ -84,12 +84,21 @@ def test_measured_item_without_unit_is_refused():
         rules.check_protocol_item(ItemKind.MEASURE, "", None, Decimal("0.3"))
 
 
-def test_measured_answer_without_unit_is_refused():
+def test_measured_answer_without_unit_is_refused_at_its_item():
     item = rules.ItemSpec(1, ItemKind.MEASURE, "Protective earth resistance", "Ω", None, Decimal("0.3"))
-    with pytest.raises(
-        rules.RuleError, match=re.escape("Protective earth resistance: a measured value needs its unit (Ω).")
-    ):
+    with pytest.raises(rules.RuleError, match=re.escape("A measured value needs its unit (Ω).")) as info:
         rules.evaluate_protocol([item], {1: {"value": "0.1", "unit": ""}})
+    assert info.value.field == "item-1"
+
+
+def test_an_unanswered_check_is_refused_at_its_item():
+    items = [
+        rules.ItemSpec(1, ItemKind.CHECK, "Visual inspection", "", None, None),
+        rules.ItemSpec(2, ItemKind.CHECK, "Function test", "", None, None),
+    ]
+    with pytest.raises(rules.RuleError, match="Choose OK or not OK") as info:
+        rules.evaluate_protocol(items, {1: {"checked": True}})
+    assert info.value.field == "item-2"
 
 
 def test_cf_leakage_over_50_microampere_fails():
