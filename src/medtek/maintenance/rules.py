@@ -44,37 +44,49 @@ def em_number(function_score: int, physical_risk_score: int, maintenance_need_sc
 # --- priority models -------------------------------------------------------------------------
 
 
+def _first_repeat(values: Sequence[Any]) -> int | None:
+    """The position of the first value that came before, or None."""
+    seen: set[Any] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            return i
+        seen.add(value)
+    return None
+
+
 def check_pm_classes(classes: Sequence[Mapping[str, Any]]) -> None:
-    """A PM prioritisation model must cover EM numbers 4-20 exactly once, with distinct codes and ranks."""
+    """A PM prioritisation model must cover EM numbers 4-20 exactly once, with distinct codes and ranks.
+    A refusal of one class's value is filed under it (`classes.<n>.<field>`, n its place in the list)."""
     if not classes:
         raise RuleError("classes", _("The PM model needs at least one class."))
     codes = [str(c["code"]).strip() for c in classes]
     if any(not code for code in codes):
-        raise RuleError("classes", _("Every PM class needs a code."))
-    if len(set(codes)) != len(codes):
-        raise RuleError("classes", _("Two PM classes have the same code."))
+        raise RuleError(f"classes.{codes.index('')}.code", _("Every PM class needs a code."))
+    repeat = _first_repeat(codes)
+    if repeat is not None:
+        raise RuleError(f"classes.{repeat}.code", _("Two PM classes have the same code."))
     ranks = [int(c["rank"]) for c in classes]
     if sorted(ranks) != list(range(1, len(ranks) + 1)):
         raise RuleError(
             "classes", _("The PM classes' planning order must be 1, 2, 3 … without gaps or repeats.")
         )
-    for c in classes:
+    for n, c in enumerate(classes):
         lo, hi = int(c["min_score"]), int(c["max_score"])
         if lo > hi:
             raise RuleError(
-                "classes",
+                f"classes.{n}.min_score",
                 _("PM class %(code)s: the lowest EM number is above the highest.") % {"code": c["code"]},
             )
         if lo < EM_MIN or hi > EM_MAX:
             raise RuleError(
-                "classes",
+                f"classes.{n}.{'min_score' if lo < EM_MIN else 'max_score'}",
                 _("PM class %(code)s: EM numbers run from %(min)s to %(max)s.")
                 % {"code": c["code"], "min": EM_MIN, "max": EM_MAX},
             )
         interval = c.get("interval_months")
         if interval is not None and int(interval) <= 0:
             raise RuleError(
-                "classes",
+                f"classes.{n}.interval_months",
                 _("PM class %(code)s: the interval must be at least one month.") % {"code": c["code"]},
             )
     bands = sorted((int(c["min_score"]), int(c["max_score"]), str(c["code"])) for c in classes)
@@ -99,32 +111,36 @@ def check_pm_classes(classes: Sequence[Mapping[str, Any]]) -> None:
 
 
 def check_cm_levels(levels: Sequence[Mapping[str, Any]]) -> None:
-    """A CM priority model: levels ranked 1..n without gaps or repeats, each with sane targets."""
+    """A CM priority model: levels ranked 1..n without gaps or repeats, each with sane targets. A refusal
+    of one level's value is filed under it (`levels.<n>.<field>`, n its place in the list)."""
     if not levels:
         raise RuleError("levels", _("The CM priority model needs at least one level."))
     codes = [str(lv["code"]).strip() for lv in levels]
     if any(not code for code in codes):
-        raise RuleError("levels", _("Every priority level needs a code."))
-    if len(set(codes)) != len(codes):
-        raise RuleError("levels", _("Two priority levels have the same code."))
+        raise RuleError(f"levels.{codes.index('')}.code", _("Every priority level needs a code."))
+    repeat = _first_repeat(codes)
+    if repeat is not None:
+        raise RuleError(f"levels.{repeat}.code", _("Two priority levels have the same code."))
+    repeat = _first_repeat([int(lv["rank"]) for lv in levels])
+    if repeat is not None:
+        raise RuleError(f"levels.{repeat}.rank", _("Two priority levels have the same rank."))
     ranks = sorted(int(lv["rank"]) for lv in levels)
-    if len(set(ranks)) != len(ranks):
-        raise RuleError("levels", _("Two priority levels have the same rank."))
     if ranks != list(range(1, len(ranks) + 1)):
         missing = sorted(set(range(1, max(ranks) + 1)) - set(ranks))
         raise RuleError(
             "levels",
             _("Priority level rank %(rank)s is missing: ranks must run 1, 2, 3 ….") % {"rank": missing[0]},
         )
-    for lv in levels:
+    for n, lv in enumerate(levels):
         response, resolution = Decimal(lv["response_hours"]), Decimal(lv["resolution_hours"])
         if response <= 0 or resolution <= 0:
             raise RuleError(
-                "levels", _("Priority %(code)s: targets must be more than 0 hours.") % {"code": lv["code"]}
+                f"levels.{n}.{'response_hours' if response <= 0 else 'resolution_hours'}",
+                _("Priority %(code)s: targets must be more than 0 hours.") % {"code": lv["code"]},
             )
         if response > resolution:
             raise RuleError(
-                "levels",
+                f"levels.{n}.response_hours",
                 _("Priority %(code)s: the response target is later than the resolution target.")
                 % {"code": lv["code"]},
             )

@@ -514,7 +514,8 @@ PRIORITY_MODEL_PAGES: dict[str, dict[str, Any]] = {
 @require_http_methods(["GET", "POST"])
 def priority_model_edit(request: HttpRequest, model: str) -> HttpResponse:
     """An MT admin edits the PM prioritisation model or the CM priority model, through the services the
-    API's PUT calls; a refused model comes back as typed, each error at its field or above the table."""
+    API's PUT calls; a refused model comes back as typed, each error at its field (a class's value at
+    its row) or at the top of the form."""
     scope_for(request.user).require(Cap.CONFIG_MANAGE)
     spec = PRIORITY_MODEL_PAGES[model]
     rows = spec["form"].rows_of(selectors.priority_models()[spec["current"]])
@@ -529,10 +530,12 @@ def priority_model_edit(request: HttpRequest, model: str) -> HttpResponse:
         messages.success(request, _("The priority model is saved."))
         return redirect("maintenance:priority_models")
 
+    form = spec["form"](request.POST, rows=rows)
     return handle_form(
         request,
-        spec["form"](request.POST, rows=rows),
+        form,
         lambda data: spec["save"](request.user, data["entries"]),
         done=saved,
         again=page,
+        fields=form.service_fields(),
     )

@@ -53,8 +53,9 @@ def test_cm_levels_with_a_missing_rank_are_refused():
 def test_cm_levels_with_the_same_rank_are_refused():
     levels = [dict(lv) for lv in DEFAULT_CM_LEVELS]
     levels[1]["rank"] = 1
-    with pytest.raises(rules.RuleError, match=re.escape("Two priority levels have the same rank.")):
+    with pytest.raises(rules.RuleError, match=re.escape("Two priority levels have the same rank.")) as info:
         rules.check_cm_levels(levels)
+    assert info.value.field == "levels.1.rank"
 
 
 def test_class_decides_the_interval_unless_model_or_device_says_otherwise():
