@@ -41,9 +41,7 @@ def test_a_refused_personnummer_is_shown_at_its_field_with_the_rest_kept(hmc_wor
     assert response.status_code == 422
     assert 'aria-invalid="true" aria-describedby="id_patient_identity_error"' in html
     assert '<ul class="errorlist" id="id_patient_identity_error"><li>The check digit is wrong' in html
-    assert (
-        'value="19121212-1213"' in html and 'value="Gatan 1"' in html and "Förflyttning</textarea>" in html
-    )
+    assert 'value="19121212-1213"' in html and 'value="Gatan 1"' in html and "Förflyttning</textarea>" in html
     assert '<a href="#id_patient_identity">' in html
     assert not Prescription.objects.exists()
 
