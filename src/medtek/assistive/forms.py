@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -111,15 +110,6 @@ class BillingForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "2026-03"}),
     )
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-
-def put_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal onto the form: on its field where the form has one."""
-    if hasattr(exc, "error_dict"):
-        for field, messages in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 DECISION_LABELS = {

@@ -269,7 +269,8 @@ def _patient(identity_value: str, organisation_id: int) -> Patient:
     try:
         normalized, kind = rules.normalize_identity(identity_value)
     except rules.RuleError as exc:
-        raise _invalid(exc) from exc
+        # Named as the prescription's field (the page's and the API's), not as the rule calls it.
+        raise ValidationError({"patient_identity": exc.message}) from exc
     digest = identity.lookup_hash(normalized)
     found = Patient.objects.filter(identity_hash=digest).first()
     if found is not None:

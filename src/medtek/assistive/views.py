@@ -26,7 +26,6 @@ from medtek.assistive.forms import (
     ItemForm,
     PrescriptionForm,
     ReturnForm,
-    put_errors,
 )
 from medtek.assistive.models import Prescriber
 from medtek.billing.choices import BillingPart
@@ -79,6 +78,7 @@ def my_loans(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def prescription_new(request: HttpRequest) -> HttpResponse:
     own = selectors.prescriber_of(request.user)
     if own is None:
@@ -91,39 +91,43 @@ def prescription_new(request: HttpRequest) -> HttpResponse:
     form = PrescriptionForm(
         request.POST or None, articles=selectors.articles(user=request.user), prescribers=prescribers
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            p = services.prescription_create(
-                user=request.user,
-                patient_identity=data["patient_identity"],
-                article=data["article"],
-                need=data["need"],
-                delivery_address=data["delivery_address"],
-                prescriber=data.get("prescriber"),
-            )
-        except ValidationError as exc:
-            put_errors(form, exc)
-        else:
-            messages.success(request, _("Prescription %(number)s is registered.") % {"number": p.number})
-            return redirect("assistive:prescription_detail", prescription_id=p.pk)
-    return render(request, "assistive/prescription_new.html", {"form": form})
+
+    def page(form: PrescriptionForm) -> HttpResponse:
+        return render(request, "assistive/prescription_new.html", {"form": form})
+
+    if request.method != "POST":
+        return page(form)
+
+    def registered(p: Any) -> HttpResponse:
+        messages.success(request, _("Prescription %(number)s is registered.") % {"number": p.number})
+        return redirect("assistive:prescription_detail", prescription_id=p.pk)
+
+    return handle_form(
+        request,
+        form,
+        lambda data: services.prescription_create(
+            user=request.user,
+            patient_identity=data["patient_identity"],
+            article=data["article"],
+            need=data["need"],
+            delivery_address=data["delivery_address"],
+            prescriber=data.get("prescriber"),
+        ),
+        done=registered,
+        again=page,
+    )
 
 
-@login_required
-def prescription_detail(request: HttpRequest, prescription_id: int) -> HttpResponse:
-    p = selectors.prescription_get(user=request.user, pk=prescription_id)
+def _prescription_page(request: HttpRequest, p: Any, *, form: DispenseForm | None = None) -> HttpResponse:
+    """The prescription with its identity; `form` is a dispensing that was sent and refused."""
     identity = selectors.patient_identity(
         user=request.user, patient=p.patient_id, purpose=AccessPurpose.PRESCRIPTION, reference=p.number
     )
     can_dispense = p.status == PrescriptionStatus.OPEN and scope_for(request.user).can(
         Cap.ASSISTIVE_MANAGE, p.organisation_id
     )
-    form = (
-        DispenseForm(items=selectors.item_in_stock(user=request.user, article=p.article)[:200])
-        if can_dispense
-        else None
-    )
+    if form is None and can_dispense:
+        form = DispenseForm(items=selectors.item_in_stock(user=request.user, article=p.article)[:200])
     loan = getattr(p, "loan", None) if p.status == PrescriptionStatus.DISPENSED else None
     return render(
         request,
@@ -133,35 +137,43 @@ def prescription_detail(request: HttpRequest, prescription_id: int) -> HttpRespo
 
 
 @login_required
+def prescription_detail(request: HttpRequest, prescription_id: int) -> HttpResponse:
+    return _prescription_page(request, selectors.prescription_get(user=request.user, pk=prescription_id))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def prescription_dispense(request: HttpRequest, prescription_id: int) -> HttpResponse:
     p = selectors.prescription_get(user=request.user, pk=prescription_id)
     if request.method != "POST":
         return redirect("assistive:prescription_detail", prescription_id=p.pk)
     scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, p.organisation_id)
-    form = DispenseForm(request.POST, items=selectors.item_in_stock(user=request.user, article=p.article))
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for text in errors:
-                messages.error(request, str(text))
-        return redirect("assistive:prescription_detail", prescription_id=p.pk)
-    try:
-        loan = services.loan_dispense(
-            user=request.user,
-            prescription=p,
-            item=form.cleaned_data["device"],
-            delivered_to=form.cleaned_data["delivered_to"],
-        )
-    except ValidationError as exc:
-        for text in exc.messages:
-            messages.error(request, text)
-        return redirect("assistive:prescription_detail", prescription_id=p.pk)
-    messages.success(request, _("Dispensed (utlämnad)."))
-    return redirect("assistive:loan_detail", loan_id=loan.pk)
+
+    def dispensed(loan: Any) -> HttpResponse:
+        messages.success(request, _("Dispensed (utlämnad)."))
+        return redirect("assistive:loan_detail", loan_id=loan.pk)
+
+    return handle_form(
+        request,
+        DispenseForm(request.POST, items=selectors.item_in_stock(user=request.user, article=p.article)),
+        lambda data: services.loan_dispense(
+            user=request.user, prescription=p, item=data["device"], delivered_to=data["delivered_to"]
+        ),
+        done=dispensed,
+        again=lambda form: _prescription_page(request, p, form=form),
+        fields={"item": "device"},
+    )
 
 
 def _loan_page(
-    request: HttpRequest, loan: Any, *, decision_form: FailedDecisionForm | None = None
+    request: HttpRequest,
+    loan: Any,
+    *,
+    decision_form: FailedDecisionForm | None = None,
+    fitting_form: FittingForm | None = None,
+    return_form: ReturnForm | None = None,
 ) -> HttpResponse:
+    """The loan with its identity; a form given is one that was sent and refused, shown as typed."""
     identity = selectors.patient_identity(
         user=request.user,
         patient=loan.patient_id,
@@ -172,14 +184,17 @@ def _loan_page(
     manage = loan.is_open and may_manage
     if decision_form is None and may_manage and selectors.awaits_decision(loan):
         decision_form = FailedDecisionForm()
+    if manage or fitting_form is not None or return_form is not None:
+        fitting_form = fitting_form or FittingForm(initial={"fitted": True})
+        return_form = return_form or ReturnForm()
     return render(
         request,
         "assistive/loan_detail.html",
         {
             "loan": loan,
             "identity": identity,
-            "fitting_form": FittingForm(initial={"fitted": True}) if manage else None,
-            "return_form": ReturnForm() if manage else None,
+            "fitting_form": fitting_form,
+            "return_form": return_form,
             "decision_form": decision_form,
         },
     )
@@ -220,42 +235,48 @@ def loan_decision(request: HttpRequest, loan_id: int) -> HttpResponse:
     )
 
 
-def _loan_post(request: HttpRequest, loan_id: int) -> object | None:
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_fitting(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """HMC records the fitting (utprovning) of a loan's item."""
     loan = selectors.loan_get(user=request.user, pk=loan_id)
     if request.method != "POST":
-        return None
+        return redirect("assistive:loan_detail", loan_id=loan.pk)
     scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
-    return loan
+
+    def fitted(_loan: Any) -> HttpResponse:
+        messages.success(request, _("The fitting (utprovning) is recorded."))
+        return redirect("assistive:loan_detail", loan_id=loan.pk)
+
+    return handle_form(
+        request,
+        FittingForm(request.POST),
+        lambda data: services.loan_fit(user=request.user, loan=loan, **data),
+        done=fitted,
+        again=lambda form: _loan_page(request, loan, fitting_form=form),
+    )
 
 
 @login_required
-def loan_fitting(request: HttpRequest, loan_id: int) -> HttpResponse:
-    if _loan_post(request, loan_id) is not None:
-        form = FittingForm(request.POST)
-        if form.is_valid():
-            try:
-                services.loan_fit(user=request.user, loan=loan_id, **form.cleaned_data)
-                messages.success(request, _("The fitting (utprovning) is recorded."))
-            except ValidationError as exc:
-                for text in exc.messages:
-                    messages.error(request, text)
-    return redirect("assistive:loan_detail", loan_id=loan_id)
-
-
-@login_required
+@require_http_methods(["GET", "POST"])
 def loan_return(request: HttpRequest, loan_id: int) -> HttpResponse:
-    if _loan_post(request, loan_id) is not None:
-        form = ReturnForm(request.POST)
-        if form.is_valid():
-            try:
-                services.loan_return(user=request.user, loan=loan_id, **form.cleaned_data)
-                messages.success(request, _("Returned (återlämnad): the item is in reconditioning."))
-            except ValidationError as exc:
-                for text in exc.messages:
-                    messages.error(request, text)
-        else:
-            messages.error(request, _("Say the item's condition: good, worn or damaged."))
-    return redirect("assistive:loan_detail", loan_id=loan_id)
+    """HMC takes the item back (återlämning): the loan ends and the item goes to reconditioning."""
+    loan = selectors.loan_get(user=request.user, pk=loan_id)
+    if request.method != "POST":
+        return redirect("assistive:loan_detail", loan_id=loan.pk)
+    scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
+
+    def returned(_loan: Any) -> HttpResponse:
+        messages.success(request, _("Returned (återlämnad): the item is in reconditioning."))
+        return redirect("assistive:loan_detail", loan_id=loan.pk)
+
+    return handle_form(
+        request,
+        ReturnForm(request.POST),
+        lambda data: services.loan_return(user=request.user, loan=loan, **data),
+        done=returned,
+        again=lambda form: _loan_page(request, loan, return_form=form),
+    )
 
 
 @login_required

@@ -8,7 +8,7 @@ page's time. The HTML is the same as Django's template writes (see the tests).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from django import forms
@@ -122,14 +122,23 @@ class LongModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 def add_service_errors(
-    form: forms.Form, exc: ValidationError, *, label: Callable[[str], str] | None = None
+    form: forms.Form,
+    exc: ValidationError,
+    *,
+    label: Callable[[str], str] | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> None:
     """Put a service's refusal on the form: each message on its field when the form has that field,
-    else at the top — named with `label(field)` when given, so "Serienummer: ..." still says where."""
+    else at the top — named with `label(field)` when given, so "Serienummer: ..." still says where.
+
+    `fields` names the form's field for a service's field where the two differ (the service's `item` is
+    the form's `device`); NON_FIELD_ERRORS there puts that field's refusal on the whole form, unnamed.
+    """
     for field, messages in messages_by_field(exc).items():
-        target = field if field in form.fields else None
+        name = (fields or {}).get(field, field)
+        target = name if name in form.fields else None
         for message in messages:
-            if target is None and field != NON_FIELD_ERRORS and label is not None:
+            if target is None and name != NON_FIELD_ERRORS and label is not None:
                 message = f"{label(field)}: {message}"
             form.add_error(target, message)
 
@@ -146,6 +155,7 @@ def handle_form(
     done: Callable[[T], HttpResponse],
     again: Callable[[Any], HttpResponse],
     label: Callable[[str], str] | None = None,
+    fields: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """The one way a page answers a sent form.
 
@@ -159,7 +169,7 @@ def handle_form(
         try:
             result = service(form.cleaned_data)
         except ValidationError as exc:
-            add_service_errors(form, exc, label=label)
+            add_service_errors(form, exc, label=label, fields=fields)
         else:
             return done(result)
     refused_forms(request).append(form)
@@ -177,19 +187,37 @@ def refused_forms(request: HttpRequest) -> list[forms.BaseForm]:
     return found
 
 
+def form_errors_id(form: forms.BaseForm) -> str:
+    """The id of the box at the top of the form that shows its errors of the whole form (`{% form_errors
+    form %}`); a form may name its own (`errors_id`) where a page shows several of its kind."""
+    own: str = getattr(form, "errors_id", "")
+    return own or (f"{form.prefix}-form-errors" if form.prefix else "form-errors")
+
+
+def whole_form_errors(form: forms.BaseForm) -> list[str]:
+    """What the form's error box shows: its errors of the whole form, and those of its hidden fields."""
+    if not form.is_bound:
+        return []
+    found = [str(message) for message in form.non_field_errors()]
+    for bound in form.hidden_fields():
+        found.extend(str(message) for message in bound.errors)
+    return found
+
+
 def error_entries(form: forms.BaseForm) -> list[dict[str, str]]:
     """The form's errors as the summary lists them: `{"message", "target"}`, the target the id of the
-    field's input (empty for an error of the whole form or of a hidden field), fields in page order."""
+    field's input, or for an error of the whole form the id of the form's own error box (which the page
+    shows at the top of the form, with the errors of its hidden fields). Fields in page order."""
     entries: list[dict[str, str]] = []
     errors = form.errors
     for message in errors.get(NON_FIELD_ERRORS, []):
-        entries.append({"message": str(message), "target": ""})
+        entries.append({"message": str(message), "target": form_errors_id(form)})
     for name in form.fields:
         if name not in errors:
             continue
         bound = form[name]
         hidden = bound.is_hidden
-        target = "" if hidden else (bound.id_for_label or "")
+        target = form_errors_id(form) if hidden else (bound.id_for_label or "")
         for message in errors[name]:
             text = str(message)
             if bound.label and not hidden:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from medtek.core.downloads import download
-from medtek.core.forms import add_service_errors, handle_form
+from medtek.core.forms import handle_form
 from medtek.decommissioning import selectors, services
 from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemState, ShipmentStatus
 from medtek.decommissioning.forms import (
@@ -77,12 +77,18 @@ def _case_initial(request: HttpRequest) -> dict[str, Any]:
 def case_new(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.SURPLUS_REGISTER)
     form = CaseForm(request.POST or None, user=request.user, initial=_case_initial(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def page(form: CaseForm) -> HttpResponse:
+        return render(request, "decommissioning/case_new.html", {"form": form})
+
+    if request.method != "POST":
+        return page(form)
+
+    def register(data: dict[str, Any]) -> Any:
         org = data["organisation"]
         device_ids: list[int] = []
         reasons: dict[int, str] = {}
-        unknown: list[str] = []
+        unknown: dict[str, str] = {}
         visible = Device.objects.visible_to(request.user, Cap.SURPLUS_REGISTER).filter(owner=org)
         for i in range(1, DEVICE_ROWS + 1):
             asset = (data.get(f"asset_{i}") or "").strip()
@@ -90,11 +96,16 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 continue
             device = visible.filter(asset_number__iexact=asset).only("pk").first()
             if device is None:
-                unknown.append(asset)
+                unknown[f"asset_{i}"] = _(
+                    "Unknown device, or not one of your organisation's devices (a unit registers only its "
+                    "own devices as surplus): %(ids)s."
+                ) % {"ids": asset}
                 continue
             device_ids.append(device.pk)
             if data.get(f"asset_reason_{i}"):
                 reasons[device.pk] = data[f"asset_reason_{i}"]
+        if unknown:
+            raise ValidationError(unknown)
         lots = [
             services.LotSpec(
                 model=data[f"lot_model_{i}"].pk,
@@ -105,36 +116,25 @@ def case_new(request: HttpRequest) -> HttpResponse:
             for i in range(1, LOT_ROWS + 1)
             if data.get(f"lot_model_{i}")
         ]
-        if unknown:
-            form.add_error(
-                None,
-                _(
-                    "Unknown device, or not one of your organisation's devices (a unit registers only its "
-                    "own devices as surplus): %(ids)s."
-                )
-                % {"ids": ", ".join(unknown)},
-            )
-        else:
-            try:
-                case = services.surplus_case_register(
-                    user=request.user,
-                    organisation=org,
-                    reason=data["reason"],
-                    devices=device_ids,
-                    device_reasons=reasons,
-                    lots=lots,
-                    note=data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Surplus case %(case)s registered; it goes to %(dept)s.")
-                    % {"case": case.pk, "dept": case.department or "MT"},
-                )
-                return redirect("decommissioning:case_detail", case_id=case.pk)
-    return render(request, "decommissioning/case_new.html", {"form": form})
+        return services.surplus_case_register(
+            user=request.user,
+            organisation=org,
+            reason=data["reason"],
+            devices=device_ids,
+            device_reasons=reasons,
+            lots=lots,
+            note=data["note"],
+        )
+
+    def registered(case: Any) -> HttpResponse:
+        messages.success(
+            request,
+            _("Surplus case %(case)s registered; it goes to %(dept)s.")
+            % {"case": case.pk, "dept": case.department or "MT"},
+        )
+        return redirect("decommissioning:case_detail", case_id=case.pk)
+
+    return handle_form(request, form, register, done=registered, again=page)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from medtek.core import downloads
+from medtek.core.forms import handle_form
 from medtek.documents import rules, selectors, services
 from medtek.documents.choices import LabelFormat, TargetType
 from medtek.documents.forms import AttachmentForm, RemoveForm
@@ -23,7 +24,7 @@ from medtek.documents.panels import panel_context, step_choices
 from medtek.documents.storage import attachment_storage
 from medtek.documents.targets import TARGETS
 from medtek.inventory.filters import DeviceFilter
-from medtek.inventory.forms import add_service_errors
+from medtek.inventory.forms import field_label
 from medtek.inventory.models import Device
 from medtek.inventory.selectors import device_queryset
 from medtek.organizations.rules import Cap
@@ -43,27 +44,29 @@ def upload(request: HttpRequest, target_type: str, **kwargs: Any) -> HttpRespons
     form = AttachmentForm(
         request.POST, request.FILES, target_type=target_type, step_choices=step_choices(target_type, obj)
     )
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def attach(data: dict[str, Any]) -> Any:
         to_model = bool(data.get("for_model"))
-        try:
-            services.attachment_add(
-                user=request.user,
-                target_type=TargetType.DEVICE_MODEL if to_model else target_type,
-                target=obj.model if to_model else obj,
-                upload=data["file"],
-                kind=data["kind"],
-                step=data.get("step") or "",
-                device_id=obj.pk if to_model else None,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s attached.") % {"name": data["file"].name})
-            return redirect(target.url(obj) + "#attachments")
-    context = panel_context(request, obj, form=form)
-    context["back_url"] = target.url(obj)
-    return render(request, "documents/upload.html", context, status=422)
+        return services.attachment_add(
+            user=request.user,
+            target_type=TargetType.DEVICE_MODEL if to_model else target_type,
+            target=obj.model if to_model else obj,
+            upload=data["file"],
+            kind=data["kind"],
+            step=data.get("step") or "",
+            device_id=obj.pk if to_model else None,
+        )
+
+    def attached(attachment: Any) -> HttpResponse:
+        messages.success(request, _("%(name)s attached.") % {"name": attachment.name})
+        return redirect(target.url(obj) + "#attachments")
+
+    def again(form: AttachmentForm) -> HttpResponse:
+        context = panel_context(request, obj, form=form)
+        context["back_url"] = target.url(obj)
+        return render(request, "documents/upload.html", context)
+
+    return handle_form(request, form, attach, done=attached, again=again, label=field_label)
 
 
 def _open(request: HttpRequest, attachment_id: int) -> Any:

@@ -4,7 +4,7 @@ decide. A refused value comes back at its field, with what was typed kept."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from medtek.inventory.forms import DateInput
-from medtek.maintenance import key_figures
+from medtek.maintenance import key_figures, rules
 from medtek.maintenance.choices import ItemKind, MaterialKind, TimeBasis, WaitingReason, WorkOrderKind
 from medtek.maintenance.models import CMPriority, ProtocolRecord
 
@@ -195,9 +195,10 @@ class ProtocolForm(forms.Form):
 
     def __init__(self, *args: Any, record: ProtocolRecord, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.errors_id = f"protocol-{record.pk}-errors"  # the page shows one form per protocol
         self.items = list(record.template.items.all())
         for item in self.items:
-            name = f"item-{item.pk}"
+            name = rules.item_field(item.pk)
             if item.kind == ItemKind.CHECK:
                 self.fields[name] = forms.ChoiceField(
                     label=item.label,
@@ -214,7 +215,7 @@ class ProtocolForm(forms.Form):
         """The answered items, as the service takes them."""
         out: dict[int, dict[str, Any]] = {}
         for item in self.items:
-            value = self.cleaned_data.get(f"item-{item.pk}")
+            value = self.cleaned_data.get(rules.item_field(item.pk))
             if item.kind == ItemKind.CHECK:
                 if value in {"yes", "no"}:
                     out[item.pk] = {"checked": value == "yes"}
@@ -236,6 +237,8 @@ class _ModelRowsForm(forms.Form):
     left empty is removed. The service judges the model as a whole (bands, order, targets)."""
 
     row_label: Any = ""
+    service_list = ""  # the service's name of the list of rows ("classes", "levels")
+    errors_id = "model-errors"  # the box at the top of the form with the refusals of the whole model
     # (name, column label, the field of that column)
     columns: tuple[tuple[str, Any, Callable[[], forms.Field]], ...] = ()
     required_in_row: tuple[str, ...] = ()
@@ -247,6 +250,7 @@ class _ModelRowsForm(forms.Form):
         super().__init__(data, initial=initial, **kwargs)
         self.fields["rows"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ROWS)
         self.row_count = count
+        self.entry_rows: list[int] = []  # the rows filled in, in the order of the service's list
         for i in range(count):
             for name, column, make in self.columns:
                 field = make()
@@ -259,12 +263,17 @@ class _ModelRowsForm(forms.Form):
     def headers(self) -> list[Any]:
         return [column for _name, column, _make in self.columns]
 
+    def service_fields(self) -> Mapping[str, str]:
+        """The form's field for each of the service's (`classes.<n>.<column>`: the n-th row filled in)."""
+        return _RowFields(self)
+
     def table_rows(self) -> list[list[forms.BoundField]]:
         return [[self[f"{i}-{name}"] for name, _c, _m in self.columns] for i in range(self.row_count)]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         entries: list[dict[str, Any]] = []
+        self.entry_rows = []
         for i in range(self.row_count):
             raw = {name: self.data.get(f"{i}-{name}", "") for name, _c, _m in self.columns}
             if all(str(v).strip() == "" for v in raw.values()):
@@ -274,8 +283,33 @@ class _ModelRowsForm(forms.Form):
                 if values[name] in (None, "") and f"{i}-{name}" not in self.errors:
                     self.add_error(f"{i}-{name}", FILL_ROW)
             entries.append(values)
+            self.entry_rows.append(i)
         cleaned["entries"] = entries
         return cleaned
+
+
+class _RowFields(Mapping[str, str]):
+    """`classes.1.min_score` → `3-min_score` when the second class sent is the table's fourth row; read
+    once the form is cleaned (a service refuses only a cleaned form)."""
+
+    def __init__(self, form: _ModelRowsForm) -> None:
+        self.form = form
+
+    def _pairs(self) -> dict[str, str]:
+        return {
+            f"{self.form.service_list}.{n}.{name}": f"{row}-{name}"
+            for n, row in enumerate(self.form.entry_rows)
+            for name, _c, _m in self.form.columns
+        }
+
+    def __getitem__(self, key: str) -> str:
+        return self._pairs()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._pairs())
+
+    def __len__(self) -> int:
+        return len(self._pairs())
 
 
 def _plain(value: Decimal) -> str:
@@ -322,6 +356,7 @@ class PMModelForm(_ModelRowsForm):
     """The PM prioritisation model: classes by EM-number band, each with its PM interval."""
 
     row_label = _("Class")
+    service_list = "classes"
     columns = (
         ("code", _("Class"), _code),
         ("name", _("Name"), _name),
@@ -351,6 +386,7 @@ class CMModelForm(_ModelRowsForm):
     """The CM priority model: levels P1…Pn with response and resolution targets."""
 
     row_label = _("Priority")
+    service_list = "levels"
     columns = (
         ("code", _("Priority"), _code),
         ("name", _("Name"), _name),

@@ -38,10 +38,6 @@ WATCH_ITEM = WatchItem._meta.db_table
 LOCATION = Location._meta.db_table
 
 
-def _add_months_sql(date_col: str, months_col: str) -> str:
-    return add_months_sql(date_col, months_col, connection.vendor)
-
-
 def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
     if not values:
         return "1 = 0", []
@@ -102,7 +98,9 @@ def sync_pm_states(
     interval = "COALESCE(m.pm_interval_months, c.interval_months)"
     given = "p.last_done" if join else "NULL"
     first_due = (
-        f"CASE WHEN {given} IS NULL THEN %s ELSE {_add_months_sql(given, interval)} END" if join else "%s"
+        f"CASE WHEN {given} IS NULL THEN %s ELSE {add_months_sql(given, interval, connection.vendor)} END"
+        if join
+        else "%s"
     )
     # The states that exist are read once, before the first insert: planned against a table that is
     # empty or nearly so, PostgreSQL would otherwise probe the table being filled once per device, and
@@ -138,6 +136,7 @@ def sync_pm_states(
             # One pass over the states: class, planning order and interval from the model in force, and
             # the next-due date from the new interval; on PostgreSQL only the rows that change are written.
             interval = "COALESCE(s.interval_override_months, m.pm_interval_months, c.interval_months)"
+            due_from_last = add_months_sql("s.last_done", interval, connection.vendor)
             state = STATE
             changed = (
                 f" AND ({state}.pm_class_id, {state}.rank, {state}.interval_months, {state}.next_due)"
@@ -155,7 +154,7 @@ def sync_pm_states(
                            {interval} AS interval_months,
                            CASE WHEN {interval} IS NULL THEN NULL
                                 WHEN s.last_done IS NULL THEN COALESCE(s.next_due, %s)
-                                ELSE {_add_months_sql("s.last_done", interval)} END AS next_due
+                                ELSE {due_from_last} END AS next_due
                     FROM {STATE} s
                     JOIN {DEVICE} d ON d.id = s.device_id
                     JOIN {MODEL} m ON m.id = d.model_id

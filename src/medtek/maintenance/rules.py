@@ -44,37 +44,49 @@ def em_number(function_score: int, physical_risk_score: int, maintenance_need_sc
 # --- priority models -------------------------------------------------------------------------
 
 
+def _first_repeat(values: Sequence[Any]) -> int | None:
+    """The position of the first value that came before, or None."""
+    seen: set[Any] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            return i
+        seen.add(value)
+    return None
+
+
 def check_pm_classes(classes: Sequence[Mapping[str, Any]]) -> None:
-    """A PM prioritisation model must cover EM numbers 4-20 exactly once, with distinct codes and ranks."""
+    """A PM prioritisation model must cover EM numbers 4-20 exactly once, with distinct codes and ranks.
+    A refusal of one class's value is filed under it (`classes.<n>.<field>`, n its place in the list)."""
     if not classes:
         raise RuleError("classes", _("The PM model needs at least one class."))
     codes = [str(c["code"]).strip() for c in classes]
     if any(not code for code in codes):
-        raise RuleError("classes", _("Every PM class needs a code."))
-    if len(set(codes)) != len(codes):
-        raise RuleError("classes", _("Two PM classes have the same code."))
+        raise RuleError(f"classes.{codes.index('')}.code", _("Every PM class needs a code."))
+    repeat = _first_repeat(codes)
+    if repeat is not None:
+        raise RuleError(f"classes.{repeat}.code", _("Two PM classes have the same code."))
     ranks = [int(c["rank"]) for c in classes]
     if sorted(ranks) != list(range(1, len(ranks) + 1)):
         raise RuleError(
             "classes", _("The PM classes' planning order must be 1, 2, 3 … without gaps or repeats.")
         )
-    for c in classes:
+    for n, c in enumerate(classes):
         lo, hi = int(c["min_score"]), int(c["max_score"])
         if lo > hi:
             raise RuleError(
-                "classes",
+                f"classes.{n}.min_score",
                 _("PM class %(code)s: the lowest EM number is above the highest.") % {"code": c["code"]},
             )
         if lo < EM_MIN or hi > EM_MAX:
             raise RuleError(
-                "classes",
+                f"classes.{n}.{'min_score' if lo < EM_MIN else 'max_score'}",
                 _("PM class %(code)s: EM numbers run from %(min)s to %(max)s.")
                 % {"code": c["code"], "min": EM_MIN, "max": EM_MAX},
             )
         interval = c.get("interval_months")
         if interval is not None and int(interval) <= 0:
             raise RuleError(
-                "classes",
+                f"classes.{n}.interval_months",
                 _("PM class %(code)s: the interval must be at least one month.") % {"code": c["code"]},
             )
     bands = sorted((int(c["min_score"]), int(c["max_score"]), str(c["code"])) for c in classes)
@@ -99,32 +111,36 @@ def check_pm_classes(classes: Sequence[Mapping[str, Any]]) -> None:
 
 
 def check_cm_levels(levels: Sequence[Mapping[str, Any]]) -> None:
-    """A CM priority model: levels ranked 1..n without gaps or repeats, each with sane targets."""
+    """A CM priority model: levels ranked 1..n without gaps or repeats, each with sane targets. A refusal
+    of one level's value is filed under it (`levels.<n>.<field>`, n its place in the list)."""
     if not levels:
         raise RuleError("levels", _("The CM priority model needs at least one level."))
     codes = [str(lv["code"]).strip() for lv in levels]
     if any(not code for code in codes):
-        raise RuleError("levels", _("Every priority level needs a code."))
-    if len(set(codes)) != len(codes):
-        raise RuleError("levels", _("Two priority levels have the same code."))
+        raise RuleError(f"levels.{codes.index('')}.code", _("Every priority level needs a code."))
+    repeat = _first_repeat(codes)
+    if repeat is not None:
+        raise RuleError(f"levels.{repeat}.code", _("Two priority levels have the same code."))
+    repeat = _first_repeat([int(lv["rank"]) for lv in levels])
+    if repeat is not None:
+        raise RuleError(f"levels.{repeat}.rank", _("Two priority levels have the same rank."))
     ranks = sorted(int(lv["rank"]) for lv in levels)
-    if len(set(ranks)) != len(ranks):
-        raise RuleError("levels", _("Two priority levels have the same rank."))
     if ranks != list(range(1, len(ranks) + 1)):
         missing = sorted(set(range(1, max(ranks) + 1)) - set(ranks))
         raise RuleError(
             "levels",
             _("Priority level rank %(rank)s is missing: ranks must run 1, 2, 3 ….") % {"rank": missing[0]},
         )
-    for lv in levels:
+    for n, lv in enumerate(levels):
         response, resolution = Decimal(lv["response_hours"]), Decimal(lv["resolution_hours"])
         if response <= 0 or resolution <= 0:
             raise RuleError(
-                "levels", _("Priority %(code)s: targets must be more than 0 hours.") % {"code": lv["code"]}
+                f"levels.{n}.{'response_hours' if response <= 0 else 'resolution_hours'}",
+                _("Priority %(code)s: targets must be more than 0 hours.") % {"code": lv["code"]},
             )
         if response > resolution:
             raise RuleError(
-                "levels",
+                f"levels.{n}.response_hours",
                 _("Priority %(code)s: the response target is later than the resolution target.")
                 % {"code": lv["code"]},
             )
@@ -267,48 +283,45 @@ class LineResult:
     passed: bool
 
 
+def item_field(item_id: int) -> str:
+    """The name of a protocol item's answer: the page's field, and the key of a refusal of it."""
+    return f"item-{item_id}"
+
+
 def evaluate_protocol(
     items: Sequence[ItemSpec], answers: Mapping[int, Mapping[str, Any]]
 ) -> list[LineResult]:
-    """Judge each answer against its item; every item must be answered."""
+    """Judge each answer against its item; every item must be answered. A refusal of one item's answer
+    is filed under that item's field (`item_field`), worded for the place next to it."""
     unknown = set(answers) - {i.id for i in items}
     if unknown:
         raise RuleError("results", _("Item %(item)s is not part of this protocol.") % {"item": min(unknown)})
     out: list[LineResult] = []
     for item in items:
-        answer = answers.get(item.id)
-        if answer is None:
-            raise RuleError("results", _("The checklist has an open item: %(item)s.") % {"item": item.label})
+        field = item_field(item.id)
+        answer = answers.get(item.id) or {}
         if item.kind == ItemKind.CHECK:
             checked = answer.get("checked")
             if checked is None:
-                raise RuleError(
-                    "results", _("The checklist has an open item: %(item)s.") % {"item": item.label}
-                )
+                raise RuleError(field, _("Choose OK or not OK: the protocol needs every item."))
             out.append(LineResult(item.id, bool(checked), None, "", bool(checked)))
             continue
         raw = answer.get("value")
         if raw is None or raw == "":
-            raise RuleError("results", _("The checklist has an open item: %(item)s.") % {"item": item.label})
+            raise RuleError(field, _("Fill in the measured value: the protocol needs every item."))
         unit = str(answer.get("unit") or "").strip()
         if not unit:
-            raise RuleError(
-                "results",
-                _("%(item)s: a measured value needs its unit (%(unit)s).")
-                % {"item": item.label, "unit": item.unit},
-            )
+            raise RuleError(field, _("A measured value needs its unit (%(unit)s).") % {"unit": item.unit})
         if unit != item.unit:
             raise RuleError(
-                "results",
-                _("%(item)s: measured in %(unit)s, but the protocol asks for %(expected)s.")
-                % {"item": item.label, "unit": unit, "expected": item.unit},
+                field,
+                _("Measured in %(unit)s, but the protocol asks for %(expected)s.")
+                % {"unit": unit, "expected": item.unit},
             )
         try:
             value = Decimal(str(raw))
         except ArithmeticError as exc:
-            raise RuleError(
-                "results", _("%(item)s: '%(value)s' is not a number.") % {"item": item.label, "value": raw}
-            ) from exc
+            raise RuleError(field, _("'%(value)s' is not a number.") % {"value": raw}) from exc
         out.append(LineResult(item.id, None, value, unit, measure_passes(value, item.lower, item.upper)))
     return out
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,7 +24,7 @@ from medtek.inventory.choices import DeviceStatus
 from medtek.inventory.forms import field_label
 from medtek.inventory.models import Device
 from medtek.inventory.selectors import device_find
-from medtek.maintenance import forms, selectors, services
+from medtek.maintenance import forms, rules, selectors, services
 from medtek.maintenance import key_figures as kf
 from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import CMPriority, ProtocolRecord
@@ -261,7 +261,7 @@ def _detail_page(request: HttpRequest, work_order_id: int, **bound: Any) -> Http
             else forms.ProtocolForm(record=rec)
         )
         rec.rows = [  # type: ignore[attr-defined]
-            (item, line, form[f"item-{item.pk}"])
+            (item, line, form[rules.item_field(item.pk)])
             for item, line in rec.rows  # type: ignore[attr-defined]
         ]
         rec.form = form  # type: ignore[attr-defined]
@@ -412,6 +412,7 @@ def protocol_results(request: HttpRequest, protocol_record_id: int) -> HttpRespo
         done=recorded,
         again=lambda sent: _detail_page(request, record.work_order_id, protocol_form=sent),
         label=field_label,
+        fields={"results": NON_FIELD_ERRORS},  # the whole protocol: already recorded, work not started
     )
 
 
@@ -513,7 +514,8 @@ PRIORITY_MODEL_PAGES: dict[str, dict[str, Any]] = {
 @require_http_methods(["GET", "POST"])
 def priority_model_edit(request: HttpRequest, model: str) -> HttpResponse:
     """An MT admin edits the PM prioritisation model or the CM priority model, through the services the
-    API's PUT calls; a refused model comes back as typed, each error at its field or above the table."""
+    API's PUT calls; a refused model comes back as typed, each error at its field (a class's value at
+    its row) or at the top of the form."""
     scope_for(request.user).require(Cap.CONFIG_MANAGE)
     spec = PRIORITY_MODEL_PAGES[model]
     rows = spec["form"].rows_of(selectors.priority_models()[spec["current"]])
@@ -528,10 +530,12 @@ def priority_model_edit(request: HttpRequest, model: str) -> HttpResponse:
         messages.success(request, _("The priority model is saved."))
         return redirect("maintenance:priority_models")
 
+    form = spec["form"](request.POST, rows=rows)
     return handle_form(
         request,
-        spec["form"](request.POST, rows=rows),
+        form,
         lambda data: spec["save"](request.user, data["entries"]),
         done=saved,
         again=page,
+        fields=form.service_fields(),
     )

@@ -50,7 +50,7 @@ def status(item):
 def test_an_invalid_identity_is_refused_with_the_reason_and_nothing_is_written(hmc_world, identity, message):
     with pytest.raises(ValidationError) as info:
         prescribe(hmc_world, identity)
-    assert info.value.message_dict == {"identity": [message]}
+    assert info.value.message_dict == {"patient_identity": [message]}
     assert identity not in message or not identity
     assert not Prescription.objects.exists() and not Patient.objects.exists()
 

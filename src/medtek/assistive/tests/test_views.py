@@ -42,7 +42,7 @@ def test_an_invalid_personnummer_on_the_page_says_why_and_writes_nothing(hmc_wor
             "delivery_address": "Gatan 1",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Prescription.objects.exists()
 
 

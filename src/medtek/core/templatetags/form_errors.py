@@ -1,5 +1,6 @@
 """`{% error_summary %}`: at the top of a page, every error of the forms it shows as sent, each a link to
-its field (base.html places it; medtek.js moves the focus to the first field named)."""
+its field (base.html places it; medtek.js moves the focus to the first field named). `{% form_errors form %}`:
+at the top of a form, its errors of the whole form, where the summary's link for them leads."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django import forms, template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from medtek.core.forms import error_entries, refused_forms
+from medtek.core.forms import error_entries, form_errors_id, refused_forms, whole_form_errors
 
 register = template.Library()
 
@@ -34,3 +35,11 @@ def error_summary(context: template.Context) -> SafeString:
     if not entries:
         return mark_safe("")
     return mark_safe(render_to_string("forms/_error_summary.html", {"entries": entries}))
+
+
+@register.inclusion_tag("forms/_form_errors.html")
+def form_errors(form: forms.BaseForm | None) -> dict[str, Any]:
+    """The form's refusals of the whole form (and of its hidden fields), in a box at the top of the
+    form; the summary's entries for them link to it."""
+    errors = whole_form_errors(form) if form is not None else []
+    return {"errors": errors, "box_id": form_errors_id(form) if errors and form is not None else ""}

@@ -82,6 +82,26 @@ def test_a_service_refusal_lands_on_the_field_the_form_has_and_on_top_for_the_re
     assert form.errors == {"serial": ["Finns redan."], "__all__": ["Ägare: Okänd ägare.", "Spärrad."]}
 
 
+def test_a_refusal_named_as_the_service_names_it_lands_on_the_forms_field() -> None:
+    from django import forms
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    from medtek.core.forms import add_service_errors
+
+    class Form(forms.Form):
+        device = forms.CharField()
+
+    form = Form(data={"device": "HMC-1"})
+    assert form.is_valid()
+    add_service_errors(
+        form,
+        ValidationError({"item": "Utlånad.", "results": "Redan registrerat."}),
+        label=str.upper,
+        fields={"item": "device", "results": NON_FIELD_ERRORS},
+    )
+    assert form.errors == {"device": ["Utlånad."], "__all__": ["Redan registrerat."]}
+
+
 def test_a_refusal_without_fields_lands_on_top() -> None:
     from django import forms
     from django.core.exceptions import ValidationError
@@ -154,7 +174,7 @@ def test_the_summary_lists_each_error_with_a_link_to_its_field_in_page_order() -
     form.is_valid()
     form.add_error(None, "Arbetsordern är stängd.")
     assert error_entries(form) == [
-        {"message": "Arbetsordern är stängd.", "target": ""},
+        {"message": "Arbetsordern är stängd.", "target": "form-errors"},
         {"message": "Timmar: Fyll i ett tal.", "target": "id_hours"},
     ]
 
@@ -171,3 +191,27 @@ def test_a_field_error_is_named_by_its_input_and_the_summary_by_the_page() -> No
     assert 'aria-invalid="true" aria-describedby="id_hours_error"' in html
     assert '<ul class="errorlist" id="id_hours_error"><li>This field is required.</li></ul>' in html
     assert 'role="alert"' in summary and '<a href="#id_hours">Timmar: This field is required.</a>' in summary
+
+
+def test_a_refusal_of_the_whole_form_shows_at_the_top_of_the_form_and_the_summary_links_to_it() -> None:
+    from django.template import Context, Template
+
+    form = Entry(data={"hours": "2"})
+    form.is_valid()
+    form.add_error(None, "Arbetsordern är stängd.")
+    html = Template('<form>{% include "forms/_fields.html" %}</form>').render(Context({"form": form}))
+    summary = Template("{% load form_errors %}{% error_summary %}").render(Context({"form": form}))
+    box = '<ul class="errorlist nonfield" id="form-errors" tabindex="-1"><li>Arbetsordern är stängd.'
+    assert html.index(box) < html.index('id="id_hours"')
+    assert '<a href="#form-errors">Arbetsordern är stängd.</a>' in summary
+
+
+def test_a_form_of_many_on_a_page_names_its_own_error_box() -> None:
+    from django.template import Context, Template
+
+    form = Entry(data={"hours": "2"}, prefix="time")
+    form.is_valid()
+    form.add_error(None, "Stängd.")
+    html = Template("{% load form_errors %}{% form_errors form %}").render(Context({"form": form}))
+    assert 'id="time-form-errors"' in html
+    assert Template("{% load form_errors %}{% form_errors form %}").render(Context({"form": Entry()})) == "\n"

@@ -77,6 +77,20 @@ def _refused(w: Any, name: str, content: bytes, expected: str) -> None:
     assert Event.objects.count() == before
 
 
+def test_a_refused_file_is_shown_at_the_file_field_with_the_kind_kept(w: Any) -> None:
+    before = Event.objects.count()
+    response = upload(
+        w.tech, f"/documents/devices/{w.device.pk}/upload/", "setup.exe", b"MZ\x90\x00", kind="service_report"
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert 'aria-invalid="true" aria-describedby="id_file_error"' in html
+    assert '<ul class="errorlist" id="id_file_error"><li>Filer av typen .exe får inte bifogas' in html
+    assert '<a href="#id_file">' in html
+    assert '<option value="service_report" selected>' in html
+    assert Attachment.objects.count() == 0 and Event.objects.count() == before
+
+
 def test_a_file_over_the_size_limit_is_refused(w: Any, settings: Any) -> None:
     settings.MEDTEK = {**settings.MEDTEK, "ATTACHMENT_MAX_MB": 1}
     _refused(w, "big.pdf", PDF + b"0" * (1024 * 1024), "mer än de 1 MB en bilaga får vara")

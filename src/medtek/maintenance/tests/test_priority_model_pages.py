@@ -68,15 +68,41 @@ def test_a_mistyped_interval_keeps_every_row_and_is_shown_at_its_field(world: An
     assert not PMClass.objects.exists()
 
 
-def test_a_band_gap_is_refused_by_the_service_above_the_table_with_the_rows_kept(world: Any) -> None:
+def test_a_band_gap_is_refused_at_the_top_of_the_form_with_the_rows_kept(world: Any) -> None:
     data = pm_rows(("A", "Hög", "1", "15", "20", "6"), ("B", "Låg", "2", "4", "13", "24"))
     response = client_for(world.admin).post("/maintenance/models/pm/", data)
     html = response.content.decode()
     assert response.status_code == 422
-    assert 'id="model-errors"' in html
-    assert "<li>No PM class covers EM numbers 14-14.</li>" in html
+    form = html[html.index('id="model-form"') :]
+    box = '<ul class="errorlist nonfield" id="model-errors" tabindex="-1"><li>No PM class covers EM'
+    assert form.index(box) < form.index('<p class="muted">')
+    assert '<a href="#model-errors">No PM class covers EM numbers 14-14.</a>' in html
     assert 'name="0-min_score" value="15"' in html
     assert not PMClass.objects.exists()
+
+
+def test_a_class_the_service_refuses_is_shown_at_its_row_past_an_empty_row(world: Any) -> None:
+    data = pm_rows(
+        ("A", "Hög", "1", "14", "20", "6"), ("", "", "", "", "", ""), ("B", "Låg", "2", "13", "4", "24")
+    )
+    response = client_for(world.admin).post("/maintenance/models/pm/", data)
+    html = response.content.decode()
+    message = "PM class B: the lowest EM number is above the highest."
+    assert response.status_code == 422
+    assert 'aria-invalid="true" aria-describedby="id_2-min_score_error"' in html
+    assert f'<ul class="errorlist" id="id_2-min_score_error"><li>{message}</li></ul>' in html
+    assert f'<a href="#id_2-min_score">Class 3: lowest em number: {message}</a>' in html
+    assert 'name="2-max_score" value="4"' in html
+    assert not PMClass.objects.exists()
+
+
+def test_a_repeated_rank_is_shown_at_the_second_levels_rank(world: Any) -> None:
+    data = cm_rows(("P1", "Akut", "1", "2", "8", "working"), ("P2", "Normal", "1", "24", "120", "calendar"))
+    response = client_for(world.admin).post("/maintenance/models/cm/", data)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert '<ul class="errorlist" id="id_1-rank_error"><li>Two priority levels have the same rank.' in html
+    assert not CMPriority.objects.exists()
 
 
 def test_a_half_filled_row_is_asked_to_be_completed_at_its_fields(world: Any) -> None:

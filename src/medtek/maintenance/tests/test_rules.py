@@ -53,8 +53,9 @@ def test_cm_levels_with_a_missing_rank_are_refused():
 def test_cm_levels_with_the_same_rank_are_refused():
     levels = [dict(lv) for lv in DEFAULT_CM_LEVELS]
     levels[1]["rank"] = 1
-    with pytest.raises(rules.RuleError, match=re.escape("Two priority levels have the same rank.")):
+    with pytest.raises(rules.RuleError, match=re.escape("Two priority levels have the same rank.")) as info:
         rules.check_cm_levels(levels)
+    assert info.value.field == "levels.1.rank"
 
 
 def test_class_decides_the_interval_unless_model_or_device_says_otherwise():
@@ -84,12 +85,21 @@ def test_measured_item_without_unit_is_refused():
         rules.check_protocol_item(ItemKind.MEASURE, "", None, Decimal("0.3"))
 
 
-def test_measured_answer_without_unit_is_refused():
+def test_measured_answer_without_unit_is_refused_at_its_item():
     item = rules.ItemSpec(1, ItemKind.MEASURE, "Protective earth resistance", "Ω", None, Decimal("0.3"))
-    with pytest.raises(
-        rules.RuleError, match=re.escape("Protective earth resistance: a measured value needs its unit (Ω).")
-    ):
+    with pytest.raises(rules.RuleError, match=re.escape("A measured value needs its unit (Ω).")) as info:
         rules.evaluate_protocol([item], {1: {"value": "0.1", "unit": ""}})
+    assert info.value.field == "item-1"
+
+
+def test_an_unanswered_check_is_refused_at_its_item():
+    items = [
+        rules.ItemSpec(1, ItemKind.CHECK, "Visual inspection", "", None, None),
+        rules.ItemSpec(2, ItemKind.CHECK, "Function test", "", None, None),
+    ]
+    with pytest.raises(rules.RuleError, match="Choose OK or not OK") as info:
+        rules.evaluate_protocol(items, {1: {"checked": True}})
+    assert info.value.field == "item-2"
 
 
 def test_cf_leakage_over_50_microampere_fails():

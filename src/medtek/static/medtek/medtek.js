@@ -37,7 +37,9 @@ document.addEventListener("change", function (event) {
 })();
 
 // A page that shows a sent form's errors lists them at the top (the error summary): the focus goes to
-// the first field named there (else to the summary), and a link in the summary focuses its field.
+// the first field named there (else to the summary), and a link in the summary focuses its field. A
+// refusal of the whole form links to the box at the top of that form, so the focus goes to the form
+// (on a phone, where the user was); a link whose form shows no such box is plain text.
 function focusField(id) {
   var field = id && document.getElementById(id);
   if (!field) {
@@ -53,6 +55,11 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!summary) {
     return;
   }
+  Array.prototype.forEach.call(summary.querySelectorAll("a[href^='#']"), function (link) {
+    if (!document.getElementById(link.getAttribute("href").slice(1))) {
+      link.replaceWith(document.createTextNode(link.textContent));
+    }
+  });
   var first = summary.querySelector("a[href^='#']");
   if (!(first && focusField(first.getAttribute("href").slice(1)))) {
     summary.focus();
