@@ -309,6 +309,26 @@ def _keeps_invoiced_periods(
             )
 
 
+def _keeps_covered_devices(*, agreement: Agreement, customer_ids: set[int]) -> None:
+    """A monitoring agreement covers its customers' devices only: a customer whose devices it covers
+    stays a party until the covered devices are changed."""
+    owner_id = (
+        agreement.monitored_devices.exclude(device__owner_id__in=customer_ids)
+        .values_list("device__owner_id", flat=True)
+        .first()
+    )
+    if owner_id is not None:
+        raise ValidationError(
+            {
+                "customers": _(
+                    "This monitoring agreement covers devices of %(customer)s: remove them from the "
+                    "covered devices first, or keep %(customer)s a party."
+                )
+                % {"customer": Organisation.objects.get(pk=owner_id).name}
+            }
+        )
+
+
 def _before_after(
     before: Mapping[str, Any], after: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -337,8 +357,9 @@ def agreement_update(*, user: Any, agreement: Agreement, **changes: Any) -> Agre
 
     `changes` are any of the fields of `agreement_create` (`seller`, `rate_schedule`, `customers` as
     [(customer, buyer reference), ...]) but its provider and kind. A terminated agreement is not changed;
-    an invoiced period stays within the agreement and its customer a party. One event records what
-    changed, before and after; a refusal writes nothing.
+    an invoiced period stays within the agreement and its customer a party, as does a customer whose
+    devices a monitoring agreement covers. One event records what changed, before and after; a refusal
+    writes nothing.
     """
     scope_for(user).require(Cap.AGREEMENT_MANAGE, agreement.provider_id)
     agreement = (
@@ -364,7 +385,9 @@ def agreement_update(*, user: Any, agreement: Agreement, **changes: Any) -> Agre
         customers=customers,
         fields=changes,
     )
-    _keeps_invoiced_periods(invoiced=invoiced, agreement=agreement, customer_ids={o.pk for o, _r in parties})
+    customer_ids = {o.pk for o, _r in parties}
+    _keeps_invoiced_periods(invoiced=invoiced, agreement=agreement, customer_ids=customer_ids)
+    _keeps_covered_devices(agreement=agreement, customer_ids=customer_ids)
     after = {
         **{name: getattr(agreement, name) for name in (*TERM_FIELDS, *AGREEMENT_FIELDS)},
         "seller": agreement.seller_id,

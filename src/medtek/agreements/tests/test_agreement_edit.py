@@ -212,6 +212,29 @@ def test_an_invoiced_customer_stays_a_party_and_the_invoiced_days_stay_in_force(
     assert Event.objects.count() == events
 
 
+def test_a_customer_whose_devices_a_monitoring_agreement_covers_stays_a_party(world: Any) -> None:
+    from medtek.agreements.models import MonitoredDevice
+    from medtek.inventory.tests.factories import DeviceFactory
+
+    monitoring = AgreementFactory(
+        provider=world.mt, kind="monitoring", customers=[world.berg, world.ostersund]
+    )
+    MonitoredDevice.objects.create(agreement=monitoring, device=DeviceFactory(owner=world.berg))
+    events = Event.objects.count()
+    response = patch(
+        world.admin,
+        monitoring,
+        {"customers": [{"customer_id": world.ostersund.pk, "buyer_reference": "OSD"}]},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"]["customers"] == [
+        "This monitoring agreement covers devices of Bergs kommun: remove them from the covered devices "
+        "first, or keep Bergs kommun a party."
+    ]
+    assert monitoring.parties.count() == 2
+    assert Event.objects.count() == events
+
+
 def test_a_terminated_agreement_is_not_changed(world: Any, agreement: Agreement) -> None:
     Agreement.objects.filter(pk=agreement.pk).update(
         terminated_on=dt.date(2026, 3, 1), termination_decision="KS 2026/12"
