@@ -260,6 +260,10 @@ WRITES: dict[str, Callable[[Any, Any], Request]] = {
         f"/agreements/rate-schedules/{_maker('agreements', 'rate_schedule_id')(w, o)}/index-figures",
         {"year": 2026, "change_percent": "3.0", "publication_reference": "SKR"},
     ),
+    "PATCH /agreements/{agreement_id}": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}",
+        {"title": "Medicintekniskt stöd 2026"},
+    ),
     "POST /agreements/{agreement_id}/terminate": lambda w, o: (
         f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/terminate",
         {"given_on": "2026-06-01", "decision_reference": "Beslut 1", "forum": "Nämnden"},
@@ -296,6 +300,10 @@ WRITES: dict[str, Callable[[Any, Any], Request]] = {
     "POST /decommissioning/aid-agreements": lambda w, o: (
         "/decommissioning/aid-agreements",
         {"region_id": o.pk, "aid_organisation_id": o.pk, "reference": "RS1", "valid_from": "2026-01-01"},
+    ),
+    "PATCH /decommissioning/aid-agreements/{aid_agreement_id}": lambda w, o: (
+        f"/decommissioning/aid-agreements/{_maker('decommissioning', 'aid_agreement_id')(w, o)}",
+        {"notes": "Ramavtal"},
     ),
     "POST /decommissioning/shipments": _shipment_body,
     "POST /decommissioning/shipments/{shipment_id}/hand-over": lambda w, o: (
@@ -742,6 +750,9 @@ PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
     "maintenance/protocol/<int:protocol_record_id>/": lambda w, o: (
         f"/maintenance/protocol/{_maker('maintenance', 'protocol_record_id')(w, o)}/"
     ),
+    "agreements/<int:agreement_id>/edit/": lambda w, o: (
+        f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/edit/"
+    ),
     "agreements/<int:agreement_id>/terminate/": lambda w, o: (
         f"/agreements/{_maker('agreements', 'agreement_id')(w, o)}/terminate/"
     ),
@@ -765,6 +776,9 @@ PAGE_WRITES: dict[str, Callable[[Any, Any], str]] = {
     ),
     "decommissioning/items/<int:item_id>/hand-over/": lambda w, o: (
         f"/decommissioning/items/{_decided_item(w, o)[1]}/hand-over/"
+    ),
+    "decommissioning/aid-agreements/<int:aid_agreement_id>/edit/": lambda w, o: (
+        f"/decommissioning/aid-agreements/{_maker('decommissioning', 'aid_agreement_id')(w, o)}/edit/"
     ),
     "decommissioning/shipments/<int:shipment_id>/hand-over/": lambda w, o: (
         f"/decommissioning/shipments/{_maker('decommissioning', 'shipment_id')(w, o)}/hand-over/"

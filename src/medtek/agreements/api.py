@@ -30,6 +30,7 @@ from medtek.agreements.schemas import (
     AgreementNoticeOut,
     AgreementOut,
     AgreementPage,
+    AgreementPatch,
     AgreementReportIn,
     DayQuery,
     DeadlineOut,
@@ -206,6 +207,20 @@ def index_figure_enter(request: HttpRequest, rate_schedule_id: int, payload: Fig
 @router.get("/{agreement_id}", response={200: AgreementOut, 404: ErrorOut, 422: ErrorOut})
 def agreement_detail(request: HttpRequest, agreement_id: int, query: Query[DayQuery]) -> Any:
     return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id), query.day)
+
+
+@router.patch("/{agreement_id}", response={200: AgreementOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def agreement_update(request: HttpRequest, agreement_id: int, payload: AgreementPatch) -> Any:
+    """Change the fields sent; validated as a new agreement is (parties, period, overlaps, prices)."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    changes = payload.dict(exclude_unset=True)
+    for name in ("seller", "rate_schedule"):
+        if f"{name}_id" in changes:
+            changes[name] = changes.pop(f"{name}_id")
+    if "customers" in changes:
+        changes["customers"] = [(c["customer_id"], c["buyer_reference"]) for c in changes["customers"] or []]
+    services.agreement_update(user=request.user, agreement=agreement, **changes)
+    return _agreement_out(selectors.agreement_get(user=request.user, pk=agreement_id))
 
 
 @router.post(

@@ -192,13 +192,15 @@ class AgreementForm(forms.Form):
         sellers: list[tuple[int, str]],
         customers: list[tuple[int, str]],
         schedules: list[tuple[int, str]],
+        rows: int = CUSTOMER_ROWS,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.rows = rows
         self._choices("provider", providers)
         self._choices("seller", sellers)
         self._choices("rate_schedule", [("", "—"), *schedules])
-        for i in range(1, CUSTOMER_ROWS + 1):
+        for i in range(1, rows + 1):
             self.fields[f"customer_{i}"] = forms.TypedChoiceField(
                 label=_("Customer %(n)s") % {"n": i},
                 coerce=int,
@@ -217,14 +219,14 @@ class AgreementForm(forms.Form):
         field.choices = choices
 
     def customer_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        return [(self[f"customer_{i}"], self[f"buyer_reference_{i}"]) for i in range(1, CUSTOMER_ROWS + 1)]
+        return [(self[f"customer_{i}"], self[f"buyer_reference_{i}"]) for i in range(1, self.rows + 1)]
 
     def main_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.base_fields]
+        return [self[name] for name in self.base_fields if name in self.fields]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        for i in range(1, CUSTOMER_ROWS + 1):
+        for i in range(1, self.rows + 1):
             if cleaned.get(f"buyer_reference_{i}") and cleaned.get(f"customer_{i}") is None:
                 self.add_error(f"customer_{i}", _("Choose the customer this buyer reference belongs to."))
         return cleaned
@@ -232,9 +234,44 @@ class AgreementForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         customers = []
-        for i in range(1, CUSTOMER_ROWS + 1):
+        for i in range(1, self.rows + 1):
             customer = data.pop(f"customer_{i}", None)
             reference = data.pop(f"buyer_reference_{i}", "")
             if customer is not None:
                 customers.append((customer, reference))
         return {**data, "customers": customers}
+
+
+class AgreementEditForm(AgreementForm):
+    """An agreement's terms, parties and invoicing, as recorded; its provider and kind stay (shown, not
+    sent: another provider or kind is another agreement)."""
+
+    @classmethod
+    def initial_for(cls, agreement: Any) -> tuple[dict[str, Any], int]:
+        """The agreement as it stands, a row per customer; and the rows to show (two to spare)."""
+        parties = list(agreement.parties.all())
+        initial: dict[str, Any] = {
+            name: getattr(agreement, name)
+            for name in cls.base_fields
+            if name not in ("provider", "seller", "rate_schedule")
+        }
+        initial.update(
+            provider=agreement.provider_id,
+            seller=agreement.seller_id,
+            rate_schedule=agreement.rate_schedule_id,
+        )
+        for i, party in enumerate(parties, start=1):
+            initial[f"customer_{i}"] = party.customer_id
+            initial[f"buyer_reference_{i}"] = party.buyer_reference
+        return initial, max(CUSTOMER_ROWS, len(parties) + 2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("provider", "kind"):
+            self.fields[name].disabled = True
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = super().service_kwargs()
+        for name in ("provider", "kind"):
+            data.pop(name, None)
+        return data

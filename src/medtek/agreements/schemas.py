@@ -84,6 +84,33 @@ class AgreementIn(InputSchema):
     bankgiro: str = ""
 
 
+class AgreementPatch(InputSchema):
+    """A change of an agreement: only the fields sent change; its provider and kind never do."""
+
+    reference: str | None = Field(None, max_length=60)
+    title: str | None = Field(None, max_length=200)
+    seller_id: int | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    customers: list[PartyIn] | None = Field(None, description="Replaces the parties: every customer")
+    rate_schedule_id: int | None = Field(None, description="null: no rate schedule")
+    notice_months: int | None = Field(None, ge=0, le=120)
+    auto_extend: bool | None = None
+    extension_months: int | None = Field(None, ge=0, le=240)
+    fixed_mode: str | None = None
+    fixed_base_hours: Decimal | None = Field(None, max_digits=8, decimal_places=2)
+    fixed_minutes_per_device: Decimal | None = Field(None, max_digits=8, decimal_places=2)
+    fixed_base_amount: Money | None = None
+    fixed_amount_per_device: Money | None = None
+    count_reference: str | None = None
+    vat_applies: bool | None = None
+    vat_rate: Decimal | None = Field(None, max_digits=5, decimal_places=2)
+    vat_exemption_reason: str | None = Field(None, max_length=200)
+    payment_terms_days: int | None = Field(None, ge=0, le=365)
+    bankgiro: str | None = Field(None, max_length=20)
+    notes: str | None = None
+
+
 class TerminateIn(InputSchema):
     given_on: dt.date
     decision_reference: str

@@ -59,6 +59,8 @@ AGREEMENT_FIELDS = (
     "bankgiro",
     "notes",
 )
+# The fields every agreement is given by name: its reference, title and period.
+TERM_FIELDS = ("reference", "title", "valid_from", "valid_until")
 PRICE_FIELDS = (
     "fixed_base_amount",
     "fixed_amount_per_device",
@@ -116,6 +118,69 @@ def _price(fields: Mapping[str, Any]) -> None:
             raise ValidationError({name: _("A price cannot be negative.")})
 
 
+def _rate_schedule(provider: Organisation, rate_schedule: RateSchedule | int | None) -> RateSchedule | None:
+    if rate_schedule is None:
+        return None
+    schedule_id = rate_schedule.pk if isinstance(rate_schedule, RateSchedule) else rate_schedule
+    schedule = RateSchedule.objects.filter(pk=schedule_id, provider=provider).first()
+    if schedule is None:
+        raise ValidationError({"rate_schedule": _("Unknown rate schedule of this MT provider.")})
+    return schedule
+
+
+def _checked(
+    *,
+    user: Any,
+    agreement: Agreement,
+    seller: Organisation | int,
+    rate_schedule: RateSchedule | int | None,
+    customers: Iterable[tuple[Organisation | int, str]],
+    fields: Mapping[str, Any],
+) -> list[tuple[Organisation, str]]:
+    """The one validation of an agreement, new or changed: apply `fields`, the invoicing party, the rate
+    schedule and the customers to `agreement` (not saved) and check them; the customers as parties.
+
+    The invoicing party is the MT provider or its region, prices are not negative, the rate schedule is
+    the provider's, every customer is one the user manages agreements for (with its buyer reference,
+    listed once), and no customer gets two agreements of a kind in force on one day.
+    """
+    provider = agreement.provider
+    seller_id = seller.pk if isinstance(seller, Organisation) else seller
+    seller_obj = Organisation.objects.filter(pk=seller_id).first()
+    if seller_obj is None or seller_obj.pk not in {provider.pk, provider.parent_id}:
+        raise ValidationError(
+            {"seller": _("The invoicing party is the MT provider or the region it is part of.")}
+        )
+    unknown = set(fields) - set(AGREEMENT_FIELDS) - set(TERM_FIELDS)
+    if unknown:
+        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
+    _price(fields)
+    schedule = _rate_schedule(provider, rate_schedule)
+    parties: list[tuple[Organisation, str]] = []
+    for customer, buyer_reference in customers:
+        org = _org(user, customer, Cap.AGREEMENT_MANAGE, "customers")
+        if not (buyer_reference or "").strip():
+            raise ValidationError(
+                {"customers": _("Give %(customer)s's buyer reference.") % {"customer": org}}
+            )
+        parties.append((org, buyer_reference.strip()))
+    if not parties:
+        raise ValidationError({"customers": _("An agreement needs at least one customer.")})
+    if len({org.pk for org, _ref in parties}) != len(parties):
+        raise ValidationError({"customers": _("A customer is listed twice.")})
+    # Lock the customers so two agreements for the same customer cannot slip past the overlap check.
+    list(Organisation.objects.select_for_update().filter(pk__in=[o.pk for o, _r in parties]).order_by("pk"))
+    agreement.seller = seller_obj
+    agreement.rate_schedule = schedule
+    for name, value in fields.items():
+        if name in ("reference", "title"):
+            value = (value or "").strip()
+        setattr(agreement, name, value)
+    agreement.full_clean()
+    check_no_overlap(candidate=agreement, customers=[o for o, _r in parties])
+    return parties
+
+
 @transaction.atomic
 def agreement_create(
     *,
@@ -132,48 +197,21 @@ def agreement_create(
 ) -> Agreement:
     """An agreement between `provider` and the customers [(customer, buyer reference), ...]."""
     provider_obj = _org(user, provider, Cap.AGREEMENT_MANAGE, "provider")
-    seller_id = seller.pk if isinstance(seller, Organisation) else seller
-    seller_obj = Organisation.objects.filter(pk=seller_id).first()
-    if seller_obj is None or seller_obj.pk not in {provider_obj.pk, provider_obj.parent_id}:
-        raise ValidationError(
-            {"seller": _("The invoicing party is the MT provider or the region it is part of.")}
-        )
-    unknown = set(fields) - set(AGREEMENT_FIELDS)
-    if unknown:
-        raise ValidationError({f: _("Unknown field.") for f in sorted(unknown)})
-    _price(fields)
-    schedule = None
-    if rate_schedule is not None:
-        schedule_id = rate_schedule.pk if isinstance(rate_schedule, RateSchedule) else rate_schedule
-        schedule = RateSchedule.objects.filter(pk=schedule_id, provider=provider_obj).first()
-        if schedule is None:
-            raise ValidationError({"rate_schedule": _("Unknown rate schedule of this MT provider.")})
-    parties: list[tuple[Organisation, str]] = []
-    for customer, buyer_reference in customers:
-        org = _org(user, customer, Cap.AGREEMENT_MANAGE, "customers")
-        if not (buyer_reference or "").strip():
-            raise ValidationError(
-                {"customers": _("Give %(customer)s's buyer reference.") % {"customer": org}}
-            )
-        parties.append((org, buyer_reference.strip()))
-    if not parties:
-        raise ValidationError({"customers": _("An agreement needs at least one customer.")})
-    if len({org.pk for org, _ref in parties}) != len(parties):
-        raise ValidationError({"customers": _("A customer is listed twice.")})
-    # Lock the customers so two agreements for the same customer cannot slip past the overlap check.
-    list(Organisation.objects.select_for_update().filter(pk__in=[o.pk for o, _r in parties]).order_by("pk"))
-    agreement = Agreement(
-        provider=provider_obj,
-        seller=seller_obj,
-        reference=(reference or "").strip(),
-        title=(title or "").strip(),
-        valid_from=valid_from,
-        valid_until=valid_until,
-        rate_schedule=schedule,
-        **fields,
+    agreement = Agreement(provider=provider_obj)
+    parties = _checked(
+        user=user,
+        agreement=agreement,
+        seller=seller,
+        rate_schedule=rate_schedule,
+        customers=customers,
+        fields={
+            "reference": reference,
+            "title": title,
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            **fields,
+        },
     )
-    agreement.full_clean()
-    check_no_overlap(candidate=agreement, customers=[o for o, _r in parties])
     agreement.save()
     AgreementParty.objects.bulk_create(
         [AgreementParty(agreement=agreement, customer=org, buyer_reference=ref) for org, ref in parties]
@@ -189,6 +227,197 @@ def agreement_create(
             "customers": [o.pk for o, _r in parties],
         },
         message=f"{agreement.reference} {agreement.title}",
+    )
+    return agreement
+
+
+# What an agreement's own page and PATCH may not change: whose agreement it is and what kind (another
+# provider or kind is another agreement), and what has a service of its own (termination, the monitoring
+# agreement's supplier, the advice limit).
+FIXED_FIELDS = (
+    "provider",
+    "kind",
+    "terminated_on",
+    "termination_decision",
+    "termination_forum",
+    "external_supplier",
+    "advice_hours_limit",
+)
+
+
+def terminated_refusal(agreement: Agreement) -> str:
+    """Why a terminated agreement is not changed (its page says so too)."""
+    return _(
+        "%(reference)s was terminated on %(day)s (%(decision)s) and can no longer be changed; "
+        "record a new agreement for what follows."
+    ) % {
+        "reference": agreement.reference,
+        "day": agreement.terminated_on.isoformat() if agreement.terminated_on else "",
+        "decision": agreement.termination_decision,
+    }
+
+
+def _invoiced_days(agreement: Agreement) -> list[tuple[int, dt.date, dt.date]]:
+    """(customer, first, last day) of every period the agreement has invoiced, within its validity."""
+    days = []
+    for customer_id, start, end in agreement.invoices.filter(kind="invoice").values_list(
+        "customer_id", "period_start", "period_end"
+    ):
+        first = max(start, agreement.valid_from)
+        last = min(end, agreement.end_on(end))
+        if first <= last:
+            days.append((customer_id, first, last))
+    return days
+
+
+def _keeps_invoiced_periods(
+    *,
+    invoiced: list[tuple[int, dt.date, dt.date]],
+    agreement: Agreement,
+    customer_ids: set[int],
+) -> None:
+    """An invoiced period stays under the agreement: its customer stays a party, its days in force."""
+    for customer_id, first, last in sorted(invoiced, key=lambda row: row[1]):
+        if customer_id not in customer_ids:
+            name = Organisation.objects.get(pk=customer_id).name
+            raise ValidationError(
+                {
+                    "customers": _(
+                        "%(customer)s has been invoiced under this agreement (%(first)s – %(last)s) "
+                        "and stays a party to it."
+                    )
+                    % {"customer": name, "first": first.isoformat(), "last": last.isoformat()}
+                }
+            )
+        if agreement.valid_from > first:
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "The agreement has been invoiced from %(day)s: it cannot start later than that."
+                    )
+                    % {"day": first.isoformat()}
+                }
+            )
+        if rules.end_on(agreement.terms, last) < last:
+            raise ValidationError(
+                {
+                    "valid_until": _(
+                        "The agreement has been invoiced until %(day)s: it cannot end before that."
+                    )
+                    % {"day": last.isoformat()}
+                }
+            )
+
+
+def _keeps_covered_devices(*, agreement: Agreement, customer_ids: set[int]) -> None:
+    """A monitoring agreement covers its customers' devices only: a customer whose devices it covers
+    stays a party until the covered devices are changed."""
+    owner_id = (
+        agreement.monitored_devices.exclude(device__owner_id__in=customer_ids)
+        .values_list("device__owner_id", flat=True)
+        .first()
+    )
+    if owner_id is not None:
+        raise ValidationError(
+            {
+                "customers": _(
+                    "This monitoring agreement covers devices of %(customer)s: remove them from the "
+                    "covered devices first, or keep %(customer)s a party."
+                )
+                % {"customer": Organisation.objects.get(pk=owner_id).name}
+            }
+        )
+
+
+def _before_after(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    changed = [name for name in after if before.get(name) != after[name]]
+    return {n: before.get(n) for n in changed}, {n: after[n] for n in changed}
+
+
+def _labels(names: Iterable[str]) -> str:
+    """The changed fields as a history names them ("customers" is the parties)."""
+    labels = {f.name: f.verbose_name for f in Agreement._meta.fields}
+    return ", ".join(str(labels.get(name, _("customers"))) for name in names)
+
+
+def _recorded(agreement: Agreement) -> dict[str, Any]:
+    """The agreement's changeable values as its events record them."""
+    values = {name: getattr(agreement, name) for name in (*TERM_FIELDS, *AGREEMENT_FIELDS)}
+    values["seller"] = agreement.seller_id
+    values["rate_schedule"] = agreement.rate_schedule_id
+    values["customers"] = sorted([p.customer_id, p.buyer_reference] for p in agreement.parties.all())
+    return values
+
+
+@transaction.atomic
+def agreement_update(*, user: Any, agreement: Agreement, **changes: Any) -> Agreement:
+    """Change an agreement's terms, parties or invoicing; validated as a new agreement is.
+
+    `changes` are any of the fields of `agreement_create` (`seller`, `rate_schedule`, `customers` as
+    [(customer, buyer reference), ...]) but its provider and kind. A terminated agreement is not changed;
+    an invoiced period stays within the agreement and its customer a party, as does a customer whose
+    devices a monitoring agreement covers. One event records what changed, before and after; a refusal
+    writes nothing.
+    """
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, agreement.provider_id)
+    agreement = (
+        Agreement.objects.select_for_update(of=("self",)).select_related("provider").get(pk=agreement.pk)
+    )
+    if agreement.terminated_on is not None:
+        raise ValidationError(terminated_refusal(agreement), code="terminated")
+    fixed = sorted(set(changes) & set(FIXED_FIELDS))
+    if fixed:
+        raise ValidationError({f: _("This cannot be changed on an agreement.") for f in fixed})
+    before = _recorded(agreement)
+    invoiced = _invoiced_days(agreement)
+    seller = changes.pop("seller", agreement.seller_id)
+    rate_schedule = changes.pop("rate_schedule", agreement.rate_schedule_id)
+    customers = changes.pop("customers", None)
+    if customers is None:
+        customers = [(c, ref) for c, ref in before["customers"]]
+    parties = _checked(
+        user=user,
+        agreement=agreement,
+        seller=seller,
+        rate_schedule=rate_schedule,
+        customers=customers,
+        fields=changes,
+    )
+    customer_ids = {o.pk for o, _r in parties}
+    _keeps_invoiced_periods(invoiced=invoiced, agreement=agreement, customer_ids=customer_ids)
+    _keeps_covered_devices(agreement=agreement, customer_ids=customer_ids)
+    after = {
+        **{name: getattr(agreement, name) for name in (*TERM_FIELDS, *AGREEMENT_FIELDS)},
+        "seller": agreement.seller_id,
+        "rate_schedule": agreement.rate_schedule_id,
+        "customers": sorted([o.pk, ref] for o, ref in parties),
+    }
+    old, new = _before_after(before, after)
+    if not new:
+        return agreement
+    agreement.save()
+    if "customers" in new:
+        wanted = {o.pk: ref for o, ref in parties}
+        agreement.parties.exclude(customer_id__in=wanted).delete()
+        existing = {p.customer_id: p for p in agreement.parties.all()}
+        for customer_id, ref in wanted.items():
+            party = existing.get(customer_id)
+            if party is None:
+                AgreementParty.objects.create(
+                    agreement=agreement, customer_id=customer_id, buyer_reference=ref
+                )
+            elif party.buyer_reference != ref:
+                party.buyer_reference = ref
+                party.save(update_fields=["buyer_reference", "updated_at"])
+    record_event(
+        kind=EventKind.AGREEMENT_UPDATED,
+        subject=agreement,
+        actor=user,
+        data={"before": old, "after": new},
+        message=_("%(reference)s changed: %(fields)s")
+        % {"reference": agreement.reference, "fields": _labels(new)},
     )
     return agreement
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.agreement_list, name="agreement_list"),
     path("new/", views.agreement_new, name="agreement_new"),
     path("<int:agreement_id>/", views.agreement_detail, name="agreement_detail"),
+    path("<int:agreement_id>/edit/", views.agreement_edit, name="agreement_edit"),
     path("<int:agreement_id>/terminate/", views.agreement_terminate, name="agreement_terminate"),
     path("<int:agreement_id>/contacts/", views.agreement_contact_add, name="agreement_contact_add"),
     path("<int:agreement_id>/notices/", views.change_notice_record, name="change_notice_record"),

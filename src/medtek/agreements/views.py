@@ -19,6 +19,7 @@ from medtek.agreements.choices import AgreementKind
 from medtek.agreements.forms import (
     AcknowledgeForm,
     AdviceLimitForm,
+    AgreementEditForm,
     AgreementForm,
     ChangeNoticeForm,
     ContactForm,
@@ -81,8 +82,10 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 NOT_CUSTOMERS = (OrganisationKind.MT_DEPARTMENT, OrganisationKind.SUPPLIER, OrganisationKind.MANUFACTURER)
 
 
-def _agreement_form(request: HttpRequest, data: Any = None) -> AgreementForm:
-    """The new-agreement form with the parties the user may make agreements for."""
+def _agreement_form(
+    request: HttpRequest, data: Any = None, *, form_class: type[AgreementForm] = AgreementForm, **kwargs: Any
+) -> AgreementForm:
+    """The agreement form (new, or `AgreementEditForm`) with the parties the user may make agreements for."""
     manageable = Organisation.objects.visible_to(request.user, Cap.AGREEMENT_MANAGE).order_by("name")
     providers = list(
         manageable.filter(kind=OrganisationKind.MT_DEPARTMENT).values_list("pk", "name", "parent_id")
@@ -91,12 +94,13 @@ def _agreement_form(request: HttpRequest, data: Any = None) -> AgreementForm:
     sellers = list(Organisation.objects.filter(pk__in=seller_ids).order_by("name").values_list("pk", "name"))
     customers = list(manageable.exclude(kind__in=NOT_CUSTOMERS).values_list("pk", "name"))
     schedules = [(s.pk, s.name) for s in selectors.rate_schedule_list(user=request.user)]
-    return AgreementForm(
+    return form_class(
         data,
         providers=[(pk, name) for pk, name, _parent in providers],
         sellers=sellers,
         customers=customers,
         schedules=schedules,
+        **kwargs,
     )
 
 
@@ -131,7 +135,49 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
             request, _("Agreement %(reference)s recorded.") % {"reference": agreement.reference}, agreement
         ),
         again=page,
-        label=lambda field: str(_("Customers")) if field == "customers" else field,
+        label=_customers_label,
+    )
+
+
+def _customers_label(field: str) -> str:
+    return str(_("Customers")) if field == "customers" else field
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """MT admin changes an agreement's terms, parties and invoicing, through the service the API calls."""
+    agreement = selectors.agreement_get(user=request.user, pk=agreement_id, capability=Cap.AGREEMENT_MANAGE)
+    if agreement.terminated_on is not None and request.method != "POST":
+        messages.error(request, services.terminated_refusal(agreement))
+        return redirect("agreements:agreement_detail", agreement_id=agreement.pk)
+    initial, rows = AgreementEditForm.initial_for(agreement)
+
+    def page(form: AgreementForm) -> HttpResponse:
+        return render(request, "agreements/agreement_edit.html", {"form": form, "agreement": agreement})
+
+    form = _agreement_form(
+        request,
+        request.POST if request.method == "POST" else None,
+        form_class=AgreementEditForm,
+        initial=initial,
+        rows=rows,
+    )
+    if request.method != "POST":
+        return page(form)
+
+    def update(_data: dict[str, Any]) -> Any:
+        return services.agreement_update(user=request.user, agreement=agreement, **form.service_kwargs())
+
+    return handle_form(
+        request,
+        form,
+        update,
+        done=lambda changed: _agreement_saved(
+            request, _("Agreement %(reference)s saved.") % {"reference": changed.reference}, changed
+        ),
+        again=page,
+        label=_customers_label,
     )
 
 

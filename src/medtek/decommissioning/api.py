@@ -17,6 +17,7 @@ from medtek.decommissioning.models import SurplusItem
 from medtek.decommissioning.schemas import (
     AidAgreementIn,
     AidAgreementOut,
+    AidAgreementPatch,
     AssessIn,
     CaseDetailOut,
     CaseIn,
@@ -186,6 +187,19 @@ def aid_agreement_create(request: HttpRequest, payload: AidAgreementIn) -> Any:
         notes=data["notes"],
     )
     return 201, agreement
+
+
+@router.patch("/aid-agreements/{aid_agreement_id}", response={200: AidAgreementOut, **ERR})
+def aid_agreement_update(request: HttpRequest, aid_agreement_id: int, payload: AidAgreementPatch) -> Any:
+    """Change the fields sent; validated as a new aid agreement is (organisation, reference, period)."""
+    agreement = selectors.aid_agreement_get(
+        user=request.user, pk=aid_agreement_id, capability=Cap.AGREEMENT_MANAGE
+    )
+    changes = payload.dict(exclude_unset=True)
+    if "aid_organisation_id" in changes:
+        changes["aid_organisation"] = changes.pop("aid_organisation_id")
+    services.aid_agreement_update(user=request.user, agreement=agreement, **changes)
+    return selectors.aid_agreement_get(user=request.user, pk=aid_agreement_id)
 
 
 @router.get("/shipments", response={200: ShipmentPage, 422: ErrorOut})

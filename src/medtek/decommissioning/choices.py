@@ -97,6 +97,7 @@ class EventKind:
     DECIDED = "decommissioning.decided"
     HANDED_OVER = "decommissioning.handed_over"
     AID_AGREEMENT_CREATED = "decommissioning.aid_agreement_created"
+    AID_AGREEMENT_UPDATED = "decommissioning.aid_agreement_updated"
     SHIPMENT_CREATED = "decommissioning.shipment_created"
     SHIPMENT_HANDED_OVER = "decommissioning.shipment_handed_over"
     SHIPMENT_FOLLOWED_UP = "decommissioning.shipment_followed_up"

@@ -15,6 +15,7 @@ def register() -> None:
             EventKind.DECIDED: _("Decision on surplus"),
             EventKind.HANDED_OVER: _("Handed over"),
             EventKind.AID_AGREEMENT_CREATED: _("Aid agreement created"),
+            EventKind.AID_AGREEMENT_UPDATED: _("Aid agreement changed"),
             EventKind.SHIPMENT_CREATED: _("Donation shipment created"),
             EventKind.SHIPMENT_HANDED_OVER: _("Donation shipment handed over"),
             EventKind.SHIPMENT_FOLLOWED_UP: _("Follow-up from the aid organisation recorded"),

@@ -262,3 +262,26 @@ class AidAgreementForm(forms.Form):
         )
         aid: Any = self.fields["aid_organisation"]
         aid.queryset = Organisation.objects.filter(kind=OrganisationKind.AID_ORGANISATION).order_by("name")
+
+
+class AidAgreementEditForm(AidAgreementForm):
+    """An aid agreement as recorded; its region stays (shown, not sent)."""
+
+    def __init__(self, *args: Any, agreement: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "region": agreement.region_id,
+                "aid_organisation": agreement.aid_organisation_id,
+                "reference": agreement.reference,
+                "valid_from": agreement.valid_from,
+                "valid_to": agreement.valid_to,
+                "notes": agreement.notes,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["region"].disabled = True
+
+    def changes(self) -> dict[str, Any]:
+        """The form's values for the service: all but the region."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "region"}

@@ -167,6 +167,16 @@ class AidAgreementIn(InputSchema):
     notes: str = ""
 
 
+class AidAgreementPatch(InputSchema):
+    """A change of an aid agreement: only the fields sent change; its region never does."""
+
+    aid_organisation_id: int | None = None
+    reference: str | None = Field(None, max_length=40)
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = Field(None, description="null: until further notice")
+    notes: str | None = None
+
+
 class AidAgreementOut(Schema):
     id: int
     region_id: int

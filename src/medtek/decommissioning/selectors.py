@@ -186,6 +186,13 @@ def aid_agreement_list(*, user: Any) -> list[AidAgreement]:
     )
 
 
+def aid_agreement_get(*, user: Any, pk: int, capability: str = Cap.VIEW) -> AidAgreement:
+    """One aid agreement: 404 when the user may not see it, 403 when it may not act on it so."""
+    return AidAgreement.objects.select_related("region", "aid_organisation", "contact").get_visible(
+        user, capability, pk=pk
+    )
+
+
 def shipment_list(
     *, user: Any, cursor: str | None = None, limit: int | None = None
 ) -> Page[DonationShipment]:

@@ -952,6 +952,25 @@ def surplus_item_hand_over(*, user: Any, item: SurplusItem | int) -> SurplusItem
 # --- Aid agreements and donation shipments ------------------------------------------------------------
 
 
+def _aid_agreement_checked(
+    *, user: Any, agreement: AidAgreement, aid_organisation: Organisation | int
+) -> None:
+    """The one validation of an aid agreement, new or changed (not saved): the user manages the region's
+    agreements, the other party is an aid organisation, a reference the region has not used, and the
+    dates in order."""
+    scope_for(user).require(Cap.AGREEMENT_MANAGE)
+    if not scope_for(user).can(Cap.VIEW, agreement.region_id):
+        raise ValidationError({"region": _("Unknown organisation.")})
+    scope_for(user).require(Cap.AGREEMENT_MANAGE, agreement.region_id)
+    aid_id = aid_organisation.pk if isinstance(aid_organisation, Organisation) else aid_organisation
+    aid = Organisation.objects.filter(pk=aid_id).first() if aid_id is not None else None
+    if aid is None:
+        raise ValidationError({"aid_organisation": _("Unknown organisation.")})
+    agreement.aid_organisation = aid
+    agreement.reference = (agreement.reference or "").strip()
+    agreement.full_clean()
+
+
 @transaction.atomic
 def aid_agreement_create(
     *,
@@ -965,33 +984,115 @@ def aid_agreement_create(
     notes: str = "",
 ) -> AidAgreement:
     """Record the region's agreement with an aid organisation (e.g. Human Bridge, RS130364)."""
-    region_id = region.pk if isinstance(region, Organisation) else int(region)
     scope_for(user).require(Cap.AGREEMENT_MANAGE)
-    if not scope_for(user).can(Cap.VIEW, region_id):
-        raise ValidationError({"region": _("Unknown organisation.")})
-    scope_for(user).require(Cap.AGREEMENT_MANAGE, region_id)
-    aid_id = aid_organisation.pk if isinstance(aid_organisation, Organisation) else int(aid_organisation)
-    aid = Organisation.objects.filter(pk=aid_id).first()
-    if aid is None:
-        raise ValidationError({"aid_organisation": _("Unknown organisation.")})
+    region_id = region.pk if isinstance(region, Organisation) else int(region)
     agreement = AidAgreement(
         region_id=region_id,
-        aid_organisation=aid,
-        reference=reference.strip(),
+        reference=reference,
         valid_from=valid_from,
         valid_to=valid_to,
         contact=contact,
         notes=notes,
     )
-    agreement.full_clean()
+    _aid_agreement_checked(user=user, agreement=agreement, aid_organisation=aid_organisation)
     agreement.save()
     record_event(
         kind=EventKind.AID_AGREEMENT_CREATED,
         subject=agreement,
         actor=user,
-        data={"region": region_id, "aid_organisation": aid.pk, "reference": agreement.reference},
+        data={
+            "region": region_id,
+            "aid_organisation": agreement.aid_organisation_id,
+            "reference": agreement.reference,
+        },
     )
     return agreement
+
+
+# What may change on an aid agreement: the region's (its tenant) never does.
+AID_AGREEMENT_FIELDS = ("aid_organisation", "reference", "valid_from", "valid_to", "notes")
+
+
+def _aid_agreement_values(agreement: AidAgreement) -> dict[str, Any]:
+    return {
+        "aid_organisation": agreement.aid_organisation_id,
+        "reference": agreement.reference,
+        "valid_from": agreement.valid_from,
+        "valid_to": agreement.valid_to,
+        "notes": agreement.notes,
+    }
+
+
+def _keeps_donations(agreement: AidAgreement, *, was_with: int) -> None:
+    """What was donated under the agreement stays under it: its aid organisation once an item is decided
+    or shipped to it, and every shipment's dates within its period."""
+    used = agreement.shipments.exists() or SurplusItem.objects.filter(aid_agreement=agreement).exists()
+    if agreement.aid_organisation_id != was_with and used:
+        raise ValidationError(
+            {
+                "aid_organisation": _(
+                    "Donations have been decided or shipped under %(reference)s: its aid organisation "
+                    "stays. Record a new aid agreement with the other organisation."
+                )
+                % {"reference": agreement.reference}
+            }
+        )
+    for shipment in agreement.shipments.order_by("shipment_date", "pk"):
+        for day in (shipment.shipment_date, shipment.handed_over_on):
+            if day is not None and not agreement.active_on(day):
+                field = "valid_from" if day < agreement.valid_from else "valid_to"
+                raise ValidationError(
+                    {
+                        field: _(
+                            "Shipment %(shipment)s went under this agreement on %(day)s: "
+                            "the agreement stays valid on that day."
+                        )
+                        % {"shipment": shipment.pk, "day": day.isoformat()}
+                    }
+                )
+
+
+@transaction.atomic
+def aid_agreement_update(*, user: Any, agreement: AidAgreement | int, **changes: Any) -> AidAgreement:
+    """Change an aid agreement's organisation, reference, period or notes; validated as a new one is.
+
+    The region never changes; the aid organisation not once donations were decided or shipped under
+    the agreement, and the period keeps every shipment's dates. One event records what changed, before
+    and after; a refusal writes nothing.
+    """
+    pk = agreement.pk if isinstance(agreement, AidAgreement) else agreement
+    obj = (
+        AidAgreement.objects.select_for_update(of=("self",))
+        .select_related("region", "aid_organisation")
+        .get_visible(user, Cap.AGREEMENT_MANAGE, pk=pk)
+    )
+    unknown = sorted(set(changes) - set(AID_AGREEMENT_FIELDS))
+    if unknown:
+        raise ValidationError({f: _("This cannot be changed on an aid agreement.") for f in unknown})
+    before = _aid_agreement_values(obj)
+    for name in ("reference", "valid_from", "valid_to", "notes"):
+        if name in changes:
+            setattr(obj, name, changes[name] if name != "notes" else (changes[name] or ""))
+    _aid_agreement_checked(
+        user=user, agreement=obj, aid_organisation=changes.get("aid_organisation", obj.aid_organisation_id)
+    )
+    _keeps_donations(obj, was_with=before["aid_organisation"])
+    after = _aid_agreement_values(obj)
+    changed = [name for name in after if after[name] != before[name]]
+    if not changed:
+        return obj
+    obj.save()
+    record_event(
+        kind=EventKind.AID_AGREEMENT_UPDATED,
+        subject=obj,
+        actor=user,
+        data={
+            "before": {n: before[n] for n in changed},
+            "after": {n: after[n] for n in changed},
+        },
+        message=str(obj),
+    )
+    return obj
 
 
 def _check_for_shipment(items: list[SurplusItem], agreement: AidAgreement, day: dt.date) -> list[str]:

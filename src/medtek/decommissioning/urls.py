@@ -15,6 +15,7 @@ urlpatterns = [
     path("shipments/", views.shipment_list, name="shipment_list"),
     path("aid-agreements/", views.aid_agreement_list, name="aid_agreement_list"),
     path("aid-agreements/new/", views.aid_agreement_new, name="aid_agreement_new"),
+    path("aid-agreements/<int:aid_agreement_id>/edit/", views.aid_agreement_edit, name="aid_agreement_edit"),
     path("fixed-assets/", views.fixed_asset_disposals, name="fixed_asset_disposals"),
     path("shipments/new/", views.shipment_new, name="shipment_new"),
     path("shipments/<int:shipment_id>/", views.shipment_detail, name="shipment_detail"),

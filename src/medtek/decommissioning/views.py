@@ -21,6 +21,7 @@ from medtek.decommissioning.choices import ChecklistStep, Disposition, ItemState
 from medtek.decommissioning.forms import (
     DEVICE_ROWS,
     LOT_ROWS,
+    AidAgreementEditForm,
     AidAgreementForm,
     AssessForm,
     CaseForm,
@@ -459,13 +460,16 @@ def fixed_asset_disposals(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def aid_agreement_list(request: HttpRequest) -> HttpResponse:
-    """The region's agreements with aid organisations; MT admin records a new one from here."""
+    """The region's agreements with aid organisations; MT admin records a new one, or changes one, here."""
+    scope = scope_for(request.user)
+    agreements = selectors.aid_agreement_list(user=request.user)
     return render(
         request,
         "decommissioning/aid_agreement_list.html",
         {
-            "agreements": selectors.aid_agreement_list(user=request.user),
-            "can_manage": scope_for(request.user).can(Cap.AGREEMENT_MANAGE),
+            "agreements": agreements,
+            "can_manage": scope.can(Cap.AGREEMENT_MANAGE),
+            "editable": {a.pk for a in agreements if scope.can(Cap.AGREEMENT_MANAGE, a.region_id)},
         },
     )
 
@@ -493,5 +497,37 @@ def aid_agreement_new(request: HttpRequest) -> HttpResponse:
         AidAgreementForm(request.POST, user=request.user),
         lambda data: services.aid_agreement_create(user=request.user, contact=request.user, **data),
         done=recorded,
+        again=page,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aid_agreement_edit(request: HttpRequest, aid_agreement_id: int) -> HttpResponse:
+    """MT admin changes an aid agreement's organisation, reference, period or notes (the API's service)."""
+    agreement = selectors.aid_agreement_get(
+        user=request.user, pk=aid_agreement_id, capability=Cap.AGREEMENT_MANAGE
+    )
+
+    def page(form: AidAgreementForm) -> HttpResponse:
+        return render(
+            request, "decommissioning/aid_agreement_edit.html", {"form": form, "agreement": agreement}
+        )
+
+    form = AidAgreementEditForm(
+        request.POST if request.method == "POST" else None, user=request.user, agreement=agreement
+    )
+    if request.method != "POST":
+        return page(form)
+
+    def saved(changed: AidAgreement) -> HttpResponse:
+        messages.success(request, _("Aid agreement %(reference)s saved.") % {"reference": changed.reference})
+        return redirect("decommissioning:aid_agreement_list")
+
+    return handle_form(
+        request,
+        form,
+        lambda _data: services.aid_agreement_update(user=request.user, agreement=agreement, **form.changes()),
+        done=saved,
         again=page,
     )

@@ -66,6 +66,7 @@ FOREIGN = {
 }
 
 BODIES = {
+    "PATCH /api/v1/agreements/{agreement_id}": {"title": "x"},
     "POST /api/v1/agreements/{agreement_id}/advice-limit": {"advice_hours_limit": "10"},
     "POST /api/v1/agreements/{agreement_id}/evaluations": {"year": 2026},
     "PATCH /api/v1/agreements/evaluations/{evaluation_id}": {"conclusions": "x"},

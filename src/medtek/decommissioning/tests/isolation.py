@@ -43,7 +43,21 @@ def _shipment_id(world: Any, org: Any) -> int:
     )
 
 
-FOREIGN = {"case_id": _case_id, "item_id": _item_id, "shipment_id": _shipment_id}
+_AID_AGREEMENTS = itertools.count(1)
+
+
+def _aid_agreement_id(world: Any, org: Any) -> int:
+    from medtek.decommissioning.tests.factories import aid_agreement
+
+    return int(aid_agreement(org, reference=f"ISO-AID-{org.pk}-{next(_AID_AGREEMENTS)}").pk)
+
+
+FOREIGN = {
+    "case_id": _case_id,
+    "item_id": _item_id,
+    "shipment_id": _shipment_id,
+    "aid_agreement_id": _aid_agreement_id,
+}
 
 BODIES = {
     "POST /api/v1/decommissioning/items/{item_id}/assessment": {"condition": "good"},
@@ -55,4 +69,5 @@ BODIES = {
     "POST /api/v1/decommissioning/items/{item_id}/hand-over": {},
     "POST /api/v1/decommissioning/shipments/{shipment_id}/hand-over": {},
     "POST /api/v1/decommissioning/shipments/{shipment_id}/follow-up": {"follow_up": "Kliniken i X"},
+    "PATCH /api/v1/decommissioning/aid-agreements/{aid_agreement_id}": {"notes": "x"},
 }
