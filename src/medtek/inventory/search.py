@@ -132,11 +132,16 @@ def starts_with(field: str, term: str) -> Q:
 @dataclass
 class Branch:
     """One index read of a search page: its condition on the base rows `b` as SQL with its parameters,
-    and whether its index gives the page's order (PostgreSQL)."""
+    and whether its index gives the page's order (PostgreSQL).
+
+    With `each` (ids), the read is repeated for each id, the condition naming it as `named.ref`: one
+    subquery, planned once, run per model or placement (a LATERAL join over the ids).
+    """
 
     sql: str
     params: list[Any]
     ordered: bool
+    each: list[int] | None = None
 
 
 def _prefix_range(term: str) -> tuple[str, str] | None:
@@ -187,9 +192,12 @@ def branches(match: WordMatch) -> list[Branch]:
         # One ordered range read per model and placement, through the (model, asset number) and (location,
         # asset number) indexes: each stops at the page. (One read of all of them could not come out in
         # asset-number order: it would read every device of every model named, a tenth of the register for
-        # a device type, and sort them.)
-        out.extend(Branch("b.model_id = %s", [pk], ordered=True) for pk in match.model_ids)
-        out.extend(Branch("b.location_id = %s", [pk], ordered=True) for pk in match.location_ids)
+        # a device type, and sort them.) The reads of all the models are one subquery run per model, so
+        # that a word naming twenty models is planned once, not twenty times with the scope each time.
+        if match.model_ids:
+            out.append(Branch("b.model_id = named.ref", [], ordered=True, each=list(match.model_ids)))
+        if match.location_ids:
+            out.append(Branch("b.location_id = named.ref", [], ordered=True, each=list(match.location_ids)))
         return out
     names = []
     params: list[Any] = []
@@ -252,11 +260,18 @@ def union_sql(
     parts: list[str] = []
     params: list[Any] = []
     for branch in branches(lead):
-        parts.append(
-            f"(SELECT {out_cols} FROM ({base_sql}) b WHERE {branch.sql} "
-            f"ORDER BY {qualified if branch.ordered else forced} LIMIT {int(limit)})"
+        read = (
+            f"SELECT {out_cols} FROM ({base_sql}) b WHERE {branch.sql} "
+            f"ORDER BY {qualified if branch.ordered else forced} LIMIT {int(limit)}"
         )
-        params.extend(base_params)
+        if branch.each is None:
+            parts.append(f"({read})")
+            params.extend(base_params)
+        else:
+            each = "unnest(%s::bigint[]) AS named(ref)"
+            parts.append(f"(SELECT {out_cols} FROM {each} CROSS JOIN LATERAL ({read}) each_read)")
+            params.append("{" + ",".join(map(str, branch.each)) + "}")
+            params.extend(base_params)
         params.extend(branch.params)
     union = " UNION ALL ".join(parts)
     if not sorted_:
