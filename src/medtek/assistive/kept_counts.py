@@ -102,16 +102,6 @@ POSTGRES_TRIGGERS = {
     ITEM: ("item_counted_insert", "item_counted_update", "item_counted_delete"),
     DEVICE: ("device_items_counted_insert", "device_items_counted_update", "device_items_counted_delete"),
 }
-POSTGRES_UNINSTALL = f"""
-DROP TRIGGER IF EXISTS item_counted_insert ON {ITEM};
-DROP TRIGGER IF EXISTS item_counted_update ON {ITEM};
-DROP TRIGGER IF EXISTS item_counted_delete ON {ITEM};
-DROP TRIGGER IF EXISTS device_items_counted_insert ON {DEVICE};
-DROP TRIGGER IF EXISTS device_items_counted_update ON {DEVICE};
-DROP TRIGGER IF EXISTS device_items_counted_delete ON {DEVICE};
-DROP FUNCTION IF EXISTS assistive_item_counted();
-DROP FUNCTION IF EXISTS assistive_device_items_counted();
-"""
 
 
 def _add_item(item: str) -> str:
@@ -171,8 +161,8 @@ REBUILD = [
 
 KEPT = KeptCounts(
     postgres_install=POSTGRES_INSTALL,
-    postgres_uninstall=POSTGRES_UNINSTALL,
     postgres_triggers=POSTGRES_TRIGGERS,
+    postgres_functions=("assistive_item_counted", "assistive_device_items_counted"),
     sqlite_triggers=SQLITE_TRIGGERS,
     rebuild_sql=tuple(REBUILD),
 )

@@ -18,8 +18,8 @@ from django.db.migrations import RunPython
 @dataclass(frozen=True)
 class KeptCounts:
     postgres_install: str
-    postgres_uninstall: str
     postgres_triggers: Mapping[str, tuple[str, ...]]  # table -> trigger names
+    postgres_functions: tuple[str, ...]  # the trigger functions postgres_install creates
     sqlite_triggers: Mapping[str, tuple[str, str, str]]  # trigger name -> (table, when, body)
     rebuild_sql: tuple[str, ...]
 
@@ -36,10 +36,20 @@ class KeptCounts:
     def uninstall(self, connection: Any) -> None:
         with connection.cursor() as cur:
             if connection.vendor == "postgresql":
-                cur.execute(self.postgres_uninstall)
+                cur.execute(self.postgres_uninstall_sql())
             elif connection.vendor == "sqlite":
                 for name in self.sqlite_triggers:
                     cur.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    def postgres_uninstall_sql(self) -> str:
+        """Drop the triggers, then their functions: what postgres_install created, named once."""
+        drops = [
+            f"DROP TRIGGER IF EXISTS {name} ON {table};"
+            for table, names in self.postgres_triggers.items()
+            for name in names
+        ]
+        drops += [f"DROP FUNCTION IF EXISTS {function}();" for function in self.postgres_functions]
+        return "\n".join(drops)
 
     def rebuild(self, connection: Any) -> None:
         """Recompute every count from the rows (idempotent)."""

@@ -85,23 +85,17 @@ POSTGRES_TRIGGERS = {
     DEVICE: ("device_counted_insert", "device_counted_update", "device_counted_delete"),
     MODEL: ("devicemodel_counted",),
 }
-POSTGRES_UNINSTALL = f"""
-DROP TRIGGER IF EXISTS device_counted_insert ON {DEVICE};
-DROP TRIGGER IF EXISTS device_counted_update ON {DEVICE};
-DROP TRIGGER IF EXISTS device_counted_delete ON {DEVICE};
-DROP TRIGGER IF EXISTS devicemodel_counted ON {MODEL};
-DROP FUNCTION IF EXISTS inventory_device_counted();
-DROP FUNCTION IF EXISTS inventory_devicemodel_counted();
-"""
 
 
-def _assistive(row: str) -> str:
-    return f"COALESCE((SELECT is_assistive FROM {MODEL} WHERE id = {row}.model_id), FALSE)"
+def model_is_assistive_sql(model_id: str) -> str:
+    """SQL for "the model `model_id` names is assistive" (FALSE for no model), for row triggers."""
+    return f"COALESCE((SELECT is_assistive FROM {MODEL} WHERE id = {model_id}), FALSE)"
 
 
 def _add(row: str) -> str:
+    assistive = model_is_assistive_sql(f"{row}.model_id")
     return (
-        f"INSERT INTO {COUNTS} ({KEY}, n) SELECT {row}.owner_id, {row}.status, {_assistive(row)}, 1 "
+        f"INSERT INTO {COUNTS} ({KEY}, n) SELECT {row}.owner_id, {row}.status, {assistive}, 1 "
         f"WHERE TRUE ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n;"
     )
 
@@ -109,7 +103,7 @@ def _add(row: str) -> str:
 def _take(row: str) -> str:
     return (
         f"UPDATE {COUNTS} SET n = n - 1 WHERE owner_id = {row}.owner_id AND status = {row}.status "
-        f"AND is_assistive = {_assistive(row)};"
+        f"AND is_assistive = {model_is_assistive_sql(f'{row}.model_id')};"
     )
 
 
@@ -144,8 +138,8 @@ REBUILD = [
 
 KEPT = KeptCounts(
     postgres_install=POSTGRES_INSTALL,
-    postgres_uninstall=POSTGRES_UNINSTALL,
     postgres_triggers=POSTGRES_TRIGGERS,
+    postgres_functions=("inventory_device_counted", "inventory_devicemodel_counted"),
     sqlite_triggers=SQLITE_TRIGGERS,
     rebuild_sql=tuple(REBUILD),
 )

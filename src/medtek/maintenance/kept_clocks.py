@@ -88,18 +88,6 @@ POSTGRES_TRIGGERS = {
     DEVICE: ("device_clock_kept",),
     MODEL: ("devicemodel_clock_kept",),
 }
-POSTGRES_UNINSTALL = f"""
-DROP TRIGGER IF EXISTS pmstate_kept_insert ON {STATE};
-DROP TRIGGER IF EXISTS device_clock_kept ON {DEVICE};
-DROP TRIGGER IF EXISTS devicemodel_clock_kept ON {MODEL};
-DROP FUNCTION IF EXISTS maintenance_pmstate_kept();
-DROP FUNCTION IF EXISTS maintenance_device_clock_kept();
-DROP FUNCTION IF EXISTS maintenance_devicemodel_clock_kept();
-"""
-
-
-def _assistive(model_id: str) -> str:
-    return f"COALESCE((SELECT is_assistive FROM {MODEL} WHERE id = {model_id}), FALSE)"
 
 
 SQLITE_TRIGGERS = {
@@ -107,7 +95,8 @@ SQLITE_TRIGGERS = {
         STATE,
         f"AFTER INSERT ON {STATE}",
         f"UPDATE {STATE} SET (owner_id, in_register, is_assistive) = ("
-        f"SELECT d.owner_id, {in_register_sql('d')}, {_assistive('d.model_id')} FROM {DEVICE} d "
+        f"SELECT d.owner_id, {in_register_sql('d')}, {devices.model_is_assistive_sql('d.model_id')} "
+        f"FROM {DEVICE} d "
         f"WHERE d.id = NEW.device_id) "
         f"WHERE device_id = NEW.device_id AND EXISTS (SELECT 1 FROM {DEVICE} WHERE id = NEW.device_id);",
     ),
@@ -116,7 +105,7 @@ SQLITE_TRIGGERS = {
         f"AFTER UPDATE OF owner_id, status, model_id ON {DEVICE} WHEN OLD.owner_id IS NOT NEW.owner_id "
         "OR OLD.status IS NOT NEW.status OR OLD.model_id IS NOT NEW.model_id",
         f"UPDATE {STATE} SET owner_id = NEW.owner_id, in_register = {in_register_sql('NEW')}, "
-        f"is_assistive = {_assistive('NEW.model_id')} WHERE device_id = NEW.id;",
+        f"is_assistive = {devices.model_is_assistive_sql('NEW.model_id')} WHERE device_id = NEW.id;",
     ),
     "devicemodel_clock_kept": (
         MODEL,
@@ -138,8 +127,12 @@ REBUILD = (
 
 KEPT = KeptCounts(
     postgres_install=POSTGRES_INSTALL,
-    postgres_uninstall=POSTGRES_UNINSTALL,
     postgres_triggers=POSTGRES_TRIGGERS,
+    postgres_functions=(
+        "maintenance_pmstate_kept",
+        "maintenance_device_clock_kept",
+        "maintenance_devicemodel_clock_kept",
+    ),
     sqlite_triggers=SQLITE_TRIGGERS,
     rebuild_sql=REBUILD,
 )
