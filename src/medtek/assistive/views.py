@@ -3,8 +3,10 @@ template. A patient's identity is shown only through `selectors.patient_identity
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -235,25 +237,45 @@ def loan_decision(request: HttpRequest, loan_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def loan_fitting(request: HttpRequest, loan_id: int) -> HttpResponse:
-    """HMC records the fitting (utprovning) of a loan's item."""
+def _loan_step(
+    request: HttpRequest,
+    loan_id: int,
+    *,
+    form_class: type[forms.Form],
+    service: Callable[..., Any],
+    recorded: str,
+    form_name: str,
+) -> HttpResponse:
+    """A step HMC records on a loan's page (fitting, return): the one form path, back to the loan."""
     loan = selectors.loan_get(user=request.user, pk=loan_id)
     if request.method != "POST":
         return redirect("assistive:loan_detail", loan_id=loan.pk)
     scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
 
-    def fitted(_loan: Any) -> HttpResponse:
-        messages.success(request, _("The fitting (utprovning) is recorded."))
+    def done(_result: Any) -> HttpResponse:
+        messages.success(request, recorded)
         return redirect("assistive:loan_detail", loan_id=loan.pk)
 
     return handle_form(
         request,
-        FittingForm(request.POST),
-        lambda data: services.loan_fit(user=request.user, loan=loan, **data),
-        done=fitted,
-        again=lambda form: _loan_page(request, loan, fitting_form=form),
+        form_class(request.POST),
+        lambda data: service(user=request.user, loan=loan, **data),
+        done=done,
+        again=lambda form: _loan_page(request, loan, **{form_name: form}),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def loan_fitting(request: HttpRequest, loan_id: int) -> HttpResponse:
+    """HMC records the fitting (utprovning) of a loan's item."""
+    return _loan_step(
+        request,
+        loan_id,
+        form_class=FittingForm,
+        service=services.loan_fit,
+        recorded=_("The fitting (utprovning) is recorded."),
+        form_name="fitting_form",
     )
 
 
@@ -261,21 +283,13 @@ def loan_fitting(request: HttpRequest, loan_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def loan_return(request: HttpRequest, loan_id: int) -> HttpResponse:
     """HMC takes the item back (återlämning): the loan ends and the item goes to reconditioning."""
-    loan = selectors.loan_get(user=request.user, pk=loan_id)
-    if request.method != "POST":
-        return redirect("assistive:loan_detail", loan_id=loan.pk)
-    scope_for(request.user).require(Cap.ASSISTIVE_MANAGE, loan.organisation_id)
-
-    def returned(_loan: Any) -> HttpResponse:
-        messages.success(request, _("Returned (återlämnad): the item is in reconditioning."))
-        return redirect("assistive:loan_detail", loan_id=loan.pk)
-
-    return handle_form(
+    return _loan_step(
         request,
-        ReturnForm(request.POST),
-        lambda data: services.loan_return(user=request.user, loan=loan, **data),
-        done=returned,
-        again=lambda form: _loan_page(request, loan, return_form=form),
+        loan_id,
+        form_class=ReturnForm,
+        service=services.loan_return,
+        recorded=_("Returned (återlämnad): the item is in reconditioning."),
+        form_name="return_form",
     )
 
 
