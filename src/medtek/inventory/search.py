@@ -27,6 +27,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.db.models.lookups import GreaterThanOrEqual, LessThan
 
+from medtek.organizations.querysets import array_literal
+
 MAX_WORDS = 5
 # Serial numbers are matched from the fourth character typed: their branch reads all its matches (its index
 # cannot give the list's order), and a shorter prefix matches too much of a register to be a search.
@@ -203,10 +205,10 @@ def branches(match: WordMatch) -> list[Branch]:
     params: list[Any] = []
     if match.model_ids:
         names.append("b.model_id = ANY(%s::bigint[])")
-        params.append("{" + ",".join(map(str, match.model_ids)) + "}")
+        params.append(array_literal(match.model_ids))
     if match.location_ids:
         names.append("b.location_id = ANY(%s::bigint[])")
-        params.append("{" + ",".join(map(str, match.location_ids)) + "}")
+        params.append(array_literal(match.location_ids))
     out.append(Branch("(" + " OR ".join(names) + ")", params, ordered=True))
     return out
 
@@ -250,10 +252,9 @@ def union_sql(
         (f"b.{c}{d}" if c == "id" else f"COALESCE(b.{c}, b.{c}){d}")
         for c, d in zip(columns, desc, strict=True)
     )
-    needed = dict.fromkeys(
-        ["id", *[f for f in fields if f != "pk"], "asset_number", "udi_di", "serial_number", "model_id"]
-    )
-    needed.update(dict.fromkeys(["location_id"]))
+    # The base's columns the order and the branches' conditions read.
+    branch_columns = ["asset_number", "udi_di", "serial_number", "model_id", "location_id"]
+    needed = dict.fromkeys(["id", *[f for f in fields if f != "pk"], *branch_columns])
     rows = base.filter(rest) if rest else base
     base_sql, base_params = rows.order_by().values_list(*needed).query.sql_with_params()
     out_cols = ", ".join(["id", *[c for c in columns if c != "id"]])
@@ -270,7 +271,7 @@ def union_sql(
         else:
             each = "unnest(%s::bigint[]) AS named(ref)"
             parts.append(f"(SELECT {out_cols} FROM {each} CROSS JOIN LATERAL ({read}) each_read)")
-            params.append("{" + ",".join(map(str, branch.each)) + "}")
+            params.append(array_literal(branch.each))
             params.extend(base_params)
         params.extend(branch.params)
     union = " UNION ALL ".join(parts)

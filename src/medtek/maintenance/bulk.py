@@ -22,6 +22,7 @@ from medtek.inventory.rules import LEFT_REGISTER
 from medtek.maintenance import key_figures_rollup
 from medtek.maintenance.choices import EventKind, WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import WorkOrder
+from medtek.organizations.querysets import any_of_sql
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 
@@ -30,12 +31,6 @@ CHUNK = 5000
 
 def corrective_number(prefix: str, device_id: int) -> str:
     return f"{prefix}{device_id}"
-
-
-def _ids(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(str(int(i)) for i in ids) + "}"]
-    return f"{column} IN ({', '.join(['%s'] * len(ids))})", [int(i) for i in ids]
 
 
 @transaction.atomic
@@ -69,7 +64,7 @@ def work_orders_create_corrective(
     created = 0
     with connection.cursor() as cur:
         for start in range(0, len(ids), CHUNK):
-            where, params = _ids("d.id", ids[start : start + CHUNK])
+            where, params = any_of_sql("d.id", ids[start : start + CHUNK])
             cur.execute(
                 f"""
                 INSERT INTO {WorkOrder._meta.db_table}
@@ -95,7 +90,7 @@ def work_orders_create_corrective(
                 ],
             )
             created += int(cur.rowcount)
-            wo_where, wo_params = _ids("w.device_id", ids[start : start + CHUNK])
+            wo_where, wo_params = any_of_sql("w.device_id", ids[start : start + CHUNK])
             cur.execute(
                 f"""
                 INSERT INTO {Event._meta.db_table}

@@ -24,6 +24,7 @@ from medtek.inventory.services import device_change_status, device_record_event
 from medtek.maintenance.bulk import work_orders_create_corrective
 from medtek.organizations.choices import OrganisationKind
 from medtek.organizations.models import Organisation
+from medtek.organizations.querysets import any_of_sql
 from medtek.organizations.rules import Cap
 from medtek.organizations.scoping import scope_for
 from medtek.safety import rules
@@ -212,46 +213,35 @@ def notice_register(
     return notice
 
 
-def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-    """`column` in `values`: one array parameter on PostgreSQL, a list of parameters on SQLite."""
-    if not values:
-        return "1 = 0", []
-    if connection.vendor == "postgresql":
-        if all(type(v) is int for v in values):
-            return f"{column} = ANY(%s::bigint[])", ["{" + ",".join(map(str, values)) + "}"]
-        return f"{column} = ANY(%s)", [list(values)]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
-
-
 def affected_sql(criteria: rules.Criteria, org_ids: list[int] | None) -> tuple[str, list[Any]]:
     """The WHERE clause over inventory_device `d` that is `rules.matches`, within `org_ids`."""
     collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     params: list[Any] = []
     product: list[str] = []
     if criteria.model_ids:
-        sql, p = _in("d.model_id", list(criteria.model_ids))
+        sql, p = any_of_sql("d.model_id", list(criteria.model_ids))
         product.append(sql)
         params += p
     if criteria.udi_dis:
-        sql, p = _in("d.udi_di", list(criteria.udi_dis))
+        sql, p = any_of_sql("d.udi_di", list(criteria.udi_dis))
         product.append(sql)
         params += p
     where = [f"({' OR '.join(product)})"]
     if criteria.narrowed:
         within: list[str] = []
         if criteria.lots:
-            sql, p = _in("d.lot", list(criteria.lots))
+            sql, p = any_of_sql("d.lot", list(criteria.lots))
             within.append(sql)
             params += p
         for r in criteria.serial_ranges:
             within.append(f"(LENGTH(d.serial_number) = %s AND d.serial_number{collate} BETWEEN %s AND %s)")
             params += [len(r.start), r.start, r.end]
         where.append(f"({' OR '.join(within)})")
-    left, p = _in("d.status", sorted(LEFT_REGISTER))
+    left, p = any_of_sql("d.status", sorted(LEFT_REGISTER))
     where.append(f"NOT {left}")
     params += p
     if org_ids is not None:
-        sql, p = _in("d.owner_id", org_ids)
+        sql, p = any_of_sql("d.owner_id", org_ids)
         where.append(sql)
         params += p
     return " AND ".join(where), params
