@@ -22,6 +22,7 @@ from medtek.maintenance import kept_clocks, rules
 from medtek.maintenance.choices import WatchStatus, WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import DevicePMState, PMClass, WatchItem, WorkOrder
 from medtek.organizations.models import Location
+from medtek.organizations.querysets import any_of_sql
 
 # Devices that still stand somewhere and get PM.
 NOT_PLANNED = sorted(set(LEFT_REGISTER) | {DeviceStatus.SURPLUS, DeviceStatus.IN_STOCK})
@@ -36,12 +37,6 @@ PM_CLASS = PMClass._meta.db_table
 WORK_ORDER = WorkOrder._meta.db_table
 WATCH_ITEM = WatchItem._meta.db_table
 LOCATION = Location._meta.db_table
-
-
-def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
-    if not values:
-        return "1 = 0", []
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
 
 
 # Any number that is the planner's own: concurrent runs on PostgreSQL queue on it (SQLite's write lock
@@ -87,9 +82,9 @@ def sync_pm_states(
     # not every state of the register.
     existing_where: str = ""
     if device_ids is not None:
-        clause, params = _in("d.id", device_ids)
+        clause, params = any_of_sql("d.id", device_ids)
         where = f" AND {clause}"
-        existing_where = " WHERE " + _in("device_id", device_ids)[0]
+        existing_where = " WHERE " + any_of_sql("device_id", device_ids)[0]  # the same parameters
     elif devices is not None:
         sql, subquery_params = devices.values("pk").query.sql_with_params()
         where, params = f" AND d.id IN ({sql})", list(subquery_params)
@@ -178,14 +173,14 @@ def plan(
     ops = connection.ops
     now = timezone.now()
     sync_pm_states(today=today)
-    not_planned_sql, not_planned = _in("d.status", NOT_PLANNED)
+    not_planned_sql, not_planned = any_of_sql("d.status", NOT_PLANNED)
     not_planned_sql = "NOT " + not_planned_sql
     org_sql: str = ""
     org_params: list[Any] = []
     if org_ids is not None:
-        clause, org_params = _in("d.owner_id", org_ids)
+        clause, org_params = any_of_sql("d.owner_id", org_ids)
         org_sql = f" AND {clause}"
-    open_sql, open_params = _in("w.status", sorted(rules.OPEN_STATUSES))
+    open_sql, open_params = any_of_sql("w.status", sorted(rules.OPEN_STATUSES))
     stamp = ops.adapt_datetimefield_value(now)
     due = ops.adapt_datefield_value(horizon_end)
     with connection.cursor() as cur:
