@@ -14,6 +14,9 @@ class InventoryConfig(AppConfig):
         from medtek.inventory import jobs
 
         jobs.register()
+        from medtek.inventory.search import forget_names_on_change
+
+        forget_names_on_change()
         from medtek.core.ui import NavItem, Panel, register_nav, register_panel
         from medtek.inventory.panels import device_shares_panel
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F
+from django.db.models.expressions import OrderBy, RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from medtek.core.pagination import Page, keyset_page
@@ -65,7 +67,7 @@ def _search_page(
     rows by id. Cursors are the same as the list's without a search."""
     from django.conf import settings
 
-    from medtek.core.pagination import _after, _decode, _encode, cursor_count
+    from medtek.core.pagination import _after, _decode, _encode, _value, cursor_count
 
     if limit is not None and limit < 1:
         raise ValidationError({"limit": "A page holds at least one row."})
@@ -92,22 +94,28 @@ def _search_page(
         exact = len(found) <= SEARCH_COUNT_CAP
         count = len(set(found)) if exact else SEARCH_COUNT_CAP
         after = base
+    # The page's rows in the same statement as the index reads: the rows whose ids the reads found (each
+    # device up to MAX_MULTIPLICITY times), in the page's order through expressions no index provides, so
+    # that the planner joins those few ids by primary key and sorts them rather than walking an index.
     sql, params = search.union_sql(after, matches, order, limit + 1)
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        hits = list({row[0]: row for row in cur.fetchall()}.values())  # the first of each device
-    has_more = len(hits) > limit
-    hits = hits[:limit]
-    ids = [h[0] for h in hits]
-    rows = {(r["id"] if isinstance(r, dict) else r.pk): r for r in full.filter(pk__in=ids)}
-    items = [rows[i] for i in ids if i in rows]
+    found = full.filter(pk__in=RawSQL(f"SELECT id FROM ({sql}) hits", params))
+    rows = list(found.order_by(*_sorted_apart(order))[: limit + 1])
+    has_more = len(rows) > limit
+    items = rows[:limit]
     next_cursor = None
-    if has_more and hits:
-        last = hits[-1]
-        others = iter(last[1:])
-        values = [last[0] if f == "pk" else next(others) for f in fields]
-        next_cursor = _encode(values, count, exact, order, label)
+    if has_more and items:
+        next_cursor = _encode([_value(items[-1], f) for f in fields], count, exact, order, label)
     return Page(items=items, next_cursor=next_cursor, count=count, count_exact=exact)
+
+
+def _sorted_apart(order: list[str]) -> list[OrderBy]:
+    """`order` as expressions no index of the register answers (`COALESCE(col, col)`; the id as itself)."""
+    out = []
+    for o in order:
+        name = o.lstrip("-")
+        value = F("pk") if name == "pk" else Coalesce(F(name), F(name))
+        out.append(OrderBy(value, descending=o.startswith("-")))
+    return out
 
 
 # What a list row shows of the related rows; the rest of them is not fetched (lean list queries).

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from medtek.core.process_cache import ProcessCache
 from medtek.organizations.models import ApiToken
 
 
@@ -52,21 +52,11 @@ class _Resolved:
     user_values: tuple[Any, ...]
     memberships: list[tuple[int, str]]
     graph_version: tuple[str, ...]
-    cached_until: float  # time.monotonic()
 
 
-_tokens: dict[str, _Resolved] = {}
-
-
-def forget_tokens(**kwargs: Any) -> None:
-    """Empty this process's token cache (after a revoke, or a change of a user or a membership)."""
-    _tokens.clear()
-
-
-def forget_tokens_on_commit(**kwargs: Any) -> None:
-    """Now, and again once the change is committed (a request between the two would cache the old rows)."""
-    forget_tokens()
-    transaction.on_commit(forget_tokens)
+_tokens: ProcessCache[str, _Resolved] = ProcessCache(
+    seconds=TOKEN_CACHE_SECONDS, max_entries=_TOKEN_CACHE_MAX
+)
 
 
 logger = logging.getLogger(__name__)
@@ -102,19 +92,17 @@ request_finished.connect(_write_last_use, dispatch_uid="medtek-token-last-use")
 
 
 def _connect_token_cache() -> None:
+    """A revoke, or a change of a user, a membership or an organisation, clears the token cache."""
     from django.contrib.auth import get_user_model
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed
 
     from medtek.organizations.models import Membership, Organisation
 
-    for model in (ApiToken, Membership, Organisation, get_user_model()):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                forget_tokens_on_commit, sender=model, dispatch_uid=f"medtek-token-cache-{model._meta.label}"
-            )
+    _tokens.forget_on_change((ApiToken, Membership, Organisation, get_user_model()), "medtek-token-cache")
     m2m_changed.connect(
-        forget_tokens_on_commit,
+        _tokens.clear_on_commit,
         sender=Organisation.providers.through,
+        weak=False,
         dispatch_uid="medtek-token-cache-providers",
     )
 
@@ -134,16 +122,13 @@ def _token_user(key_hash: str) -> tuple[int, bool, Any] | None:
 
     now = timezone.now()
     found = _tokens.get(key_hash)
-    if found is None or found.cached_until <= time.monotonic():
+    if found is None:
         found = _read_token(key_hash)
         if found is None:
-            _tokens.pop(key_hash, None)
             return None
-        if len(_tokens) >= _TOKEN_CACHE_MAX:
-            _tokens.clear()
-        _tokens[key_hash] = found
+        _tokens.put(key_hash, found)
     if found.expires_at <= now:
-        _tokens.pop(key_hash, None)
+        _tokens.forget(key_hash)
         return None
     user = get_user_model().from_db(connection.alias, found.user_fields, found.user_values)
     prime_scope(user, found.memberships, found.graph_version)
@@ -193,7 +178,6 @@ def _read_token(key_hash: str) -> _Resolved | None:
         user_values=tuple(getattr(user, f) for f in fields),
         memberships=[(row.member_of, row.member_role) for row in rows if row.member_of is not None],
         graph_version=tuple(str(getattr(user, f"graph_{c}")) for c in GRAPH_COLUMNS),
-        cached_until=time.monotonic() + TOKEN_CACHE_SECONDS,
     )
 
 

@@ -186,6 +186,9 @@ MEDTEK = {
     # A worker keeps what an API token resolved to (user, memberships) this long; a revoke reaches the
     # other workers within it (organizations/auth.py).
     "TOKEN_CACHE_SECONDS": int(os.environ.get("MEDTEK_TOKEN_CACHE_SECONDS", "10")),
+    # A worker keeps which device models and placements a search word names this long; a model or
+    # placement added or renamed elsewhere is found by its new name within it (inventory/search.py).
+    "SEARCH_NAMES_CACHE_SECONDS": int(os.environ.get("MEDTEK_SEARCH_NAMES_CACHE_SECONDS", "10")),
     # A request that finds the database read-only, full or locked asks the client to retry after this.
     "RETRY_AFTER_SECONDS": int(os.environ.get("MEDTEK_RETRY_AFTER_SECONDS", "30")),
     # An attached file (manual, service report, certificate, photo) is at most this many megabytes.
