@@ -165,3 +165,25 @@ def test_a_token_records_when_it_was_last_used(world: Any) -> None:
     first = token.last_used_at
     Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/devices")
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first  # written at most every 5 minutes
+
+
+def test_a_scope_of_one_organisation_is_an_equality_the_owner_index_reads_in_order() -> None:
+    from medtek.organizations.querysets import any_of_sql
+
+    assert any_of_sql("owner_id", [7], vendor="postgresql") == ("owner_id = %s", [7])
+    assert any_of_sql("owner_id", [7, 9], vendor="postgresql") == ("owner_id = ANY(%s::bigint[])", ["{7,9}"])
+    assert any_of_sql("owner_id", [], vendor="postgresql") == ("1 = 0", [])
+
+
+@pytest.mark.django_db
+def test_the_registers_owner_column_keeps_its_own_statistics_target() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a statistics target is PostgreSQL's")
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'inventory_device'::regclass AND attname = 'owner_id'"
+        )
+        assert cur.fetchone()[0] == 100
