@@ -1,6 +1,8 @@
 """Forms that keep what was typed, in a real browser on a phone: a technician records the IEC 62353
 protocol with one value mistyped; the page comes back with every value as typed, the error at its field,
-a summary at the top that links to it, and the focus on that field."""
+a summary at the top that links to it, and the focus on that field. A customer's fault report that the
+service refuses as a whole comes back with the refusal in the box at the top of the form, the summary
+linking there, the focus on it, and the text as typed."""
 
 from __future__ import annotations
 
@@ -72,3 +74,38 @@ def test_a_mistyped_protocol_value_keeps_every_measurement_and_is_shown_at_its_f
     page.locator(f"#{next(iter(typed))}").focus()
     link.click()
     assert page.evaluate("document.activeElement.id") == bad_id
+
+
+def test_a_fault_report_refused_as_a_whole_is_shown_at_the_top_of_the_form_with_the_text_kept(
+    phone: Any,
+) -> None:
+    page = phone
+    do_login(page, "berg")
+    page.goto("/maintenance/report/")
+    form = page.locator("#report-form")
+    form.locator("#id_kind").select_option("cm")
+    form.locator("#id_customer").select_option(index=0)  # Berg itself
+    form.locator("#id_title").fill("Skärmen flimrar")
+    form.locator("#id_description").fill("Sedan i går kväll, på avdelning 3.")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+    refusal = "En felanmälan gäller alltid en viss utrustning."
+    form = page.locator("#report-form")
+    box = form.locator("#form-errors")
+    assert box.inner_text() == refusal
+    first_shown = "box => box.parentElement.querySelector('ul, label, input:not([type=hidden])') === box"
+    assert box.evaluate(first_shown)  # the top of the form
+    assert form.locator("#id_title").input_value() == "Skärmen flimrar"
+    assert form.locator("#id_description").input_value() == "Sedan i går kväll, på avdelning 3."
+
+    summary = page.locator("[data-error-summary]")
+    link = summary.locator("a[href='#form-errors']")
+    assert link.inner_text() == refusal
+    assert page.evaluate("document.activeElement.id") == "form-errors"
+    box_top = box.bounding_box()
+    assert box_top is not None and 0 <= box_top["y"] < PHONE["height"]  # in view, where the user was
+
+    form.locator("#id_title").focus()
+    link.click()
+    assert page.evaluate("document.activeElement.id") == "form-errors"

@@ -432,25 +432,22 @@ def billing(request: HttpRequest) -> HttpResponse:
     """Bill the month's rent of assistive-device loans: first the count to confirm, then the run (the
     same as `medtek bill assistive`), idempotent, with links to the invoices."""
     _require(request, Cap.BILLING_MANAGE)
-    form = BillingForm(request.POST or None)
-    preview = None
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            period = form.cleaned_data["period"]
-            try:
-                if form.cleaned_data["confirmed"]:
-                    job = billing_run_start(user=request.user, part=BillingPart.ASSISTIVE, period=period)
-                    return redirect("jobs:job_detail", job_id=job.pk)
-                else:
-                    preview = billing_preview(user=request.user, period=period)
-                status = 200
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-    return render(
-        request,
-        "assistive/billing.html",
-        {"form": form, "preview": preview},
-        status=status,
-    )
+
+    def page(form: BillingForm, preview: Any = None) -> HttpResponse:
+        return render(request, "assistive/billing.html", {"form": form, "preview": preview})
+
+    if request.method != "POST":
+        return page(BillingForm())
+    form = BillingForm(request.POST)
+
+    def bill(data: dict[str, Any]) -> Any:
+        if data["confirmed"]:
+            return billing_run_start(user=request.user, part=BillingPart.ASSISTIVE, period=data["period"])
+        return billing_preview(user=request.user, period=data["period"])
+
+    def answered(result: Any) -> HttpResponse:
+        if form.cleaned_data["confirmed"]:
+            return redirect("jobs:job_detail", job_id=result.pk)
+        return page(form, preview=result)
+
+    return handle_form(request, form, bill, done=answered, again=page)

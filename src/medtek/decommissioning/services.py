@@ -158,20 +158,27 @@ def surplus_case_register(
             device__in=found, state__in=[ItemState.REGISTERED, ItemState.DECIDED]
         ).values_list("device_id", "case_id")
     )
-    errors: list[str] = []
+    # Each refusal names its device (`params["device"]`), so a page can show it at the row it was typed in.
+    errors: list[ValidationError] = []
     for device in sorted(found, key=lambda d: d.asset_number):
         if device.pk in open_items:
             errors.append(
-                _("%(asset)s is already registered as surplus (case %(case)s).")
-                % {"asset": device.asset_number, "case": open_items[device.pk]}
+                ValidationError(
+                    _("%(asset)s is already registered as surplus (case %(case)s)."),
+                    code="already_surplus",
+                    params={"asset": device.asset_number, "case": open_items[device.pk], "device": device.pk},
+                )
             )
             continue
         try:
             inventory_rules.check_transition(device.status, DeviceStatus.SURPLUS)
         except inventory_rules.IllegalTransition as exc:
             errors.append(
-                _("%(asset)s cannot be registered as surplus: %(why)s.")
-                % {"asset": device.asset_number, "why": exc}
+                ValidationError(
+                    _("%(asset)s cannot be registered as surplus: %(why)s."),
+                    code="not_surplus",
+                    params={"asset": device.asset_number, "why": str(exc), "device": device.pk},
+                )
             )
     if errors:
         raise ValidationError({"devices": errors})

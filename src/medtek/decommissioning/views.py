@@ -74,6 +74,19 @@ def _case_initial(request: HttpRequest) -> dict[str, Any]:
     return {"organisation": device["owner_id"], "asset_1": device["asset_number"]}
 
 
+def _at_device_rows(exc: ValidationError, rows: dict[int, str]) -> ValidationError:
+    """The service's refusal with each refusal of one device (the device in its `params`) moved to the
+    row that device was typed in; the rest stays where the service put it."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    keyed: dict[str, list[ValidationError]] = {}
+    for field, errors in exc.error_dict.items():
+        for error in errors:
+            row = rows.get((error.params or {}).get("device", 0)) if field == "devices" else None
+            keyed.setdefault(row or field, []).append(error)
+    return ValidationError(keyed)
+
+
 @login_required
 def case_new(request: HttpRequest) -> HttpResponse:
     scope_for(request.user).require(Cap.SURPLUS_REGISTER)
@@ -88,6 +101,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     def register(data: dict[str, Any]) -> Any:
         org = data["organisation"]
         device_ids: list[int] = []
+        rows: dict[int, str] = {}  # device: the row it was typed in
         reasons: dict[int, str] = {}
         unknown: dict[str, str] = {}
         visible = Device.objects.visible_to(request.user, Cap.SURPLUS_REGISTER).filter(owner=org)
@@ -103,6 +117,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 ) % {"ids": asset}
                 continue
             device_ids.append(device.pk)
+            rows.setdefault(device.pk, f"asset_{i}")
             if data.get(f"asset_reason_{i}"):
                 reasons[device.pk] = data[f"asset_reason_{i}"]
         if unknown:
@@ -117,15 +132,18 @@ def case_new(request: HttpRequest) -> HttpResponse:
             for i in range(1, LOT_ROWS + 1)
             if data.get(f"lot_model_{i}")
         ]
-        return services.surplus_case_register(
-            user=request.user,
-            organisation=org,
-            reason=data["reason"],
-            devices=device_ids,
-            device_reasons=reasons,
-            lots=lots,
-            note=data["note"],
-        )
+        try:
+            return services.surplus_case_register(
+                user=request.user,
+                organisation=org,
+                reason=data["reason"],
+                devices=device_ids,
+                device_reasons=reasons,
+                lots=lots,
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            raise _at_device_rows(exc, rows) from exc
 
     def registered(case: Any) -> HttpResponse:
         messages.success(

@@ -148,48 +148,53 @@ def device_bulk(request: HttpRequest) -> HttpResponse:
         owner_id=filters.owner,
         prefix="new",  # the filter's own fields (status, location) travel beside them
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if action == "move":
-                location = form.cleaned_data["location"]
-                n = bulk.devices_move(user=request.user, filters=filters, location=location)
-                messages.success(
-                    request, ngettext("%(n)s device moved.", "%(n)s devices moved.", n) % {"n": n}
-                )
-            elif action == "status":
-                n = bulk.devices_change_status(
-                    user=request.user,
-                    filters=filters,
-                    status=form.cleaned_data["status"],
-                    reason=form.cleaned_data["reason"],
-                )
-                messages.success(
-                    request,
-                    ngettext("%(n)s device changed status.", "%(n)s devices changed status.", n) % {"n": n},
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect(f"{reverse('inventory:device_list')}?{urlencode(query)}")
-    count = bulk.selection_count(user=request.user, filters=filters)
-    export = reverse("inventory:device_export")
-    return render(
-        request,
-        "inventory/device_bulk.html",
-        {
-            "form": form,
-            "action": action,
-            "action_label": BULK_ACTIONS[action],
-            "count": count,
-            "too_many": count > bulk.MAX_DEVICES,
-            "max_devices": bulk.MAX_DEVICES,
-            "hidden": {**query, "action": action},
-            "list_url": f"{reverse('inventory:device_list')}?{urlencode(query)}",
-            "export_csv": f"{export}?{urlencode({**query, 'fmt': 'csv'})}",
-            "export_xlsx": f"{export}?{urlencode({**query, 'fmt': 'xlsx'})}",
-            "needs_owner": action == "move" and filters.owner is None,
-        },
-    )
+
+    def page(form: BulkForm) -> HttpResponse:
+        count = bulk.selection_count(user=request.user, filters=filters)
+        export = reverse("inventory:device_export")
+        return render(
+            request,
+            "inventory/device_bulk.html",
+            {
+                "form": form,
+                "action": action,
+                "action_label": BULK_ACTIONS[action],
+                "count": count,
+                "too_many": count > bulk.MAX_DEVICES,
+                "max_devices": bulk.MAX_DEVICES,
+                "hidden": {**query, "action": action},
+                "list_url": f"{reverse('inventory:device_list')}?{urlencode(query)}",
+                "export_csv": f"{export}?{urlencode({**query, 'fmt': 'csv'})}",
+                "export_xlsx": f"{export}?{urlencode({**query, 'fmt': 'xlsx'})}",
+                "needs_owner": action == "move" and filters.owner is None,
+            },
+        )
+
+    if request.method != "POST":
+        return page(form)
+
+    def change(data: dict[str, Any]) -> str:
+        if action == "move":
+            n = bulk.devices_move(user=request.user, filters=filters, location=data["location"])
+            return ngettext("%(n)s device moved.", "%(n)s devices moved.", n) % {"n": n}
+        if action == "status":
+            n = bulk.devices_change_status(
+                user=request.user, filters=filters, status=data["status"], reason=data["reason"]
+            )
+            return ngettext("%(n)s device changed status.", "%(n)s devices changed status.", n) % {"n": n}
+        if action == "fu_interval":
+            n = bulk.devices_set_pm_interval(user=request.user, filters=filters, months=data["months"])
+            return ngettext("FU interval set on %(n)s device.", "FU interval set on %(n)s devices.", n) % {
+                "n": n
+            }
+        return ""  # the export's page has links, no form
+
+    def changed(message: str) -> HttpResponse:
+        if message:
+            messages.success(request, message)
+        return redirect(f"{reverse('inventory:device_list')}?{urlencode(query)}")
+
+    return handle_form(request, form, change, done=changed, again=page)
 
 
 @login_required

@@ -150,7 +150,8 @@ class StatusForm(forms.Form):
 
     ACTIONS = ("accept", "start", "wait", "resume", "complete", "close", "cancel")
 
-    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS])
+    # Sent by the button's form, not typed: a refusal of it is one of the whole form.
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], widget=forms.HiddenInput)
     waiting_reason = forms.ChoiceField(
         label=_("Waiting for"), choices=[("", "—"), *WaitingReason.choices], required=False
     )

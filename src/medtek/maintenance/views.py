@@ -26,7 +26,7 @@ from medtek.inventory.models import Device
 from medtek.inventory.selectors import device_find
 from medtek.maintenance import forms, rules, selectors, services
 from medtek.maintenance import key_figures as kf
-from medtek.maintenance.choices import WorkOrderKind, WorkOrderStatus
+from medtek.maintenance.choices import WaitingReason, WorkOrderKind, WorkOrderStatus
 from medtek.maintenance.models import CMPriority, ProtocolRecord
 from medtek.organizations.choices import Role
 from medtek.organizations.models import Organisation
@@ -282,6 +282,7 @@ def _detail_page(request: HttpRequest, work_order_id: int, **bound: Any) -> Http
             "travel_form": bound.get("travel_form") or forms.TravelEntryForm(),
             "material_form": bound.get("material_form") or forms.MaterialLineForm(),
             "status_form": bound.get("status_form") or forms.StatusForm(),
+            "waiting_reasons": WaitingReason.choices,
             "triage_form": bound.get("triage_form"),
         },
     )

@@ -68,7 +68,14 @@ def test_an_end_before_the_start_is_refused_above_the_form_with_the_values_kept(
     response = client_for(world.admin).post("/agreements/new/", data(world, valid_until="2025-12-31"))
     html = response.content.decode()
     assert response.status_code == 422
-    assert '<ul class="errorlist nonfield"><li>An agreement cannot end before it starts.</li></ul>' in html
+    form = html[html.index('id="agreement-form"') :]
+    box = (
+        '<ul class="errorlist nonfield" id="form-errors" tabindex="-1">'
+        "<li>An agreement cannot end before it starts.</li></ul>"
+    )
+    assert box in form
+    assert form.index(box) < form.index("id_reference")
+    assert '<a href="#form-errors">An agreement cannot end before it starts.</a>' in html
     assert 'value="2025-12-31"' in html
 
 

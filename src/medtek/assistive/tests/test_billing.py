@@ -176,3 +176,26 @@ def test_a_bad_month_on_the_billing_page_is_named_at_the_field(billed_world, cen
 
 def test_hmc_staff_without_billing_may_not_bill_on_the_page(billed_world):
     assert billing_page(billed_world.hmc).status_code == 403
+
+
+def test_a_refusal_of_the_whole_billing_form_is_shown_in_its_box_with_the_month_kept(
+    billed_world, centre_admin, monkeypatch
+):
+    from django.core.exceptions import ValidationError
+    from django.test import Client
+
+    def refuse(**_kwargs):
+        raise ValidationError("Månadens hyror faktureras redan.")
+
+    monkeypatch.setattr("medtek.assistive.views.billing_preview", refuse)
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    client.force_login(centre_admin)
+    response = client.post("/assistive/billing/", {"period": "2026-03"})
+    html = response.content.decode()
+    form = html[html.index('id="billing-form"') :]
+    assert response.status_code == 422
+    box = '<ul class="errorlist nonfield" id="form-errors" tabindex="-1"><li>Månadens hyror faktureras redan.'
+    assert form.index(box) < form.index('name="period"')
+    assert '<a href="#form-errors">Månadens hyror faktureras redan.</a>' in html
+    assert 'value="2026-03"' in form
+    assert not Invoice.objects.exists()

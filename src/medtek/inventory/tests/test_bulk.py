@@ -146,3 +146,65 @@ def test_column_headings_sort_the_list_and_keep_the_filter(world: Any) -> None:
     html = page.content.decode()
     assert html.index(">A2<") < html.index(">A1<")
     assert f"?owner={world.berg.pk}&amp;sort=-serial_number" in html
+
+
+BOX = '<ul class="errorlist nonfield" id="new-form-errors" tabindex="-1">'
+
+
+def test_a_bulk_status_the_devices_already_have_is_refused_at_the_status_with_the_reason_kept(
+    world: Any, defibs: list[Device]
+) -> None:
+    response = client_for(world.admin).post(
+        reverse("inventory:device_bulk"),
+        {"action": "status", "q": "defibrillator", "new-status": "in_use", "new-reason": "Inventering"},
+    )
+    html = response.content.decode()
+    form = html[html.index('id="bulk-form"') :]
+    assert response.status_code == 422
+    error = "Inventarierna har redan den statusen."
+    assert f'<ul class="errorlist" id="id_new-status_error"><li>{error}</li></ul>' in form
+    assert '<a href="#id_new-status">' in html
+    assert 'value="Inventering"' in form
+    assert BOX not in html
+    assert Event.objects.filter(kind=EventKind.STATUS_CHANGED).count() == 0
+
+
+def test_a_bulk_action_refused_as_a_whole_is_shown_at_the_top_of_its_form(
+    world: Any, defibs: list[Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(**_kwargs: Any) -> int:
+        raise ValidationError("Registret läses om just nu: försök igen om en stund.")
+
+    monkeypatch.setattr(bulk, "devices_change_status", refuse)
+    response = client_for(world.admin).post(
+        reverse("inventory:device_bulk"),
+        {"action": "status", "q": "defib", "new-status": "out_of_service", "new-reason": "Återkallelse"},
+    )
+    html = response.content.decode()
+    form = html[html.index('id="bulk-form"') :]
+    assert response.status_code == 422
+    assert f"{BOX}<li>Registret läses om just nu: försök igen om en stund.</li></ul>" in form
+    assert form.index(BOX) < form.index('name="new-status"')
+    assert '<a href="#new-form-errors">Registret läses om just nu' in html
+    assert '<option value="out_of_service" selected>' in form and 'value="Återkallelse"' in form
+
+
+def test_the_bulk_fu_interval_sets_the_interval_of_every_selected_device(
+    world: Any, defibs: list[Device]
+) -> None:
+    from medtek.maintenance.models import DevicePMState
+
+    response = client_for(world.admin).post(
+        reverse("inventory:device_bulk"), {"action": "fu_interval", "q": "defibrillator", "new-months": "6"}
+    )
+    assert response.status_code == 302
+    states = DevicePMState.objects.filter(device__in=defibs)
+    assert sorted(s.interval_months for s in states) == [6, 6, 6]
+
+
+def test_a_bad_page_of_the_device_list_is_named_at_the_top_of_the_filter_form(world: Any) -> None:
+    response = client_for(world.admin).get(reverse("inventory:device_list"), {"cursor": "inte-en-sida"})
+    html = response.content.decode()
+    form = html[html.index('id="device-filters"') :]
+    assert '<ul class="errorlist nonfield" id="form-errors" tabindex="-1"><li>' in form
+    assert '<a href="#form-errors">' in html

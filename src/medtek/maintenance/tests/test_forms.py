@@ -172,3 +172,80 @@ def test_closing_asks_for_confirmation_on_the_page(world: Any, wo: Any) -> None:
         reverse("maintenance:work_order_detail", kwargs={"work_order_id": wo.pk})
     )
     assert 'data-confirm="Close this work order? It cannot be changed afterwards."' in html.content.decode()
+
+
+BOX = '<ul class="errorlist nonfield" id="form-errors" tabindex="-1">'
+
+
+def _after(html: str, marker: str) -> str:
+    return html[html.index(marker) :]
+
+
+def test_a_fault_reported_without_a_device_is_refused_at_the_top_of_the_form_with_the_text_kept(
+    world: Any,
+) -> None:
+    response = client_for(world.berg_contact).post(
+        reverse("maintenance:report"),
+        {"kind": "cm", "customer": world.berg.pk, "title": "Skärmen flimrar", "description": "Sedan i går"},
+    )
+    html = response.content.decode()
+    form = _after(html, 'id="report-form"')
+    assert response.status_code == 422
+    assert f"{BOX}<li>A fault is reported on a device.</li></ul>" in form
+    assert form.index(BOX) < form.index('name="kind"')
+    assert '<a href="#form-errors">A fault is reported on a device.</a>' in html
+    assert 'value="Skärmen flimrar"' in _field_html(html, "title")
+    assert "Sedan i går</textarea>" in _field_html(html, "description")
+
+
+def test_a_refused_assignee_is_shown_at_its_field_with_the_chosen_priority_kept(world: Any, wo: Any) -> None:
+    from medtek.maintenance.tests.factories import CMPriorityFactory
+
+    CMPriorityFactory(code="P1", rank=1)
+    CMPriorityFactory(code="P2", rank=2)
+    response = client_for(world.admin).post(
+        reverse("maintenance:work_order_action", kwargs={"work_order_id": wo.pk}),
+        {"action": "triage", "priority": "P2", "assigned_to": world.berg_contact.pk},
+    )
+    html = response.content.decode()
+    triage = _after(html, 'id="triage-form"')
+    assert response.status_code == 422
+    error = "Assign a technician who works for this customer."
+    assert f'<ul class="errorlist" id="id_assigned_to_error"><li>{error}</li></ul>' in triage
+    assert 'id="id_assigned_to" aria-invalid="true" aria-describedby="id_assigned_to_error"' in triage
+    assert f'<a href="#id_assigned_to">Assign to: {error}</a>' in html
+    assert '<option value="P2" selected>' in triage and '<option value="P1" selected>' not in triage
+    assert BOX not in html
+
+
+def test_marking_a_quality_control_done_without_its_protocol_is_refused_above_the_buttons(
+    world: Any,
+) -> None:
+    qc = WorkOrderFactory(customer=world.berg, status=WorkOrderStatus.IN_PROGRESS, kind="qc")
+    response = client_for(world.tech).post(
+        reverse("maintenance:work_order_action", kwargs={"work_order_id": qc.pk}),
+        {"action": "complete", "resolution": "Mätt och godkänd"},
+    )
+    html = response.content.decode()
+    actions = _after(html, 'id="wo-actions"')
+    assert response.status_code == 422
+    error = "A quality control needs a recorded protocol before it is done."
+    assert actions.index(f"{BOX}<li>Status: {error}</li></ul>") < actions.index("<form")
+    assert f'<a href="#form-errors">Status: {error}</a>' in html
+    assert 'value="Mätt och godkänd"' in actions
+    assert qc.__class__.objects.get(pk=qc.pk).status == WorkOrderStatus.IN_PROGRESS
+
+
+def test_waiting_without_a_reason_is_refused_at_the_reason(world: Any, wo: Any) -> None:
+    response = client_for(world.tech).post(
+        reverse("maintenance:work_order_action", kwargs={"work_order_id": wo.pk}),
+        {"action": "wait", "waiting_reason": ""},
+    )
+    html = response.content.decode()
+    actions = _after(html, 'id="wo-actions"')
+    assert response.status_code == 422
+    error = "Say what the work is waiting for: parts or the customer."
+    assert f'<ul class="errorlist" id="id_waiting_reason_error"><li>{error}</li></ul>' in actions
+    assert '<a href="#id_waiting_reason">' in html
+    assert '<option value="parts">' in actions  # the reasons to choose from
+    assert BOX not in html
