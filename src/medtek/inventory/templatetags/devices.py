@@ -19,7 +19,7 @@ from medtek.inventory.choices import DeviceStatus
 register = template.Library()
 
 # The badge's colour: in service, out of it for good, or out of it for now.
-BADGE_CLASSES = {
+BADGE_CLASSES: dict[str, str] = {
     DeviceStatus.IN_USE: " ok",
     DeviceStatus.IN_STOCK: " ok",
     DeviceStatus.BLOCKED: " bad",
@@ -28,7 +28,7 @@ BADGE_CLASSES = {
     DeviceStatus.UNDER_REPAIR: " warn",
     DeviceStatus.SURPLUS: " warn",
 }
-LABELS = dict(DeviceStatus.choices)
+LABELS: dict[str, Any] = dict(DeviceStatus.choices)
 
 
 @register.simple_tag
@@ -43,14 +43,15 @@ def _badge(status: str) -> str:
 
 
 _SAMPLE_ID = 987654321
+_URL_PARTS = "medtek.inventory.device_url_parts"
 
 
 def _detail_url(context: template.Context, device_id: int) -> str:
     """The device page's address; reversed once per page (as a prefix and a suffix around the id)."""
-    parts = context.render_context.get(_detail_url)
+    parts = context.render_context.get(_URL_PARTS)
     if parts is None:
         sample = reverse("inventory:device_detail", kwargs={"device_id": _SAMPLE_ID}).split(str(_SAMPLE_ID))
-        parts = context.render_context[_detail_url] = sample if len(sample) == 2 else ()
+        parts = context.render_context[_URL_PARTS] = sample if len(sample) == 2 else ()
     if not parts:
         return reverse("inventory:device_detail", kwargs={"device_id": device_id})
     return f"{parts[0]}{device_id}{parts[1]}"
@@ -62,20 +63,18 @@ def _text(value: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def device_row(context: template.Context, device: Any) -> SafeString:
-    """One row of the device list: asset number (to the device's page), model and type, serial number,
-    owner, placement and status."""
-    model = device.model
-    location = device.location
-    url = _text(_detail_url(context, device.pk))
+def device_row(context: template.Context, device: dict[str, Any]) -> SafeString:
+    """One row of the device list (a row of selectors.device_list_rows): asset number (to the device's
+    page), model and type, serial number, owner, placement and status."""
+    url = _text(_detail_url(context, device["pk"]))
     return mark_safe(
         "<tr>\n"
-        f'      <td><a href="{url}">{_text(device.asset_number)}</a></td>\n'
-        f"      <td>{_text(model.manufacturer.name)} {_text(model.name)}"
-        f'<span class="muted sm-block"> {_text(model.category)}</span></td>\n'
-        f'      <td class="hide-sm">{_text(device.serial_number)}</td>\n'
-        f"      <td>{_text(device.owner.name)}</td>\n"
-        f'      <td class="hide-sm">{_text((location.name if location else "") or "—")}</td>\n'
-        f"      <td>{_badge(device.status)}</td>\n"
+        f'      <td><a href="{url}">{_text(device["asset_number"])}</a></td>\n'
+        f"      <td>{_text(device['model__manufacturer__name'])} {_text(device['model__name'])}"
+        f'<span class="muted sm-block"> {_text(device["model__category"])}</span></td>\n'
+        f'      <td class="hide-sm">{_text(device["serial_number"])}</td>\n'
+        f"      <td>{_text(device['owner__name'])}</td>\n"
+        f'      <td class="hide-sm">{_text(device["location__name"] or "—")}</td>\n'
+        f"      <td>{_badge(device['status'])}</td>\n"
         "    </tr>"
     )
