@@ -1,5 +1,5 @@
 """Forms on every page: the one way a POST is handled (`handle_form`), the error summary's entries, and
-the form renderer (Django's templates, with <select> elements written directly in Python).
+the form renderer (Django's templates, with <select> and <input> elements written directly in Python).
 
 Django renders every <option> through its own template include, about 0.1 ms an option; the register's
 pages carry selects of hundreds of organisations and device models, which made rendering most of a
@@ -8,6 +8,7 @@ page's time. The HTML is the same as Django's template writes (see the tests).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -16,24 +17,69 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest, HttpResponse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 
 from medtek.core.errors import messages_by_field
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 Option = tuple[Any, dict[str, Any], Any]  # value, attributes, label
-SELECTED: dict[str, Any] = {"selected": True}
-NOT_SELECTED: dict[str, Any] = {}
+
+
+def _escape(text: Any) -> str:
+    """As django.utils.html.escape (always escapes), without its lazy and SafeString wrapping."""
+    return html.escape(str(text))
+
+
+def _shown(value: Any) -> str:
+    """A value as a template writes `{{ value }}` or `{{ value|stringformat:'s' }}`: escaped unless safe."""
+    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
     """As django/forms/widgets/attrs.html: False leaves a name out, True writes it bare."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{escape(value)}"'
+        f" {_shown(name)}" if value is True else f' {_shown(name)}="{_shown(value)}"'
         for name, value in attrs.items()
         if value is not False
     )
+
+
+# The widgets whose template is django/forms/widgets/input.html alone.
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "input",
+        "text",
+        "search",
+        "number",
+        "email",
+        "url",
+        "tel",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "color",
+        "file",
+        "checkbox",
+    )
+)
+
+
+# An error list's templates: `{% if errors %}...{% endif %}` (every field on a page has one, mostly empty).
+EMPTY_WHEN_NO_ERRORS = frozenset(
+    ("django/forms/errors/list/default.html", "django/forms/errors/list/ul.html")
+)
+
+
+def render_input(widget: dict[str, Any]) -> SafeString:
+    """An <input> widget's context (`widget` of Widget.get_context) as django/forms/widgets/input.html
+    writes it."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{_shown(value)}"'
+    kind, name = _shown(widget["type"]), _shown(widget["name"])
+    return mark_safe(f'<input type="{kind}" name="{name}"{shown}{_attrs(widget["attrs"])}>')
 
 
 def write_select(
@@ -43,14 +89,14 @@ def write_select(
 
     `groups` are (group label or None, [(value, option attributes, label), ...]).
     """
-    parts = [f'<select name="{escape(name)}"{_attrs(attrs)}>']
+    parts = [f'<select name="{_escape(name)}"{_attrs(attrs)}>']
     for group_name, options in groups:
         if group_name:
-            parts.append(f'\n  <optgroup label="{escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
         for value, option_attrs, label in options:
             # select_option.html ends with a newline
             parts.append(
-                f'\n  <option value="{escape(value)}"{_attrs(option_attrs)}>{escape(label)}</option>\n'
+                f'\n  <option value="{_escape(value)}"{_attrs(option_attrs)}>{_escape(label)}</option>\n'
             )
         if group_name:
             parts.append("\n  </optgroup>")
@@ -71,6 +117,10 @@ class FormRenderer(DjangoTemplates):
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         if template_name == SELECT_TEMPLATE:
             return render_select(context["widget"])
+        if template_name in INPUT_TEMPLATES:
+            return render_input(context["widget"])
+        if template_name in EMPTY_WHEN_NO_ERRORS and not context.get("errors"):
+            return ""  # a field without errors: the list's template writes nothing
         return super().render(template_name, context, request)
 
 
@@ -82,16 +132,24 @@ class LongSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> str:
         chosen = {str(v) for v in self.format_value(value)}
-        options: list[Option] = []
+        choices = self.choices
+        # A long model choice lists plain (pk, label) pairs: no per-row choice value objects.
+        pairs = choices.pairs() if isinstance(choices, _ValuesChoiceIterator) else choices
+        parts = []
         marked = False
-        for option_value, label in self.choices:
+        for option_value, label in pairs:
             if isinstance(label, list | tuple):  # option groups: the general path
                 return super().render(name, value, attrs, renderer)
             text = "" if option_value is None else str(option_value)
             selected = not marked and text in chosen
             marked = marked or selected
-            options.append((text, SELECTED if selected else NOT_SELECTED, label))
-        return write_select(name, self.build_attrs(self.attrs, attrs), [(None, options)])
+            # as select_option.html, which ends with a newline
+            parts.append(
+                f'\n  <option value="{_escape(text)}"{" selected" if selected else ""}>'
+                f"{_escape(label)}</option>\n"
+            )
+        start = f'<select name="{_escape(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>'
+        return mark_safe(f"{start}{''.join(parts)}\n</select>")
 
 
 class _ValuesChoiceIterator(ModelChoiceIterator):
@@ -105,6 +163,14 @@ class _ValuesChoiceIterator(ModelChoiceIterator):
         label = self.field.label_from_values
         for pk, *values in self.queryset.values_list("pk", *self.field.label_fields):
             yield (ModelChoiceIteratorValue(pk, None), label(*values))  # type: ignore[arg-type]
+
+    def pairs(self) -> Iterator[tuple[Any, Any]]:
+        """The choices as (pk, label) pairs, for writing the options straight out."""
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_values
+        for pk, *values in self.queryset.values_list("pk", *self.field.label_fields):
+            yield (pk, label(*values))
 
 
 class LongModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

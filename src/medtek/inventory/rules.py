@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TypeVar, cast
@@ -75,6 +76,13 @@ def check_status_fits_kind(target: str, *, is_assistive: bool) -> None:
 
 def allowed_next(current: str, *, is_assistive: bool) -> list[str]:
     """The statuses a device that is `current` may become: exactly those the status change accepts."""
+    return list(_allowed_next(current, is_assistive))
+
+
+@functools.cache
+def _allowed_next(current: str, is_assistive: bool) -> tuple[str, ...]:
+    # The same for every device of the kind in the status (the device page asks on every view); the
+    # refusals' messages are not kept, only which statuses pass.
     allowed = []
     for target in S.values:
         try:
@@ -83,7 +91,7 @@ def allowed_next(current: str, *, is_assistive: bool) -> list[str]:
         except IllegalTransition:
             continue
         allowed.append(target)
-    return allowed
+    return tuple(allowed)
 
 
 def acquisition_date_error(day: dt.date | None, *, today: dt.date) -> str | None:

@@ -62,11 +62,11 @@ def device_list(request: HttpRequest) -> HttpResponse:
         filters = DeviceFilter()
     cursor = request.GET.get("cursor") or None
     try:
-        page = selectors.device_list(user=request.user, filters=filters, cursor=cursor)
+        page = selectors.device_list_rows(user=request.user, filters=filters, cursor=cursor)
     except ValidationError as exc:
         add_service_errors(form, exc)
         cursor = None
-        page = selectors.device_list(user=request.user, filters=filters)
+        page = selectors.device_list_rows(user=request.user, filters=filters)
     query = filters.as_query()
     scope = scope_for(request.user)
     return render(

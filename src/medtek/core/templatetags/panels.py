@@ -23,8 +23,18 @@ def object_panels(context: template.Context, obj: Any) -> SafeString:
     for panel in OBJECT_PANELS.get(label, []):
         data = panel.context(request, obj)
         if data is not None:
-            parts.append(render_to_string(panel.template, data, request=request))
+            parts.append(_render_panel(context, request, panel.template, data))
     return mark_safe("".join(parts))
+
+
+def _render_panel(context: template.Context, request: Any, name: str, data: dict[str, Any]) -> str:
+    """The panel's template with its own context and what the page's context processors gave (request,
+    user, csrf_token, ...): as render_to_string(request=...) would, without running them again per panel."""
+    index = getattr(context, "_processors_index", None)
+    if context.template is None or index is None:
+        return render_to_string(name, data, request=request)
+    processed = context.dicts[index]
+    return context.template.engine.get_template(name).render(context.new({**processed, **data}))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,12 +1,13 @@
-"""The select renderer writes exactly what Django's templates write, only faster."""
+"""The select and input renderers write exactly what Django's templates write, only faster."""
 
 from __future__ import annotations
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
 
-from medtek.core.forms import FormRenderer, LongSelect
+from medtek.core.forms import FormRenderer, LongModelChoiceField, LongSelect
 
 CHOICES = [
     ("", "—"),
@@ -61,6 +62,78 @@ def test_a_long_select_of_a_model_choice_field_marks_the_chosen_one(world) -> No
     html = field.widget.render("owner", world.berg.pk)
     assert f'<option value="{world.berg.pk}" selected>' in html
     assert html.count(" selected") == 1
+
+
+def test_a_long_model_choice_writes_what_djangos_select_writes(world) -> None:
+    from medtek.organizations.models import Organisation
+
+    class Named(LongModelChoiceField):
+        label_fields = ("name",)
+
+    class Plain(forms.ModelChoiceField):  # type: ignore[type-arg]
+        def label_from_instance(self, obj: Organisation) -> str:
+            return obj.name
+
+    queryset = Organisation.objects.order_by("name")
+    for value in (None, world.berg.pk, "nothing"):
+        ours = Named(queryset=queryset, empty_label="Alla <ägare>").widget.render("owner", value)
+        djangos = Plain(queryset=queryset, empty_label="Alla <ägare>").widget.render(
+            "owner", value, renderer=DjangoTemplates()
+        )
+        assert ours == djangos
+
+
+class Inputs(forms.Form):
+    text = forms.CharField(
+        max_length=10, widget=forms.TextInput(attrs={"placeholder": 'a "b" & <c>', "autofocus": True})
+    )
+    search = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "search", "off": False}))
+    number = forms.IntegerField(required=False)
+    amount = forms.DecimalField(required=False)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "max": "2026-01-01"}))
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    secret = forms.CharField(required=False, widget=forms.PasswordInput)
+    mail = forms.EmailField(required=False)
+    flag = forms.BooleanField(required=False)
+    safe = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"data-x": mark_safe("<b>&amp;</b>")})
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "text": 'x"<y>&',
+            "search": "Säng",
+            "number": "12",
+            "amount": "1.50",
+            "day": "2025-02-03",
+            "hidden": "a&b",
+            "secret": "s",
+            "mail": "a@b",
+            "flag": "on",
+        },
+    ],
+)
+@pytest.mark.parametrize("field", list(Inputs.base_fields))
+def test_an_input_renders_as_djangos_template_renders_it(field: str, data: dict[str, object] | None) -> None:
+    ours = Inputs(data, renderer=FormRenderer())[field].as_widget()
+    djangos = Inputs(data, renderer=DjangoTemplates())[field].as_widget()
+    assert ours == djangos
+    assert Inputs(data, renderer=FormRenderer())[field].as_hidden() == (
+        Inputs(data, renderer=DjangoTemplates())[field].as_hidden()
+    )
+
+
+@pytest.mark.parametrize("data", [None, {"text": "far too long here", "number": "x", "mail": "y"}])
+def test_a_fields_errors_render_as_djangos_template_renders_them(data: dict[str, object] | None) -> None:
+    ours, djangos = Inputs(data, renderer=FormRenderer()), Inputs(data, renderer=DjangoTemplates())
+    for field in Inputs.base_fields:
+        assert str(ours[field].errors) == str(djangos[field].errors)
+        assert ours[field].errors.as_ul() == djangos[field].errors.as_ul()
+    assert str(ours.non_field_errors()) == str(djangos.non_field_errors())
 
 
 def test_a_service_refusal_lands_on_the_field_the_form_has_and_on_top_for_the_rest() -> None:

@@ -64,6 +64,32 @@ def test_device_list_sorted_descending_pages_backwards(world: Any) -> None:
     assert [d.asset_number for d in first.items + second.items] == ["P3", "P2", "P1", "P0"]
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [DeviceFilter(), DeviceFilter(sort="-status"), DeviceFilter(sort="-created"), DeviceFilter(q="p")],
+)
+def test_the_list_pages_rows_are_the_lists_devices_page_by_page(world: Any, filters: DeviceFilter) -> None:
+    for i in range(5):
+        DeviceFactory(owner=world.berg, asset_number=f"P{i}", serial_number=f"S{i}")
+    DeviceFactory(owner=world.ostersund, asset_number="P9", location=None)
+    cursor = rows_cursor = None
+    for _ in range(3):
+        page = selectors.device_list(user=world.berg_contact, filters=filters, cursor=cursor, limit=2)
+        rows = selectors.device_list_rows(
+            user=world.berg_contact, filters=filters, cursor=rows_cursor, limit=2
+        )
+        assert [
+            (r["pk"], r["asset_number"], r["owner__short_code"], r["model__manufacturer__name"])
+            for r in rows.items
+        ] == [(d.pk, d.asset_number, d.owner.short_code, d.model.manufacturer.name) for d in page.items]
+        assert (rows.next_cursor, rows.count, rows.count_exact) == (
+            page.next_cursor,
+            page.count,
+            page.count_exact,
+        )
+        cursor = rows_cursor = page.next_cursor
+
+
 def test_count_beyond_the_cap_is_reported_as_not_exact(world: Any, settings: Any) -> None:
     settings.MEDTEK = {**settings.MEDTEK, "LIST_COUNT_CAP": 3}
     for i in range(5):

@@ -53,7 +53,7 @@ def test_berg_sees_exactly_its_50_demo_devices(demo: Any) -> None:
     response = client_for(demo["users"]["berg"]).get(reverse("inventory:device_list"))
     assert response.status_code == 200
     assert "50 inventarier" in text(response)
-    assert {d.owner.short_code for d in response.context["devices"]} == {"BERG"}
+    assert {d["owner__short_code"] for d in response.context["devices"]} == {"BERG"}
 
 
 def test_mt_admin_list_counts_all_923_and_links_to_the_next_page(demo: Any) -> None:
@@ -64,8 +64,8 @@ def test_mt_admin_list_counts_all_923_and_links_to_the_next_page(demo: Any) -> N
         reverse("inventory:device_list") + response.context["next_url"]
     )
     assert "Första sidan" in text(second)
-    first_numbers = {d.asset_number for d in response.context["devices"]}
-    assert not first_numbers & {d.asset_number for d in second.context["devices"]}
+    first_numbers = {d["asset_number"] for d in response.context["devices"]}
+    assert not first_numbers & {d["asset_number"] for d in second.context["devices"]}
 
 
 def test_list_says_more_than_the_cap_when_the_count_is_not_exact(reg: Any, settings: Any) -> None:
@@ -77,14 +77,14 @@ def test_list_says_more_than_the_cap_when_the_count_is_not_exact(reg: Any, setti
 def test_list_filters_by_status_like_the_api(reg: Any) -> None:
     Device.objects.filter(pk=reg.device.pk).update(status=DeviceStatus.UNDER_REPAIR)
     response = client_for(reg.admin).get(reverse("inventory:device_list"), {"status": "under_repair"})
-    assert [d.asset_number for d in response.context["devices"]] == ["B-0001"]
+    assert [d["asset_number"] for d in response.context["devices"]] == ["B-0001"]
     api = client_for(reg.admin).get("/api/v1/devices", {"status": "under_repair"}).json()
     assert [d["asset_number"] for d in api["items"]] == ["B-0001"]
 
 
 def test_list_search_finds_by_asset_number_prefix(reg: Any) -> None:
     response = client_for(reg.admin).get(reverse("inventory:device_list"), {"q": "O-0"})
-    assert [d.asset_number for d in response.context["devices"]] == ["O-0001"]
+    assert [d["asset_number"] for d in response.context["devices"]] == ["O-0001"]
 
 
 def test_list_shows_a_bad_filter_value_on_the_form(reg: Any) -> None:
