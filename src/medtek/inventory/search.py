@@ -252,10 +252,6 @@ def driving_word(matches: list[WordMatch]) -> WordMatch:
     return min(matches, key=lambda m: (len(m.model_ids) + len(m.location_ids), -len(m.word)))
 
 
-# A device is met by at most this many branches of one word (asset number, serial/UDI, model, placement).
-MAX_MULTIPLICITY = 4
-
-
 def union_sql(
     base: Any, matches: list[WordMatch], order: list[str], limit: int, *, sorted_: bool = True
 ) -> tuple[str, list[Any]]:
@@ -268,8 +264,9 @@ def union_sql(
     once, but as an unknown, and the planner then read all of an MT user's devices through the owner
     index to intersect them with a model's.)
 
-    Sorted, it returns the first rows in `order`, each device up to MAX_MULTIPLICITY times (callers
-    keep the first of each); unsorted, the branches one after the other (for a capped count).
+    Sorted, it returns the first `limit` devices in `order`, each once (a device met by several branches,
+    e.g. its asset number and its model, is one row); unsorted, the branches one after the other, a device
+    possibly more than once (for a capped count).
     """
     lead = driving_word(matches)
     rest = Q()
@@ -311,7 +308,4 @@ def union_sql(
     union = " UNION ALL ".join(parts)
     if not sorted_:
         return f"SELECT {out_cols} FROM ({union}) hits LIMIT {int(limit)}", params
-    return (
-        f"SELECT {out_cols} FROM ({union}) hits ORDER BY {natural} LIMIT {int(limit) * MAX_MULTIPLICITY}",
-        params,
-    )
+    return f"SELECT DISTINCT {out_cols} FROM ({union}) hits ORDER BY {natural} LIMIT {int(limit)}", params

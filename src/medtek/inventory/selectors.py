@@ -126,9 +126,9 @@ def _search_page(
         exact = len(found) <= SEARCH_COUNT_CAP
         count = len(set(found)) if exact else SEARCH_COUNT_CAP
         after = base
-    # The page's rows in the same statement as the index reads: the rows whose ids the reads found (each
-    # device up to MAX_MULTIPLICITY times), in the page's order through expressions no index provides, so
-    # that the planner joins those few ids by primary key and sorts them rather than walking an index.
+    # The page's rows in the same statement as the index reads: the rows of the page's ids, in the page's
+    # order through expressions no index provides, so that the planner joins those few ids by primary key
+    # and sorts them rather than walking an index.
     sql, params = search.union_sql(after, matches, order, limit + 1)
     found = full.filter(pk__in=RawSQL(f"SELECT id FROM ({sql}) hits", params))
     rows = list(found.order_by(*_sorted_apart(order))[: limit + 1])
