@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -33,17 +34,41 @@ def device_list(
     *, user: Any, filters: DeviceFilter, cursor: str | None = None, limit: int | None = None
 ) -> Page[Device]:
     """A page of the devices the user may see, filtered, sorted and keyset-paginated."""
+    return _device_page(
+        lambda qs: qs.select_related("model__manufacturer", "owner", "location").only(
+            *_DEVICE_FIELDS, *LIST_RELATED_FIELDS
+        ),
+        user=user,
+        filters=filters,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+def _device_page(
+    shape: Callable[[DeviceQuerySet], Any],
+    *,
+    user: Any,
+    filters: DeviceFilter,
+    cursor: str | None,
+    limit: int | None,
+    with_count: bool = True,
+) -> Page[Any]:
+    """One page of the devices the user may see, each row as `shape` reads it (model objects or values):
+    a search through its index reads (`_search_page`), any other list by keyset. The list, its page's rows
+    and the API's rows are the same devices, counts and cursors."""
     if _by_branches(filters):
         base = device_queryset(user=user, filters=filters, with_search=False)
-        full = base.select_related("model__manufacturer", "owner", "location").only(
-            *_DEVICE_FIELDS, *LIST_RELATED_FIELDS
-        )
-        return _search_page(base, full, filters, cursor=cursor, limit=limit)
+        return _search_page(base, shape(base), filters, cursor=cursor, limit=limit, with_count=with_count)
     rows = device_queryset(user=user, filters=filters)
-    qs = rows.select_related("model__manufacturer", "owner", "location").only(
-        *_DEVICE_FIELDS, *LIST_RELATED_FIELDS
+    return keyset_page(
+        shape(rows),
+        order=filters.order,
+        cursor=cursor,
+        limit=limit,
+        count_queryset=rows,
+        with_count=with_count,
     )
-    return keyset_page(qs, order=filters.order, cursor=cursor, limit=limit, count_queryset=rows)
 
 
 # A row of the device list page as plain values: what the row shows, and the columns its sort orders page
@@ -69,12 +94,8 @@ def device_list_rows(
 ) -> Page[dict[str, Any]]:
     """`device_list` as dictionaries of what the list page shows (PAGE_ROW_VALUES): the same rows, counts
     and cursors, without five model instances a row."""
-    if _by_branches(filters):
-        base = device_queryset(user=user, filters=filters, with_search=False)
-        return _search_page(base, base.values(*PAGE_ROW_VALUES), filters, cursor=cursor, limit=limit)
-    rows = device_queryset(user=user, filters=filters)
-    return keyset_page(
-        rows.values(*PAGE_ROW_VALUES), order=filters.order, cursor=cursor, limit=limit, count_queryset=rows
+    return _device_page(
+        lambda qs: qs.values(*PAGE_ROW_VALUES), user=user, filters=filters, cursor=cursor, limit=limit
     )
 
 
@@ -189,18 +210,12 @@ def device_list_values(
 ) -> Page[dict[str, Any]]:
     """`device_list` as dictionaries of values (no model objects, two small joins): the API's fast path.
     Without `with_count` the first page is not counted (its count is None)."""
-    if _by_branches(filters):
-        base = device_queryset(user=user, filters=filters, with_search=False)
-        return _search_page(
-            base, base.values(*LIST_VALUES), filters, cursor=cursor, limit=limit, with_count=with_count
-        )
-    rows = device_queryset(user=user, filters=filters)
-    return keyset_page(
-        rows.values(*LIST_VALUES),
-        order=filters.order,
+    return _device_page(
+        lambda qs: qs.values(*LIST_VALUES),
+        user=user,
+        filters=filters,
         cursor=cursor,
         limit=limit,
-        count_queryset=rows,
         with_count=with_count,
     )
 
